@@ -1,0 +1,46 @@
+package io.ktstr4j.pipeline;
+
+import io.ktstr4j.schemas.spec.TestSpec;
+import io.ktstr4j.schemas.topology.Topology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Plan compilation for the CLI: a raw agent plan file (scenario {@code plan-file:PATH}, what {@code ktstr4j run
+ * x.plan} produces) is used as written; inline plans and canned scenarios go to the scenario engine.
+ */
+public final class DefaultPlanCompiler implements PlanCompiler {
+
+    public static final String PLAN_FILE_PREFIX = "plan-file:";
+
+    private final PlanCompiler scenarioEngine;
+
+    public DefaultPlanCompiler(PlanCompiler scenarioEngine) {
+        this.scenarioEngine = scenarioEngine;
+    }
+
+    @Override
+    public String compile(TestSpec spec, Topology topology, Duration duration) {
+        if (spec.scenario() != null && spec.scenario().startsWith(PLAN_FILE_PREFIX)) {
+            Path p = Path.of(spec.scenario().substring(PLAN_FILE_PREFIX.length()));
+            try {
+                String text = Files.readString(p, StandardCharsets.UTF_8);
+                if (!text.startsWith("ktstr4j-plan ")) {
+                    throw new IllegalArgumentException(p + ": an agent plan file must start with 'ktstr4j-plan <kind>'");
+                }
+                return text;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read plan file " + p + ": " + e.getMessage(), e);
+            }
+        }
+        if (scenarioEngine == null) {
+            throw new IllegalStateException("spec " + spec.name() + ": the scenario engine is not available to "
+                    + "compile its plan");
+        }
+        return scenarioEngine.compile(spec, topology, duration);
+    }
+}

@@ -1,0 +1,219 @@
+package io.ktstr4j.pipeline;
+
+import io.ktstr4j.pipeline.checks.CgroupReports;
+import io.ktstr4j.pipeline.checks.CgroupSummary;
+import io.ktstr4j.pipeline.checks.FailureReportBuilder;
+import io.ktstr4j.pipeline.checks.MonitorEvaluator;
+import io.ktstr4j.pipeline.checks.MonitorVerdict;
+import io.ktstr4j.pipeline.checks.RunFacts;
+import io.ktstr4j.pipeline.checks.TimelineBuilder;
+import io.ktstr4j.pipeline.checks.VerdictMerger;
+import io.ktstr4j.pipeline.checks.WorkerChecks;
+import io.ktstr4j.pipeline.scenario.CpusetResolver;
+import io.ktstr4j.schemas.event.FailureReport;
+import io.ktstr4j.schemas.event.MonitorSample;
+import io.ktstr4j.schemas.event.VmExited;
+import io.ktstr4j.schemas.failure.Timeline;
+import io.ktstr4j.schemas.report.CgroupStats;
+import io.ktstr4j.schemas.report.ScenarioStats;
+import io.ktstr4j.schemas.sidecar.KvmStats;
+import io.ktstr4j.schemas.sidecar.SidecarResult;
+import io.ktstr4j.schemas.verdict.DetailKind;
+import io.ktstr4j.schemas.verdict.Outcome;
+import io.ktstr4j.schemas.verdict.Reason;
+import io.ktstr4j.schemas.verdict.Verdict;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Turns what a {@link RunRecorder} saw into the verdict, the failure report (non-pass only) and the sidecar.
+ * Pure apart from reading the recorder.
+ */
+public final class Evaluation {
+
+    /** Everything evaluation produces for one run. */
+    public record Outcomes(Verdict verdict, RunFacts facts, FailureReport failureReport, SidecarResult sidecar) {
+    }
+
+    private Evaluation() {
+    }
+
+    public static Outcomes evaluate(String runId, Variant v, RunRecorder rec, Instant startedAt, boolean monitorRan) {
+        List<CgroupReports> cgroups = withCpusets(rec.cgroups(), v);
+        WorkerChecks.Result workers = cgroups == null ? null : WorkerChecks.evaluate(cgroups, v.thresholds());
+        MonitorVerdict monitor = null;
+        List<MonitorSample> samples = rec.judgedSamples();
+        if (monitorRan) {
+            MonitorEvaluator ev = new MonitorEvaluator(v.thresholds());
+            samples.forEach(ev::accept);
+            monitor = ev.finish();
+        }
+        VmExited exit = rec.vmExited();
+        RunFacts facts = new RunFacts(v.scheduler().isSchedExt(), rec.result(), workers, monitor, rec.schedExit(),
+                rec.lastInitStage(), rec.scenarioStarted(), rec.crash(), exit == null ? null : exit.reason(),
+                rec.exitCode(), exit == null ? null : exit.detail(), rec.cleanupMs(), rec.infrastructureErrorMessage(),
+                rec.monitorProblem());
+        Verdict verdict = expected(VerdictMerger.merge(facts, v.thresholds()), v.expectErr());
+        long scenarioMs = rec.scenarioMs();
+        Timeline timeline = TimelineBuilder.build(v.kernel() == null ? null : v.kernel().toString(),
+                v.topology().label(), v.scheduler().name(), rec.stimuli(), samples, rec.scenarioStartSinceVmMs(),
+                Math.max(0, scenarioMs));
+        FailureReport report = null;
+        if (verdict.outcome() != Outcome.PASS && verdict.outcome() != Outcome.SKIP) {
+            report = FailureReportBuilder.build(runId, v.key(), verdict, facts, rec.consoleLines(),
+                    FailureReportBuilder.extractSchedulerLog(rec.com2Lines()), timeline);
+        }
+        ScenarioStats stats = workers != null ? stats(workers.cgroups())
+                : rec.result() != null ? rec.result().stats() : ScenarioStats.empty();
+        RunTimings t = rec.timings();
+        SidecarResult sidecar = new SidecarResult(v.testName(), v.topology().label(), v.scheduler().name(), null,
+                ProjectInfo.projectCommit(), null, rec.metrics(), verdict.outcome().ktstrPassed(),
+                verdict.outcome().ktstrSkipped(), stats, monitor == null ? null : monitor.summary(),
+                TimelineBuilder.sidecarEvents(rec.stimuli()), v.workType(), v.scheduler().flags(), List.of(),
+                kvmTotals(rec.samples()),
+                v.sysctls(), v.kargs(), ProjectInfo.kernelVersion(v.kernel()), null, startedAt.toString(), runId,
+                null, rec.cleanupMs(), System.getenv("KTSTR_CI") != null ? "ci" : "local", verdict.outcome(),
+                verdict.reasons(), verdict.thresholds(), rec.backend(), v.key(), t.wallMs(), Map.of());
+        return new Outcomes(verdict, facts, report, sidecar);
+    }
+
+    /**
+     * The sidecar's {@code kvm_stats} (ktstr's per-vCPU totals): each vCPU's last KVM counters in the run's monitor
+     * samples; null when no sample had any (QEMU, or no monitor).
+     */
+    static KvmStats kvmTotals(List<MonitorSample> samples) {
+        List<Map<String, Long>> last = new ArrayList<>();
+        boolean any = false;
+        for (MonitorSample s : samples) {
+            for (int c = 0; c < s.cpus().size(); c++) {
+                while (last.size() <= c) {
+                    last.add(Map.of());
+                }
+                Map<String, Long> k = s.cpus().get(c).kvmStats();
+                if (k != null) {
+                    last.set(c, k);
+                    any = true;
+                }
+            }
+        }
+        return any ? new KvmStats(last) : null;
+    }
+
+    /**
+     * {@code expect_err}: the test is meant to fail, so a FAIL passes (its reasons kept, marked expected) and a PASS
+     * fails. ERROR, SKIP and INCONCLUSIVE stay: the harness or the evidence failed, not the scheduler.
+     */
+    static Verdict expected(Verdict v, boolean expectErr) {
+        if (!expectErr) {
+            return v;
+        }
+        if (v.outcome() == Outcome.FAIL) {
+            List<Reason> rs = new ArrayList<>();
+            for (var r : v.reasons()) {
+                rs.add(new Reason(r.kind(), "expected (expect_err): " + r.message()));
+            }
+            return new Verdict(Outcome.PASS, rs, v.thresholds());
+        }
+        if (v.outcome() == Outcome.PASS) {
+            return new Verdict(Outcome.FAIL, List.of(new Reason(
+                    DetailKind.OTHER,
+                    "expect_err: the test was expected to fail but passed every check")), v.thresholds());
+        }
+        return v;
+    }
+
+    /** Adds each judged cgroup's cpuset from the plan (and the NUMA nodes of those CPUs) to its reports. */
+    static List<CgroupReports> withCpusets(List<CgroupReports> cgroups, Variant v) {
+        if (cgroups == null) {
+            return null;
+        }
+        Map<String, Set<Integer>> allowed = PlanCpusets.allowed(v.planText());
+        CpusetResolver resolver = new CpusetResolver(v.topology());
+        List<CgroupReports> out = new ArrayList<>();
+        for (CgroupReports cg : cgroups) {
+            Set<Integer> cpus = allowed.get(cg.cgroup());
+            if (cpus == null || !cg.cpuset().isEmpty()) {
+                out.add(cg);
+                continue;
+            }
+            Set<Integer> nodes = new TreeSet<>(resolver.nodesOf(new ArrayList<>(cpus)));
+            out.add(new CgroupReports(cg.cgroup(), cg.workers(), cpus, cg.localNodes().isEmpty() ? nodes
+                    : cg.localNodes(), cg.slowNodes()));
+        }
+        return out;
+    }
+
+    /** A variant that could not run on its topology: SKIP with the reason, no VM booted. */
+    public static Outcomes skipped(String runId, Variant v, Instant startedAt) {
+        Verdict verdict = new Verdict(Outcome.SKIP, List.of(new Reason(
+                DetailKind.SKIP, v.skipReason())), VerdictMerger.resolved(v.thresholds()));
+        SidecarResult sidecar = new SidecarResult(v.testName(), v.topology().label(), v.scheduler().name(), null,
+                ProjectInfo.projectCommit(), null, List.of(), true, true, ScenarioStats.empty(), null, List.of(),
+                v.workType(), v.scheduler().flags(), List.of(), null, v.sysctls(), v.kargs(),
+                ProjectInfo.kernelVersion(v.kernel()), null, startedAt.toString(), runId, null, null,
+                System.getenv("KTSTR_CI") != null ? "ci" : "local", Outcome.SKIP, verdict.reasons(),
+                verdict.thresholds(), null, v.key(), 0L, Map.of());
+        return new Outcomes(verdict, null, null, sidecar);
+    }
+
+    /** ktstr's ScenarioStats from the per-cgroup summaries (worst-of and sums). */
+    static ScenarioStats stats(List<CgroupSummary> cgs) {
+        List<CgroupStats> out = new ArrayList<>();
+        int workers = 0;
+        int cpus = 0;
+        long migrations = 0;
+        long iterations = 0;
+        double worstSpread = 0;
+        long worstGap = 0;
+        int worstGapCpu = 0;
+        double worstMig = 0;
+        double worstP99 = 0;
+        double worstMedian = 0;
+        double worstCv = 0;
+        double worstLocality = cgs.isEmpty() ? 0 : 1;
+        double worstCross = 0;
+        double worstTail = 0;
+        double worstIterPerWorker = 0;
+        for (CgroupSummary c : cgs) {
+            double p99 = nz(c.p99WakeLatencyUs());
+            double med = nz(c.medianWakeLatencyUs());
+            double tail = med > 0 ? p99 / med : 0;
+            double ipw = c.numWorkers() == 0 ? 0 : (double) c.totalIterations() / c.numWorkers();
+            out.add(new CgroupStats(c.numWorkers(), c.numCpus(), c.avgOffCpuPct(), c.minOffCpuPct(),
+                    c.maxOffCpuPct(), c.spread(), c.maxGapMs(), c.maxGapCpu(), c.totalMigrations(),
+                    c.migrationRatio(), p99, med, nz(c.wakeLatencyCv()), c.totalIterations(), 0, 0,
+                    c.pageLocality() == null ? 0 : c.pageLocality(), nz(c.crossNodeMigrationRatio()), tail, ipw,
+                    Map.of()));
+            workers += c.numWorkers();
+            cpus += c.numCpus();
+            migrations += c.totalMigrations();
+            iterations += c.totalIterations();
+            worstSpread = Math.max(worstSpread, c.spread());
+            if (c.maxGapMs() > worstGap) {
+                worstGap = c.maxGapMs();
+                worstGapCpu = c.maxGapCpu();
+            }
+            worstMig = Math.max(worstMig, c.migrationRatio());
+            worstP99 = Math.max(worstP99, p99);
+            worstMedian = Math.max(worstMedian, med);
+            worstCv = Math.max(worstCv, nz(c.wakeLatencyCv()));
+            if (c.pageLocality() != null) {
+                worstLocality = Math.min(worstLocality, c.pageLocality());
+            }
+            worstCross = Math.max(worstCross, nz(c.crossNodeMigrationRatio()));
+            worstTail = Math.max(worstTail, tail);
+            worstIterPerWorker = Math.max(worstIterPerWorker, ipw);
+        }
+        return new ScenarioStats(out, workers, cpus, migrations, worstSpread, worstGap, worstGapCpu, worstMig,
+                worstP99, worstMedian, worstCv, iterations, 0, 0, worstLocality, worstCross, worstTail,
+                worstIterPerWorker, Map.of());
+    }
+
+    private static double nz(Double d) {
+        return d == null ? 0.0 : d;
+    }
+}

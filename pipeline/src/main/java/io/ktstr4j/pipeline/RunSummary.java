@@ -1,0 +1,9 @@
+package io.ktstr4j.pipeline;
+
+import io.ktstr4j.schemas.sidecar.SidecarResult;
+import io.ktstr4j.schemas.verdict.Verdict;
+
+/** What the caller of a variant run gets at the end besides the event stream: verdict, sidecar, timings. */
+public record RunSummary(String runId, Variant variant, Verdict verdict, SidecarResult sidecar, RunTimings timings,
+                         long droppedEvents, Throwable infrastructureCause) {
+}

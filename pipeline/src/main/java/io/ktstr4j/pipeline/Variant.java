@@ -1,0 +1,84 @@
+package io.ktstr4j.pipeline;
+
+import io.ktstr4j.pipeline.checks.Thresholds;
+import io.ktstr4j.schemas.topology.Topology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One runnable test variant: a test on one topology preset under one scheduler profile. Its key follows ktstr's
+ * gauntlet naming {@code {test}/{preset}/{profile}}.
+ *
+ * @param testName   the test (spec or canned scenario name)
+ * @param preset     preset name, or the topology label when no preset matches
+ * @param topology   the guest CPU topology
+ * @param scheduler  scheduler under test and its flag profile
+ * @param kernel     kernel image to boot
+ * @param planText   the compiled agent plan ({@code ktstr4j-plan v1 …})
+ * @param duration   scenario duration
+ * @param memoryMb   guest RAM
+ * @param watchdog   VM watchdog
+ * @param thresholds resolved thresholds (after the merge chain)
+ * @param kargs      extra kernel arguments (sysctls included as {@code sysctl.k=v})
+ * @param sysctls    the raw sysctl assignments, recorded in the sidecar
+ * @param workType   main work type name, recorded in the sidecar
+ * @param skipReason non-null when the variant cannot run here (it is reported as SKIP without booting)
+ * @param numSnapshots periodic monitor snapshots inside 10–90% of the scenario (the spec's {@code num_snapshots})
+ */
+public record Variant(
+        String testName,
+        String preset,
+        Topology topology,
+        SchedulerChoice scheduler,
+        Path kernel,
+        String planText,
+        Duration duration,
+        long memoryMb,
+        Duration watchdog,
+        Thresholds thresholds,
+        List<String> kargs,
+        List<String> sysctls,
+        String workType,
+        String skipReason,
+        int numSnapshots,
+        List<Path> includeFiles,
+        boolean expectErr) {
+
+    public Variant {
+        if (numSnapshots < 0) {
+            throw new IllegalArgumentException("num_snapshots: " + numSnapshots + " must not be negative");
+        }
+        kargs = kargs == null ? List.of() : List.copyOf(kargs);
+        includeFiles = includeFiles == null ? List.of() : List.copyOf(includeFiles);
+        sysctls = sysctls == null ? List.of() : List.copyOf(sysctls);
+        workType = workType == null || workType.isBlank() ? "CpuSpin" : workType;
+    }
+
+    /** Without guest include files and with a plain verdict. */
+    public Variant(String testName, String preset, Topology topology, SchedulerChoice scheduler, Path kernel,
+                   String planText, Duration duration, long memoryMb, Duration watchdog, Thresholds thresholds,
+                   List<String> kargs, List<String> sysctls, String workType, String skipReason, int numSnapshots) {
+        this(testName, preset, topology, scheduler, kernel, planText, duration, memoryMb, watchdog, thresholds, kargs,
+                sysctls, workType, skipReason, numSnapshots, List.of(), false);
+    }
+
+    /** A variant that runs, without periodic snapshots (most callers). */
+    public Variant(String testName, String preset, Topology topology, SchedulerChoice scheduler, Path kernel,
+                   String planText, Duration duration, long memoryMb, Duration watchdog, Thresholds thresholds,
+                   List<String> kargs, List<String> sysctls, String workType) {
+        this(testName, preset, topology, scheduler, kernel, planText, duration, memoryMb, watchdog, thresholds, kargs,
+                sysctls, workType, null, 0);
+    }
+
+    /** The same variant with {@code n} periodic snapshots. */
+    public Variant withSnapshots(int n) {
+        return new Variant(testName, preset, topology, scheduler, kernel, planText, duration, memoryMb, watchdog,
+                thresholds, kargs, sysctls, workType, skipReason, n, includeFiles, expectErr);
+    }
+
+    /** {@code {test}/{preset}/{profile}}, e.g. {@code steady/tiny-2llc/eevdf}. */
+    public String key() {
+        return testName + "/" + preset + "/" + scheduler.profile();
+    }
+}

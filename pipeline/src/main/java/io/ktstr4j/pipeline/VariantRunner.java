@@ -1,0 +1,240 @@
+package io.ktstr4j.pipeline;
+
+import io.ktstr4j.pipeline.checks.MonitorChecks;
+import io.ktstr4j.schemas.event.ConsoleLine;
+import io.ktstr4j.schemas.event.DumpRequested;
+import io.ktstr4j.schemas.event.EventBody;
+import io.ktstr4j.schemas.event.EventsDropped;
+import io.ktstr4j.schemas.event.MonitorSample;
+import io.ktstr4j.schemas.event.ResultEvent;
+import io.ktstr4j.schemas.event.RunEvent;
+import io.ktstr4j.schemas.event.VerdictEvent;
+import io.ktstr4j.schemas.event.VmCreated;
+import io.ktstr4j.schemas.event.VmExited;
+import io.ktstr4j.vmm.ShmRegion;
+import io.ktstr4j.vmm.Vm;
+import io.ktstr4j.vmm.VmBackend;
+import io.ktstr4j.vmm.VmConfig;
+import io.ktstr4j.vmm.channel.Com2MessageDecoder;
+import io.ktstr4j.vmm.channel.ShmLayout;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import reactor.core.publisher.BufferOverflowStrategy;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Runs one variant as a {@code Flux<RunEvent>}: build the initramfs, create the VM through the backend, merge VM
+ * events, guest channel messages and monitor samples and snapshots, then append the verdict, the failure report (non-pass only),
+ * the result (sidecar) and finally the VM exit. Every body is wrapped with the run id, the variant key, a
+ * sequence number from 0 and a timestamp.
+ *
+ * <ul>
+ *   <li>Cancelling the subscription closes the VM (Flux.usingWhen) and releases everything.</li>
+ *   <li>Errors (bad config, backend failure) become an ERROR verdict at the end of the stream, not an error signal.</li>
+ *   <li>The live part is requested unbounded from the VM and buffered up to {@code bufferSize}; a slow subscriber
+ *       makes the oldest buffered events drop (counted, reported as {@code run.dropped}) instead of stalling vCPUs.
+ *       The verdict is computed from every event, dropped or not.</li>
+ * </ul>
+ */
+public final class VariantRunner {
+
+    public static final int DEFAULT_BUFFER = 8192;
+    /** Guard on top of the VM watchdog: a run whose streams never complete is ended as an infrastructure error. */
+    public static final Duration HARD_LIMIT_SLACK = Duration.ofSeconds(30);
+
+    private final VmBackend backend;
+    private final GuestImage image;
+    private final GuestChannel channel;
+    private final MonitorSource monitor;
+    private final Clock clock;
+    private final int bufferSize;
+    private final boolean verbose;
+
+    public VariantRunner(VmBackend backend, GuestImage image, GuestChannel channel, MonitorSource monitor,
+                         Clock clock, int bufferSize, boolean verbose) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.image = Objects.requireNonNull(image, "image");
+        this.channel = channel == null ? GuestChannel.NONE : channel;
+        this.monitor = monitor == null ? MonitorSource.NONE : monitor;
+        this.clock = clock == null ? Clock.systemUTC() : clock;
+        if (bufferSize < 1) {
+            throw new IllegalArgumentException("bufferSize: " + bufferSize + " must be at least 1");
+        }
+        this.bufferSize = bufferSize;
+        this.verbose = verbose;
+    }
+
+    public String backendName() {
+        return backend.name();
+    }
+
+    public Flux<RunEvent> run(Variant v) {
+        return run(v, s -> { });
+    }
+
+    /** Runs the variant; {@code onDone} gets the verdict, sidecar and timings just before the stream's tail. */
+    public Flux<RunEvent> run(Variant v, Consumer<RunSummary> onDone) {
+        return Flux.defer(() -> {
+            String runId = RunIds.next();
+            Instant startedAt = clock.instant();
+            if (v.skipReason() != null) {
+                Envelope env = new Envelope(runId, v.key(), clock);
+                Evaluation.Outcomes o = Evaluation.skipped(runId, v, startedAt);
+                onDone.accept(new RunSummary(runId, v, o.verdict(), o.sidecar(), new RunTimings(0, -1, -1, -1, 0, 0),
+                        0, null));
+                return Flux.<EventBody>just(new VerdictEvent(o.verdict()), new ResultEvent(o.sidecar()))
+                        .map(env::wrap);
+            }
+            RunRecorder rec = new RunRecorder();
+            RunSignals signals = new RunSignals();
+            Envelope env = new Envelope(runId, v.key(), clock);
+            String monitorOff = monitor.unavailableReason(v);
+            boolean monitorRan = monitorOff == null;
+            rec.monitorProblem(monitorOff);
+            Duration vmWatchdog = v.watchdog().multipliedBy(backend.timeScale());
+            Duration hardLimit = vmWatchdog.plus(HARD_LIMIT_SLACK);
+
+            Flux<EventBody> live = Flux.usingWhen(
+                            Mono.fromCallable(() -> createVm(v)).subscribeOn(Schedulers.boundedElastic()),
+                            vm -> liveEvents(vm, v, monitorRan, rec, signals),
+                            vm -> close(vm, rec),
+                            (vm, err) -> close(vm, rec),
+                            vm -> close(vm, rec))
+                    .doOnNext(e -> {
+                        rec.observe(e);
+                        signals.observe(e);
+                    })
+                    .takeUntilOther(Mono.delay(hardLimit).doOnNext(x -> rec.infrastructureError(
+                            new IllegalStateException("the run did not finish within " + hardLimit.toSeconds()
+                                    + " s (VM watchdog " + vmWatchdog.toSeconds() + " s + slack)"))))
+                    .onErrorResume(e -> {
+                        rec.infrastructureError(e);
+                        return Flux.empty();
+                    })
+                    // The VM's exit is re-emitted last, after the verdict and result.
+                    .filter(e -> !(e instanceof VmExited))
+                    .onBackpressureBuffer(bufferSize, dropped -> rec.dropped(1), BufferOverflowStrategy.DROP_OLDEST);
+
+            Flux<EventBody> tail = Flux.defer(() -> {
+                Evaluation.Outcomes o = Evaluation.evaluate(runId, v, rec, startedAt, monitorRan);
+                rec.evaluated();
+                onDone.accept(new RunSummary(runId, v, o.verdict(), o.sidecar(), rec.timings(), rec.droppedEvents(),
+                        rec.infrastructureCause()));
+                List<EventBody> out = new ArrayList<>();
+                if (rec.droppedEvents() > 0) {
+                    out.add(new EventsDropped("live", rec.droppedEvents()));
+                }
+                out.add(new VerdictEvent(o.verdict()));
+                if (o.failureReport() != null) {
+                    out.add(o.failureReport());
+                }
+                out.add(new ResultEvent(o.sidecar()));
+                if (rec.vmExited() != null) {
+                    out.add(rec.vmExited());
+                }
+                return Flux.fromIterable(out);
+            });
+            return live.concatWith(tail).map(env::wrap);
+        });
+    }
+
+    private Vm createVm(Variant v) throws Exception {
+        if (v.kernel() == null) {
+            throw new IllegalArgumentException("kernel: no kernel image given (use --kernel or $KTSTR4J_KERNEL)");
+        }
+        List<Path> archives = image.build(v);
+        VmConfig cfg = new VmConfig(v.kernel(), archives, v.topology(), v.memoryMb(), v.kargs(),
+                VmConfig.DEFAULT_SHM_BYTES, v.watchdog(), verbose);
+        return backend.create(cfg);
+    }
+
+    private Flux<EventBody> liveEvents(Vm vm, Variant v, boolean monitorRan, RunRecorder rec, RunSignals signals) {
+        Sinks.Empty<Void> gone = Sinks.empty();
+        Sinks.Empty<Void> created = Sinks.empty();
+        Mono<Void> vmGone = gone.asMono();
+        Flux<EventBody> vmEvents = vm.events()
+                .doOnNext(e -> {
+                    if (e instanceof VmCreated) {
+                        created.tryEmitEmpty();
+                    } else if (e instanceof VmExited) {
+                        created.tryEmitEmpty();
+                        gone.tryEmitEmpty();
+                    }
+                })
+                .doFinally(s -> {
+                    created.tryEmitEmpty();
+                    gone.tryEmitEmpty();
+                })
+                .cast(EventBody.class);
+        vmEvents = com2Messages(vmEvents);
+        // Guest memory is valid from VmCreated on: the channel and the monitor start only then.
+        Flux<EventBody> guest = created.asMono().thenMany(Flux.defer(() -> channel.open(vm, vmGone)))
+                .cast(EventBody.class);
+        Flux<EventBody> monitored = Flux.empty();
+        if (monitorRan) {
+            MonitorContext ctx = new MonitorContext(vmGone, signals.scenarioStart(), rec::monitorProblem);
+            Flux<EventBody> src = created.asMono().thenMany(Flux.defer(() -> monitor.open(vm, v, ctx)));
+            monitored = v.scheduler().isSchedExt()
+                    ? src.publish(shared -> Flux.merge(shared,
+                            // Judged while the test runs, as in the verdict (RunRecorder#judgedSamples).
+                            MonitorChecks.violations(shared.ofType(MonitorSample.class)
+                                            .skipUntilOther(signals.scenarioStart())
+                                            .takeUntilOther(signals.result()), v.thresholds()).take(1)
+                                    .map(viol -> requestDump(vm, viol.message()))))
+                    : src;
+        }
+        return Flux.merge(vmEvents, guest, monitored);
+    }
+
+    /**
+     * The agent's fallback transport (no SHM ring): messages between markers on COM2 become guest messages, and their
+     * hex lines are not passed on as console lines.
+     */
+    private static Flux<EventBody> com2Messages(Flux<EventBody> vmEvents) {
+        return Flux.defer(() -> {
+            Com2MessageDecoder com2 = new Com2MessageDecoder();
+            return vmEvents.concatMapIterable(e -> {
+                if (!(e instanceof ConsoleLine c) || !ConsoleLine.COM2.equals(c.port())) {
+                    return List.of(e);
+                }
+                Com2MessageDecoder.Result r = com2.accept(c.line());
+                if (!r.consumed()) {
+                    return List.of(e);
+                }
+                return List.<EventBody>copyOf(r.messages());
+            }).concatWith(Mono.fromSupplier(com2::close));
+        });
+    }
+
+    /** Asks the guest for a sched_ext dump (SysRq-D) through the SHM header's control byte, once per run. */
+    private static EventBody requestDump(Vm vm, String why) {
+        try {
+            ShmRegion shm = vm.shm();
+            if (shm != null && shm.size() > ShmLayout.OFF_CTRL_DUMP) {
+                vm.memory().writeU8(shm.guestPhysBase() + ShmLayout.OFF_CTRL_DUMP, ShmLayout.DUMP_REQUEST);
+            }
+        } catch (RuntimeException e) {
+            return new DumpRequested(why + " (dump request could not be written: " + e.getMessage() + ")");
+        }
+        return new DumpRequested(why);
+    }
+
+    private static Mono<Void> close(Vm vm, RunRecorder rec) {
+        return Mono.<Void>fromRunnable(() -> {
+            try {
+                vm.close();
+            } finally {
+                rec.closed();
+            }
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+}

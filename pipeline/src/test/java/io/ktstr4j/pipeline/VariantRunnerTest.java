@@ -1,0 +1,248 @@
+package io.ktstr4j.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ktstr4j.pipeline.checks.ThresholdMode;
+import io.ktstr4j.pipeline.checks.Thresholds;
+import io.ktstr4j.schemas.event.EventsDropped;
+import io.ktstr4j.schemas.event.FailureReport;
+import io.ktstr4j.schemas.event.GuestExit;
+import io.ktstr4j.schemas.event.GuestMessage;
+import io.ktstr4j.schemas.event.InitStage;
+import io.ktstr4j.schemas.event.ResultEvent;
+import io.ktstr4j.schemas.event.RunEvent;
+import io.ktstr4j.schemas.event.ScenarioEnd;
+import io.ktstr4j.schemas.event.ScenarioStart;
+import io.ktstr4j.schemas.event.SchedExit;
+import io.ktstr4j.schemas.event.Stimulus;
+import io.ktstr4j.schemas.event.TestResult;
+import io.ktstr4j.schemas.event.VerdictEvent;
+import io.ktstr4j.schemas.event.VmExited;
+import io.ktstr4j.schemas.event.WorkerReports;
+import io.ktstr4j.schemas.report.AssertResult;
+import io.ktstr4j.schemas.report.ScenarioStats;
+import io.ktstr4j.schemas.report.WorkerReport;
+import io.ktstr4j.schemas.topology.TopologyPresets;
+import io.ktstr4j.schemas.verdict.DetailKind;
+import io.ktstr4j.schemas.verdict.Outcome;
+import io.ktstr4j.vmm.VmConfigException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+public class VariantRunnerTest {
+
+    static final long SEC = 1_000_000_000L;
+
+    static Variant variant(SchedulerChoice s) {
+        return new Variant("steady", "tiny-2llc", TopologyPresets.get("tiny-2llc"), s, Path.of("/k/bzImage"),
+                "ktstr4j-plan v1\n", Duration.ofSeconds(2), 256, Duration.ofSeconds(20),
+                Thresholds.defaults(ThresholdMode.RELEASE), List.of(), List.of(), "CpuSpin");
+    }
+
+    static WorkerReport report(int tid, long work) {
+        return new WorkerReport(tid, work, 2 * SEC, 2 * SEC, SEC / 10, 1, List.of(0), List.of(), 20, 0, 100,
+                List.of(), 0, work / 1024, 0, 0, 0, true, null, 0, null, false);
+    }
+
+    public static GuestChannel guest(List<GuestMessage> msgs) {
+        return (vm, gone) -> Flux.fromIterable(msgs).concatWith(gone.then(reactor.core.publisher.Mono.empty()));
+    }
+
+    public static List<GuestMessage> healthy(long secondWorkerWork) {
+        return List.of(new InitStage(InitStage.INIT_STARTED), new ScenarioStart(),
+                new Stimulus(0, 0, 1, 1, 1, 2, 0),
+                new WorkerReports("cg0", List.of(report(10, 100_000), report(11, secondWorkerWork))),
+                new TestResult(AssertResult.pass(ScenarioStats.empty())), new ScenarioEnd(2000), new GuestExit(0));
+    }
+
+    static VariantRunner runner(FakeVm vm, RuntimeException fail, GuestChannel ch, int buffer) {
+        return new VariantRunner(FakeVm.backend(vm, fail), v -> List.of(), ch, MonitorSource.NONE, null, buffer,
+                false);
+    }
+
+    @Test
+    void healthyRunEndsWithPassVerdictResultAndVmExitInOrderWithConsecutiveSeqs() {
+        FakeVm vm = new FakeVm(5, false);
+        AtomicReference<RunSummary> summary = new AtomicReference<>();
+        List<RunEvent> events = runner(vm, null, guest(healthy(99_000)), 1024)
+                .run(variant(SchedulerChoice.eevdf()), summary::set)
+                .collectList().block(Duration.ofSeconds(10));
+        assertThat(events).isNotEmpty();
+        for (int i = 0; i < events.size(); i++) {
+            assertThat(events.get(i).seq()).isEqualTo(i);
+            assertThat(events.get(i).variantKey()).isEqualTo("steady/tiny-2llc/eevdf");
+            assertThat(events.get(i).runId()).isEqualTo(events.get(0).runId());
+        }
+        int n = events.size();
+        assertThat(events.get(n - 3).body()).isInstanceOf(VerdictEvent.class);
+        assertThat(((VerdictEvent) events.get(n - 3).body()).verdict().outcome()).isEqualTo(Outcome.PASS);
+        assertThat(events.get(n - 2).body()).isInstanceOf(ResultEvent.class);
+        assertThat(events.get(n - 1).body()).isInstanceOf(VmExited.class);
+        assertThat(events).noneMatch(e -> e.body() instanceof FailureReport);
+        var sidecar = ((ResultEvent) events.get(n - 2).body()).result();
+        assertThat(sidecar.passed()).isTrue();
+        assertThat(sidecar.testName()).isEqualTo("steady");
+        assertThat(sidecar.topology()).isEqualTo("1n2l2c1t");
+        assertThat(sidecar.scheduler()).isEqualTo("eevdf");
+        assertThat(sidecar.stats().totalWorkers()).isEqualTo(2);
+        assertThat(sidecar.resolvedThresholds().maxGapMs()).isEqualTo(2000L);
+        assertThat(sidecar.variantKey()).isEqualTo("steady/tiny-2llc/eevdf");
+        assertThat(sidecar.backend()).isEqualTo("fake");
+        assertThat(vm.closeCalls.get()).isGreaterThanOrEqualTo(1);
+        assertThat(summary.get().verdict().outcome()).isEqualTo(Outcome.PASS);
+        assertThat(summary.get().timings().wallMs()).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void starvedWorkerFailsWithAFailureReport() {
+        List<RunEvent> events = runner(new FakeVm(3, false), null, guest(healthy(0)), 1024)
+                .run(variant(SchedulerChoice.eevdf())).collectList().block(Duration.ofSeconds(10));
+        VerdictEvent v = events.stream().map(RunEvent::body).filter(VerdictEvent.class::isInstance)
+                .map(VerdictEvent.class::cast).findFirst().orElseThrow();
+        assertThat(v.verdict().outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(v.verdict().reasons()).extracting(r -> r.kind()).containsExactly(DetailKind.STARVED);
+        FailureReport fr = events.stream().map(RunEvent::body).filter(FailureReport.class::isInstance)
+                .map(FailureReport.class::cast).findFirst().orElseThrow();
+        assertThat(fr.consoleTail()).contains("console 2");
+        assertThat(fr.initStage()).isEqualTo("INIT_STARTED");
+    }
+
+    @Test
+    void schedulerDeathFails() {
+        List<GuestMessage> msgs = new ArrayList<>(List.of(new InitStage("SCHED_STARTED"), new ScenarioStart(),
+                new SchedExit(1)));
+        List<RunEvent> events = runner(new FakeVm(1, false), null, guest(msgs), 1024)
+                .run(variant(SchedulerChoice.binary(Path.of("/x/scx_qmap"), List.of()))).collectList()
+                .block(Duration.ofSeconds(10));
+        VerdictEvent v = (VerdictEvent) events.stream().map(RunEvent::body).filter(VerdictEvent.class::isInstance)
+                .findFirst().orElseThrow();
+        assertThat(v.verdict().outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(v.verdict().reasons().get(0).kind()).isEqualTo(DetailKind.SCHEDULER_DIED);
+        assertThat(events.get(0).variantKey()).isEqualTo("steady/tiny-2llc/scx_qmap");
+    }
+
+    @Test
+    void backendFailureBecomesAnErrorVerdictNotAnErrorSignal() {
+        StepVerifier.create(runner(new FakeVm(0, false), new VmConfigException("kernel: /k/bzImage does not exist"),
+                        GuestChannel.NONE, 16).run(variant(SchedulerChoice.eevdf())))
+                .assertNext(e -> {
+                    assertThat(e.seq()).isZero();
+                    VerdictEvent v = (VerdictEvent) e.body();
+                    assertThat(v.verdict().outcome()).isEqualTo(Outcome.ERROR);
+                    assertThat(v.verdict().reasons().get(0).kind()).isEqualTo(DetailKind.INFRASTRUCTURE);
+                    assertThat(v.verdict().reasons().get(0).message()).contains("/k/bzImage does not exist");
+                })
+                .assertNext(e -> assertThat(e.body()).isInstanceOf(FailureReport.class))
+                .assertNext(e -> assertThat(((ResultEvent) e.body()).result().outcome()).isEqualTo(Outcome.ERROR))
+                .verifyComplete();
+    }
+
+    @Test
+    void vmThatNeverReachesInitIsAnError() {
+        List<RunEvent> events = runner(new FakeVm(4, false), null, GuestChannel.NONE, 64)
+                .run(variant(SchedulerChoice.eevdf())).collectList().block(Duration.ofSeconds(10));
+        VerdictEvent v = (VerdictEvent) events.stream().map(RunEvent::body).filter(VerdictEvent.class::isInstance)
+                .findFirst().orElseThrow();
+        assertThat(v.verdict().outcome()).isEqualTo(Outcome.ERROR);
+        assertThat(v.verdict().reasons().get(0).message()).contains("never reached init");
+    }
+
+    /** One message as the agent writes it on COM2 when it has no SHM ring. */
+    static List<String> com2Block(int type, byte[] payload) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(payload);
+        return List.of(String.format("===KTSTR4J_MSG_START %08x %d %08x===", type, payload.length, crc.getValue()),
+                java.util.HexFormat.of().formatHex(payload), "===KTSTR4J_MSG_END===");
+    }
+
+    static byte[] le32(int v) {
+        return java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(v).array();
+    }
+
+    @Test
+    void withoutTheRingTheGuestsComTwoMessagesAreDecodedAndJudged() {
+        List<String> com2 = new ArrayList<>();
+        com2.add("KTSTR4J_STAGE=INIT_STARTED");
+        com2.addAll(com2Block(io.ktstr4j.vmm.channel.ShmLayout.MSG_INIT_STAGE,
+                "INIT_STARTED".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        com2.addAll(com2Block(io.ktstr4j.vmm.channel.ShmLayout.MSG_SCENARIO_START, new byte[0]));
+        com2.addAll(com2Block(io.ktstr4j.vmm.channel.ShmLayout.MSG_WORKER_REPORTS, io.ktstr4j.schemas.json.Json
+                .write(new WorkerReports("cg0", List.of(report(10, 100_000), report(11, 0))))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        com2.addAll(com2Block(io.ktstr4j.vmm.channel.ShmLayout.MSG_TEST_RESULT, io.ktstr4j.schemas.json.Json
+                .write(AssertResult.pass(ScenarioStats.empty())).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        com2.addAll(com2Block(io.ktstr4j.vmm.channel.ShmLayout.MSG_SCENARIO_END, le32(2000)));
+        com2.addAll(com2Block(io.ktstr4j.vmm.channel.ShmLayout.MSG_EXIT, le32(0)));
+        com2.add("===KTSTR4J_MSG_START 45584954 4 00000000==="); // cut off by the VM's end
+        AtomicReference<RunSummary> summary = new AtomicReference<>();
+        List<RunEvent> events = runner(new FakeVm(2, false, com2), null, GuestChannel.NONE, 1024)
+                .run(variant(SchedulerChoice.eevdf()), summary::set).collectList().block(Duration.ofSeconds(10));
+        List<String> types = events.stream().map(e -> e.body().typeName()).toList();
+        assertThat(types).contains("guest.init_stage", "guest.scenario_start", "guest.worker_reports",
+                "guest.test_result", "guest.scenario_end", "guest.exit", "guest.channel_error");
+        // the hex lines are messages now, not console lines
+        assertThat(events).noneMatch(e -> e.body() instanceof io.ktstr4j.schemas.event.ConsoleLine c
+                && c.line().contains("KTSTR4J_MSG"));
+        assertThat(events).anyMatch(e -> e.body() instanceof io.ktstr4j.schemas.event.ConsoleLine c
+                && c.line().equals("KTSTR4J_STAGE=INIT_STARTED"));
+        // judged like ring messages: worker 11 did no work
+        assertThat(summary.get().verdict().outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(summary.get().verdict().reasons()).anySatisfy(r -> assertThat(r.message()).contains("starved"));
+    }
+
+    @Test
+    void cancellingClosesTheVm() throws Exception {
+        FakeVm vm = new FakeVm(1, true);
+        StepVerifier.create(runner(vm, null, GuestChannel.NONE, 64).run(variant(SchedulerChoice.eevdf())))
+                .expectNextCount(1)
+                .thenCancel()
+                .verify(Duration.ofSeconds(10));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!vm.closed.get() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(vm.closed).isTrue();
+    }
+
+    @Test
+    void slowSubscriberNeverStallsTheVmAndDropsAreCounted() throws Exception {
+        FakeVm vm = new FakeVm(20_000, false);
+        Flux<RunEvent> flux = runner(vm, null, guest(healthy(100_000)), 100).run(variant(SchedulerChoice.eevdf()));
+        List<RunEvent> got = new ArrayList<>();
+        StepVerifier.create(flux, 1)
+                .recordWith(() -> got)
+                .expectNextCount(1)
+                // The "vCPU" thread finishes pushing 20 000 lines while nothing more is requested.
+                .then(() -> assertThat(await(vm)).isTrue())
+                .thenRequest(Long.MAX_VALUE)
+                .thenConsumeWhile(e -> true)
+                .verifyComplete();
+        EventsDropped dropped = got.stream().map(RunEvent::body).filter(EventsDropped.class::isInstance)
+                .map(EventsDropped.class::cast).findFirst().orElseThrow();
+        assertThat(dropped.count()).isPositive();
+        assertThat(got.size()).isLessThan(20_000);
+        // Dropping delivery did not lose the facts: the verdict still saw the worker reports.
+        VerdictEvent v = (VerdictEvent) got.stream().map(RunEvent::body).filter(VerdictEvent.class::isInstance)
+                .findFirst().orElseThrow();
+        assertThat(v.verdict().outcome()).isEqualTo(Outcome.PASS);
+        for (int i = 0; i < got.size(); i++) {
+            assertThat(got.get(i).seq()).isEqualTo(i);
+        }
+    }
+
+    private static boolean await(FakeVm vm) {
+        try {
+            return vm.producerDone.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.ktstr4j.schemas.spec;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonAppend;
+import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.InvalidFieldException;
+import io.ktstr4j.schemas.Versioned;
+import io.ktstr4j.schemas.WithExtra;
+import io.ktstr4j.schemas.json.SchemaPropertyWriter;
+import io.ktstr4j.schemas.plan.ScenarioPlan;
+import io.ktstr4j.schemas.topology.Topology;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Everything a test declares (ktstr's {@code #[ktstr_test]} attributes plus the scheduler definition). Omitted fields
+ * take ktstr's defaults, shown per field.
+ *
+ * @param name              test name (required)
+ * @param topology          base topology (default {@code 1n1l2c1t}); JSON accepts a label string or an object
+ * @param scheduler         scheduler under test (default {@code eevdf})
+ * @param schedArgs         extra scheduler arguments of this test ({@code extra_sched_args})
+ * @param flags             the scheduler's declared flags; profiles are their admissible combinations
+ * @param requiredFlags     flags every profile must include
+ * @param excludedFlags     flags no profile may include
+ * @param cgroupParent      {@code --cell-parent-cgroup} path, or null
+ * @param configFile        scheduler config file to include and pass as {@code --config}, or null
+ * @param sysctls           {@code key → value}, passed as {@code sysctl.key=value} kernel arguments
+ * @param kargs             extra kernel arguments (must not override nokaslr, console=, loglevel=, init=, rdinit=)
+ * @param kernel            kernel id or path; null = the runner's default
+ * @param durationMs        scenario duration (default 2000)
+ * @param workersPerCgroup  workers for cgroups that do not say (default 2)
+ * @param memoryMb          guest RAM (default 2048)
+ * @param watchdogTimeoutMs sched_ext watchdog timeout set in the guest (default 4000)
+ * @param vmTimeoutMs       host watchdog for the whole VM (default 60000)
+ * @param constraints       accepted topologies for the gauntlet
+ * @param schedulerAssert   the scheduler's own threshold overrides (merged before the test's)
+ * @param assertions        the test's threshold overrides (JSON {@code assert})
+ * @param numSnapshots      equally spaced periodic snapshots during the scenario (default 0)
+ * @param plan              the scenario as data (exactly one of plan / scenario)
+ * @param scenario          name of a canned scenario (exactly one of plan / scenario)
+ * @param payload           primary payload binary name, or null
+ * @param autoRepro         boot a probe VM when the scheduler dies (default true)
+ * @param performanceMode   pin vCPUs, hugepages (default false)
+ * @param expectErr         the test passes when it fails (default false)
+ * @param hostOnly          run on the host, no VM (default false)
+ * @param extraIncludeFiles host files copied into the initramfs under {@code /include-files/}
+ * @param bpfMapWrite       a fault to inject after the scheduler loads, or null
+ * @param cleanupBudgetMs   VM teardown longer than this fails the test, or null
+ * @param extra             unknown fields from a newer minor version, kept
+ */
+@JsonAppend(prepend = true, props = @JsonAppend.Prop(value = SchemaPropertyWriter.class, name = "schema"))
+@Versioned(name = "ktstr4j.test_spec", major = 1, minor = 0)
+public record TestSpec(
+        String name,
+        Topology topology,
+        SchedulerSpec scheduler,
+        List<String> schedArgs,
+        List<FlagDecl> flags,
+        List<String> requiredFlags,
+        List<String> excludedFlags,
+        String cgroupParent,
+        String configFile,
+        Map<String, String> sysctls,
+        List<String> kargs,
+        String kernel,
+        Long durationMs,
+        Integer workersPerCgroup,
+        Long memoryMb,
+        Long watchdogTimeoutMs,
+        Long vmTimeoutMs,
+        Constraints constraints,
+        AssertThresholds schedulerAssert,
+        @JsonProperty("assert") AssertThresholds assertions,
+        Integer numSnapshots,
+        ScenarioPlan plan,
+        String scenario,
+        String payload,
+        Boolean autoRepro,
+        Boolean performanceMode,
+        Boolean expectErr,
+        Boolean hostOnly,
+        List<String> extraIncludeFiles,
+        BpfMapWrite bpfMapWrite,
+        Long cleanupBudgetMs,
+        @JsonAnySetter @JsonAnyGetter @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> extra)
+        implements WithExtra {
+
+    /** Kernel arguments the guest contract owns; kargs may not set them. */
+    public static final List<String> PROTECTED_KARGS = List.of("nokaslr", "console=", "loglevel=", "init=", "rdinit=",
+            "KTSTR_SHM_BASE=", "KTSTR_SHM_SIZE=", "KTSTR_MODE=");
+
+    public TestSpec {
+        Check.nonBlank("name", name);
+        if (topology == null) topology = Topology.of(1, 1, 2, 1);
+        if (scheduler == null) scheduler = new SchedulerSpec.Eevdf();
+        schedArgs = Check.list("sched_args", schedArgs);
+        flags = Check.list("flags", flags);
+        requiredFlags = Check.list("required_flags", requiredFlags);
+        excludedFlags = Check.list("excluded_flags", excludedFlags);
+        sysctls = sysctls == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(sysctls));
+        kargs = Check.list("kargs", kargs);
+        durationMs = Check.atLeast("duration_ms", durationMs == null ? 2000 : durationMs, 1);
+        workersPerCgroup = (int) Check.atLeast("workers_per_cgroup", workersPerCgroup == null ? 2 : workersPerCgroup, 1);
+        memoryMb = Check.atLeast("memory_mb", memoryMb == null ? 2048 : memoryMb, 128);
+        watchdogTimeoutMs = Check.atLeast("watchdog_timeout_ms", watchdogTimeoutMs == null ? 4000 : watchdogTimeoutMs, 1);
+        vmTimeoutMs = Check.atLeast("vm_timeout_ms", vmTimeoutMs == null ? 60_000 : vmTimeoutMs, 1);
+        if (constraints == null) constraints = Constraints.defaults();
+        if (schedulerAssert == null) schedulerAssert = AssertThresholds.none();
+        if (assertions == null) assertions = AssertThresholds.none();
+        numSnapshots = (int) Check.nonNegative("num_snapshots", numSnapshots == null ? 0 : numSnapshots);
+        if (autoRepro == null) autoRepro = true;
+        if (performanceMode == null) performanceMode = false;
+        if (expectErr == null) expectErr = false;
+        if (hostOnly == null) hostOnly = false;
+        extraIncludeFiles = Check.list("extra_include_files", extraIncludeFiles);
+        if (cleanupBudgetMs != null) Check.atLeast("cleanup_budget_ms", cleanupBudgetMs, 1);
+        extra = Check.map(extra);
+
+        if (plan != null && scenario != null)
+            throw new InvalidFieldException("scenario", "give either plan or scenario, not both");
+        if (plan == null && (scenario == null || scenario.isBlank()))
+            throw new InvalidFieldException("plan", "is required (or name a canned scenario in 'scenario')");
+        for (int i = 0; i < kargs.size(); i++) {
+            String k = kargs.get(i);
+            for (String p : PROTECTED_KARGS)
+                if (k.equals(p) || (p.endsWith("=") && k.startsWith(p)))
+                    throw new InvalidFieldException("kargs[" + i + "]", "'" + k + "' overrides a protected kernel "
+                            + "argument (" + p + "); the guest contract sets it");
+        }
+        for (String key : sysctls.keySet())
+            if (key.isBlank() || key.contains("=") || key.contains(" "))
+                throw new InvalidFieldException("sysctls", "'" + key + "' is not a sysctl name like kernel.sched_x");
+        checkFlags(flags, requiredFlags, excludedFlags);
+    }
+
+    /** A minimal spec: a name and a canned scenario. */
+    public static TestSpec of(String name, String scenario) {
+        return new TestSpec(name, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, scenario, null, null, null, null, null, null, null, null,
+                Map.of());
+    }
+
+    /** Thresholds after ktstr's merge chain: defaults → scheduler → test. */
+    public AssertThresholds mergedThresholds(boolean release) {
+        return AssertThresholds.defaults(release).merge(schedulerAssert).merge(assertions);
+    }
+
+    /** The sysctls as kernel arguments ({@code sysctl.key=value}), sorted by key. */
+    public List<String> sysctlKargs() {
+        return sysctls.entrySet().stream().map(e -> "sysctl." + e.getKey() + "=" + e.getValue()).toList();
+    }
+
+    private static void checkFlags(List<FlagDecl> flags, List<String> required, List<String> excluded) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < flags.size(); i++)
+            if (!names.add(flags.get(i).name()))
+                throw new InvalidFieldException("flags[" + i + "].name", "'" + flags.get(i).name() + "' is declared twice");
+        for (int i = 0; i < flags.size(); i++)
+            for (String r : flags.get(i).requires())
+                if (!names.contains(r))
+                    throw new InvalidFieldException("flags[" + i + "].requires", "'" + r + "' is not a declared flag");
+        for (int i = 0; i < required.size(); i++)
+            if (!names.contains(required.get(i)))
+                throw new InvalidFieldException("required_flags[" + i + "]", "'" + required.get(i) + "' is not a declared flag");
+        for (int i = 0; i < excluded.size(); i++) {
+            if (!names.contains(excluded.get(i)))
+                throw new InvalidFieldException("excluded_flags[" + i + "]", "'" + excluded.get(i) + "' is not a declared flag");
+            if (required.contains(excluded.get(i)))
+                throw new InvalidFieldException("excluded_flags[" + i + "]", "'" + excluded.get(i) + "' is also required");
+        }
+    }
+}

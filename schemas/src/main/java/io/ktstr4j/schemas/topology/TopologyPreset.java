@@ -1,0 +1,20 @@
+package io.ktstr4j.schemas.topology;
+
+import io.ktstr4j.schemas.Check;
+
+/**
+ * A named gauntlet topology.
+ *
+ * @param name     e.g. {@code tiny-1llc}
+ * @param topology the topology
+ */
+public record TopologyPreset(String name, Topology topology) {
+    public TopologyPreset {
+        Check.nonBlank("name", name);
+        Check.required("topology", topology);
+    }
+
+    public String label() {
+        return topology.label();
+    }
+}

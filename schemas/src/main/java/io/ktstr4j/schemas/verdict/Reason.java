@@ -1,0 +1,11 @@
+package io.ktstr4j.schemas.verdict;
+
+import io.ktstr4j.schemas.Check;
+
+/** One reason behind a verdict. */
+public record Reason(DetailKind kind, String message) {
+    public Reason {
+        Check.required("kind", kind);
+        message = message == null ? "" : message;
+    }
+}

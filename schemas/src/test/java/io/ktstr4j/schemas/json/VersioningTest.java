@@ -1,0 +1,98 @@
+package io.ktstr4j.schemas.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ktstr4j.schemas.SchemaException;
+import io.ktstr4j.schemas.SchemaIds;
+import io.ktstr4j.schemas.event.RunEvent;
+import io.ktstr4j.schemas.event.ScenarioStart;
+import io.ktstr4j.schemas.plan.ScenarioPlan;
+import io.ktstr4j.schemas.sidecar.SidecarResult;
+import io.ktstr4j.schemas.spec.TestSpec;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class VersioningTest {
+    static final String SPEC = "{\"schema\":\"ktstr4j.test_spec/1.0\",\"name\":\"t\",\"scenario\":\"steady\"}";
+
+    @Test
+    void everyDocumentWritesItsSchemaFirst() {
+        RunEvent e = new RunEvent("r", "v", 0, Instant.EPOCH, new ScenarioStart());
+        JsonNode n = Json.toTree(e);
+        assertThat(n.fieldNames().next()).isEqualTo("schema");
+        assertThat(n.get("schema").asText()).isEqualTo("ktstr4j.run_event/1.0").isEqualTo(SchemaIds.of(RunEvent.class));
+        assertThat(Json.toTree(TestSpec.of("t", "steady")).get("schema").asText()).isEqualTo("ktstr4j.test_spec/1.0");
+        // The plain shared mapper (e.g. in a Kafka serde) writes it too.
+        assertThat(Json.mapper().valueToTree(e).get("schema").asText()).isEqualTo("ktstr4j.run_event/1.0");
+    }
+
+    @Test
+    void newerMinorVersionKeepsUnknownTopLevelFieldsAndWritesThemBack() {
+        String newer = SPEC.replace("1.0", "1.4").replace("\"name\":\"t\"",
+                "\"name\":\"t\",\"retries\":3,\"labels\":{\"team\":\"sched\"}");
+        TestSpec s = Json.read(newer, TestSpec.class, "spec.json");
+        assertThat(s.extra()).containsEntry("retries", 3).containsEntry("labels", Map.of("team", "sched"));
+        JsonNode out = Json.toTree(s);
+        assertThat(out.get("retries").asInt()).isEqualTo(3);
+        assertThat(out.get("labels").get("team").asText()).isEqualTo("sched");
+        assertThat(out.get("schema").asText()).as("we write our own version").isEqualTo("ktstr4j.test_spec/1.0");
+    }
+
+    @Test
+    void newerMinorVersionToleratesUnknownNestedFields() {
+        String newer = SPEC.replace("1.0", "1.1").replace("\"name\":\"t\"",
+                "\"name\":\"t\",\"constraints\":{\"max_llcs\":4,\"min_l3_mb\":32}");
+        TestSpec s = Json.read(newer, TestSpec.class, "spec.json");
+        assertThat(s.constraints().maxLlcs()).isEqualTo(4);
+        assertThatThrownBy(() -> Json.read(newer.replace("1.1", "1.0"), TestSpec.class, "spec.json"))
+                .isInstanceOf(SchemaException.class)
+                .hasMessage("spec.json: constraints.min_l3_mb: unknown field (check the spelling)");
+    }
+
+    @Test
+    void newerMajorVersionIsRejected() {
+        assertThatThrownBy(() -> Json.read(SPEC.replace("1.0", "2.0"), TestSpec.class, "spec.json"))
+                .isInstanceOf(SchemaException.class)
+                .hasMessage("spec.json: schema: version 2.0 is newer than this reader supports (1.x, current "
+                        + "ktstr4j.test_spec/1.0); upgrade ktstr4j to read it");
+    }
+
+    @Test
+    void wrongDocumentTypeOrMalformedIdIsRejected() {
+        assertThatThrownBy(() -> Json.read(SPEC.replace("ktstr4j.test_spec", "ktstr4j.scenario_plan"), TestSpec.class, "x.json"))
+                .hasMessage("x.json: schema: 'ktstr4j.scenario_plan/1.0' is a different document type; expected "
+                        + "\"ktstr4j.test_spec/1.0\"");
+        assertThatThrownBy(() -> Json.read(SPEC.replace("ktstr4j.test_spec/1.0", "v1"), TestSpec.class, "x.json"))
+                .hasMessage("x.json: schema: \"v1\" is not a schema id; expected \"ktstr4j.test_spec/1.0\"");
+        assertThatThrownBy(() -> Json.read(SPEC.replace("\"ktstr4j.test_spec/1.0\"", "7"), TestSpec.class, "x.json"))
+                .hasMessage("x.json: schema: 7 is not a schema id; expected \"ktstr4j.test_spec/1.0\"");
+    }
+
+    @Test
+    void documentsWithoutSchemaReadAsCurrentVersion() {
+        TestSpec s = Json.read(SPEC.replace("\"schema\":\"ktstr4j.test_spec/1.0\",", ""), TestSpec.class, "s.json");
+        assertThat(s.name()).isEqualTo("t");
+        assertThatThrownBy(() -> Json.read("{\"name\":\"p\",\"steps\":[{}],\"stpes\":1}", ScenarioPlan.class, "p.json"))
+                .hasMessage("p.json: stpes: unknown field (not in ktstr4j.scenario_plan/1.0; check the spelling)");
+    }
+
+    @Test
+    void ktstrSidecarWithoutSchemaToleratesFieldsFromNewerKtstr() {
+        String ktstr = Golden().replace("\"run_source\": \"ci\"", "\"run_source\": \"ci\", \"ktstr_new_field\": [1]")
+                .replace("\"total_workers\": 8,", "\"total_workers\": 8, \"new_nested\": true,");
+        SidecarResult s = Json.read(ktstr, SidecarResult.class, "x.ktstr.json");
+        assertThat(s.extra()).containsKey("ktstr_new_field");
+        assertThat(Json.toTree(s).has("ktstr_new_field")).isTrue();
+    }
+
+    private static String Golden() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("src/test/resources/golden/ktstr_sidecar.ktstr.json"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The project's test command (README; .ci/run calls exactly this).
+# Installs what is missing, then runs every test: unit tests, VM end-to-end tests under QEMU/TCG ("e2e"),
+# tests against a real local Kafka broker ("kafka"), and -- where ../shared/rig/kvm-rig exists -- the Java KVM
+# VMM's tests inside the rig ("rig"). Extra arguments go to Maven (e.g. -DexcludedGroups=e2e,rig,kafka for the fast set).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+
+echo "ktstr4j test: unit, e2e (QEMU/TCG) and kafka tests" >&2
+mvn -B -ntp verify -DexcludedGroups=rig "$@"
+
+if [ -x ../shared/rig/kvm-rig ] && [ -z "${KTSTR4J_SKIP_RIG:-}" ] && [ -x vmm/src/test/rig/run-rig-tests.sh ]; then
+  echo "ktstr4j test: KVM VMM tests inside ../shared/rig/kvm-rig" >&2
+  vmm/src/test/rig/run-rig-tests.sh
+else
+  echo "ktstr4j test: SKIPPED the KVM rig tests (no ../shared/rig/kvm-rig, or KTSTR4J_SKIP_RIG set)" >&2
+fi

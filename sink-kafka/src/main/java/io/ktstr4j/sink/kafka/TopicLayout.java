@@ -1,0 +1,87 @@
+package io.ktstr4j.sink.kafka;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The topics ktstr4j writes, with partitions and configs chosen for their use (documented in docs/kafka.md).
+ * All names start with a prefix ({@code ktstr4j} by default) so several installations can share a cluster.
+ */
+public final class TopicLayout {
+    /** One topic: its short name (after the prefix), partitions and topic configs. */
+    public record TopicSpec(String suffix, int partitions, Map<String, String> configs) {
+    }
+
+    public static final String LIFECYCLE = "lifecycle";
+    public static final String MONITOR = "monitor";
+    public static final String SNAPSHOTS = "snapshots";
+    public static final String RESULTS = "results";
+    public static final String RESULTS_LATEST = "results.latest";
+    public static final String FAILURES = "failures";
+    public static final String HOSTSTATE = "hoststate";
+
+    private static final long DAY_MS = 24L * 3600 * 1000;
+
+    /** Largest record value the broker is configured to accept on the topics with big records. */
+    public static final int LARGE_TOPIC_MAX_MESSAGE_BYTES = 4 << 20;
+
+    public static final List<TopicSpec> SPECS = List.of(
+            spec(LIFECYCLE, 6, "retention.ms", String.valueOf(14 * DAY_MS)),
+            // The busiest topic (a sample per tick per run): shorter retention, more partitions.
+            spec(MONITOR, 12, "retention.ms", String.valueOf(3 * DAY_MS)),
+            spec(SNAPSHOTS, 3, "retention.ms", String.valueOf(14 * DAY_MS),
+                    "max.message.bytes", String.valueOf(LARGE_TOPIC_MAX_MESSAGE_BYTES)),
+            spec(RESULTS, 6, "retention.ms", String.valueOf(365 * DAY_MS)),
+            // One record per (variant, kind) forever: the regression consumer's baseline.
+            spec(RESULTS_LATEST, 6, "cleanup.policy", "compact", "min.compaction.lag.ms", "0",
+                    "segment.ms", String.valueOf(DAY_MS)),
+            spec(FAILURES, 3, "retention.ms", String.valueOf(90 * DAY_MS),
+                    "max.message.bytes", String.valueOf(LARGE_TOPIC_MAX_MESSAGE_BYTES)),
+            spec(HOSTSTATE, 3, "retention.ms", String.valueOf(90 * DAY_MS),
+                    "max.message.bytes", String.valueOf(LARGE_TOPIC_MAX_MESSAGE_BYTES)));
+
+    private final String prefix;
+
+    public TopicLayout(String prefix) {
+        if (prefix == null || prefix.isBlank() || !prefix.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("topic prefix must be non-empty and use only [A-Za-z0-9._-], got '"
+                    + prefix + "'");
+        }
+        this.prefix = prefix;
+    }
+
+    public static TopicLayout defaults() {
+        return new TopicLayout("ktstr4j");
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    public String name(String suffix) {
+        return prefix + "." + suffix;
+    }
+
+    /** Every topic's full name → spec, in declaration order. */
+    public Map<String, TopicSpec> topics() {
+        Map<String, TopicSpec> m = new LinkedHashMap<>();
+        for (TopicSpec s : SPECS) {
+            m.put(name(s.suffix()), s);
+        }
+        return m;
+    }
+
+    public List<String> allNames() {
+        return List.copyOf(topics().keySet());
+    }
+
+    private static TopicSpec spec(String suffix, int partitions, String... kv) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("compression.type", "producer");
+        for (int i = 0; i < kv.length; i += 2) {
+            c.put(kv[i], kv[i + 1]);
+        }
+        return new TopicSpec(suffix, partitions, Map.copyOf(c));
+    }
+}

@@ -1,0 +1,168 @@
+/* Starts the scheduler under test, relays its output, and reports its death at once. */
+#define _GNU_SOURCE
+#include "agent_sched.h"
+#include "channel.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_SCHED_ARGS 64
+
+static int relay_fd = -1;
+
+static void *relay_main(void *arg) {
+    (void) arg;
+    char line[1024];
+    size_t n = 0;
+    com2_printf("===SCHED_OUTPUT_START===\n");
+    for (;;) {
+        char c;
+        ssize_t r = read(relay_fd, &c, 1);
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r <= 0) {
+            break;
+        }
+        line[n++] = c;
+        if (c == '\n' || n == sizeof line - 1) {
+            line[n] = 0;
+            com2_printf("%s%s", line, c == '\n' ? "" : "\n");
+            n = 0;
+        }
+    }
+    if (n > 0) {
+        line[n] = 0;
+        com2_printf("%s\n", line);
+    }
+    com2_printf("===SCHED_OUTPUT_END===\n");
+    close(relay_fd);
+    return NULL;
+}
+
+static void *monitor_main(void *arg) {
+    struct agent *a = arg;
+    int st = 0;
+    pid_t r;
+    do {
+        r = waitpid(a->sched_pid, &st, 0);
+    } while (r < 0 && errno == EINTR);
+    int code = r < 0 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : -1;
+    a->sched_exit_status = code;
+    __atomic_store_n(&a->sched_exited, 1, __ATOMIC_RELEASE);
+    int32_t c32 = code;
+    msg_send(MSG_SCHED_EXIT, &c32, sizeof c32);
+    com2_printf("KTSTR4J_SCHED_EXIT=%d\n", code);
+    return NULL;
+}
+
+int agent_sched_alive(const struct agent *a) {
+    return a->sched_pid > 0 && !__atomic_load_n(&a->sched_exited, __ATOMIC_ACQUIRE);
+}
+
+static int read_word(const char *path, char *buf, size_t len) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        buf[0] = 0;
+        return -1;
+    }
+    ssize_t n = read(fd, buf, len - 1);
+    close(fd);
+    if (n < 0) {
+        n = 0;
+    }
+    buf[n] = 0;
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' ')) {
+        buf[--n] = 0;
+    }
+    return 0;
+}
+
+static int load_args(const char *args_file, const char *bin, char **argv, char *store, size_t storelen) {
+    int argc = 0;
+    argv[argc++] = (char *) bin;
+    if (args_file) {
+        int fd = open(args_file, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            ssize_t n = read(fd, store, storelen - 1);
+            close(fd);
+            store[n > 0 ? n : 0] = 0;
+            char *save = NULL;
+            for (char *t = strtok_r(store, "\n", &save); t && argc < MAX_SCHED_ARGS; t = strtok_r(NULL, "\n", &save)) {
+                if (*t) {
+                    argv[argc++] = t;
+                }
+            }
+        }
+    }
+    argv[argc] = NULL;
+    return argc;
+}
+
+int sched_start(struct agent *a, const char *bin, const char *args_file, const char *expect_ops,
+                uint64_t timeout_ms, char *why, size_t whylen) {
+    static char store[8192];
+    char *argv[MAX_SCHED_ARGS + 1];
+    load_args(args_file, bin, argv, store, sizeof store);
+
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0) {
+        snprintf(why, whylen, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(why, whylen, "fork: %s", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        dup2(p[1], 1);
+        dup2(p[1], 2);
+        execv(bin, argv);
+        dprintf(2, "exec %s: %s\n", bin, strerror(errno));
+        _exit(127);
+    }
+    close(p[1]);
+    relay_fd = p[0];
+    a->sched_pid = pid;
+    com2_printf("KTSTR4J_SCHED_PID=%d\n", pid);
+
+    pthread_t t;
+    pthread_create(&t, NULL, relay_main, NULL);
+    pthread_detach(t);
+    pthread_create(&t, NULL, monitor_main, a);
+    pthread_detach(t);
+
+    uint64_t deadline = agent_now_ms() + timeout_ms;
+    char state[64], ops[128];
+    for (;;) {
+        read_word("/sys/kernel/sched_ext/state", state, sizeof state);
+        read_word("/sys/kernel/sched_ext/root/ops", ops, sizeof ops);
+        int named = ops[0] && (!expect_ops || !expect_ops[0] || strcmp(ops, expect_ops) == 0);
+        if (strcmp(state, "enabled") == 0 && named) {
+            com2_printf("KTSTR4J_SCHED_ATTACHED ops=%s\n", ops);
+            return 0;
+        }
+        if (!agent_sched_alive(a)) {
+            snprintf(why, whylen, "scheduler %s exited (status %d) before sched_ext was enabled", bin,
+                     a->sched_exit_status);
+            return -1;
+        }
+        if (agent_now_ms() >= deadline) {
+            snprintf(why, whylen, "scheduler %s did not attach within %llu ms (state '%s', ops '%s'%s%s)", bin,
+                     (unsigned long long) timeout_ms, state, ops, expect_ops && expect_ops[0] ? ", expected " : "",
+                     expect_ops ? expect_ops : "");
+            return -1;
+        }
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
