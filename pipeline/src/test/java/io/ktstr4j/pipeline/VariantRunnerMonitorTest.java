@@ -123,6 +123,20 @@ class VariantRunnerMonitorTest {
                 .concatWith(gone.then(Mono.empty()));
     }
 
+    /**
+     * Runs a sched_ext variant whose guest sends its result only once the runner has passed on the sample taken at
+     * {@code lastMs}: the runner merges monitor and guest streams, so "the monitor emitted it first" would not order
+     * the sample before the result in what the run records.
+     */
+    static List<RunEvent> runWithResultAfterSample(MonitorSource m, long lastMs) {
+        Sinks.Empty<Void> sampled = Sinks.empty();
+        return run(m, variant(SCX), resultAfter(sampled.asMono()), e -> {
+            if (e.body() instanceof MonitorSample s && s.elapsedMs() == lastMs) {
+                sampled.tryEmitEmpty();
+            }
+        });
+    }
+
     /** Every CPU has one runnable task and a clock that never moves. */
     static MonitorSample stalled(long ms) {
         List<CpuSnapshot> cpus = new ArrayList<>();
@@ -145,7 +159,7 @@ class VariantRunnerMonitorTest {
     void samplesAndSnapshotsFlowIntoTheRunAndSnapshotsWaitForScenarioStart() {
         MonitorSource m = monitor((vm, ctx) -> Flux.<EventBody>just(sample(100, 1), sample(200, 1))
                 .concatWith(ctx.scenarioStart().map(s -> new Snapshot(0, 300, 1_000, List.of(), null, List.of())))
-                .concatWith(ctx.vmGone().then(reactor.core.publisher.Mono.empty())));
+                .concatWith(ctx.vmGone().then(Mono.empty())));
         List<RunEvent> events = run(m, variant(SchedulerChoice.eevdf()));
         assertThat(bodies(events, MonitorSample.class)).hasSize(2);
         assertThat(bodies(events, Snapshot.class)).singleElement().extracting(Snapshot::freezeNs).isEqualTo(1_000L);
@@ -161,12 +175,10 @@ class VariantRunnerMonitorTest {
         for (int i = 1; i <= 8; i++) {
             samples.add(sample(100L * i, 6));
         }
-        Sinks.Empty<Void> sampled = Sinks.empty();
         // Samples while the test runs (the runner judges from SCENARIO_START on).
         MonitorSource m = monitor((vm, ctx) -> ctx.scenarioStart().thenMany(Flux.fromIterable(samples))
-                .doOnComplete(sampled::tryEmitEmpty)
-                .concatWith(ctx.vmGone().then(reactor.core.publisher.Mono.empty())));
-        List<RunEvent> events = run(m, variant(SCX), resultAfter(sampled.asMono()));
+                .concatWith(ctx.vmGone().then(Mono.empty())));
+        List<RunEvent> events = runWithResultAfterSample(m, 800);
         assertThat(bodies(events, DumpRequested.class)).singleElement().extracting(DumpRequested::reason)
                 .asString().contains("imbalance ratio 6.0").contains("for 5 samples up to +500ms");
         Verdict v = verdict(events);
@@ -186,17 +198,16 @@ class VariantRunnerMonitorTest {
         Sinks.Empty<Void> sampled = Sinks.empty();
         Sinks.Empty<Void> resultSeen = Sinks.empty();
         MonitorSource m = monitor((vm, ctx) -> ctx.scenarioStart().thenMany(Flux.fromIterable(before))
-                .doOnComplete(sampled::tryEmitEmpty)
                 .concatWith(resultSeen.asMono().thenMany(Flux.fromIterable(teardown)))
                 .concatWith(ctx.vmGone().then(Mono.empty())));
-        GuestChannel guest = resultAfter(sampled.asMono());
-        GuestChannel tellMonitor = (vm, gone) -> guest.open(vm, gone).doOnNext(msg -> {
-            if (msg instanceof TestResult) {
-                // after the runner saw it: the next message (ScenarioEnd) is emitted once this returns
-                Mono.delay(Duration.ofMillis(200)).subscribe(x -> resultSeen.tryEmitEmpty());
+        // Ordered by what the runner has passed on, not by what the sources emitted: the runner merges them.
+        List<RunEvent> events = run(m, variant(SCX), resultAfter(sampled.asMono()), e -> {
+            if (e.body() instanceof MonitorSample s && s.elapsedMs() == 200) {
+                sampled.tryEmitEmpty();
+            } else if (e.body() instanceof TestResult) {
+                resultSeen.tryEmitEmpty();
             }
         });
-        List<RunEvent> events = run(m, variant(SCX), tellMonitor);
         assertThat(bodies(events, MonitorSample.class)).as("teardown samples are still reported").hasSize(10);
         assertThat(bodies(events, DumpRequested.class)).isEmpty();
         Verdict v = verdict(events);
@@ -214,7 +225,6 @@ class VariantRunnerMonitorTest {
         Sinks.Empty<Void> sampled = Sinks.empty();
         MonitorSource m = monitor((vm, ctx) -> Flux.<EventBody>just(new MonitorSample(50, garbage, null))
                 .concatWith(ctx.scenarioStart().thenMany(Flux.just(sample(100, 1), sample(200, 1), sample(300, 1))))
-                .doOnComplete(() -> Mono.delay(Duration.ofMillis(50)).subscribe(x -> sampled.tryEmitEmpty()))
                 .concatWith(ctx.vmGone().then(Mono.empty())));
         // The guest starts its scenario only once the boot sample is through the runner: samples from different
         // sources are merged, so "emitted first" alone would not order them.
@@ -222,6 +232,8 @@ class VariantRunnerMonitorTest {
                 e -> {
                     if (e.body() instanceof MonitorSample s && s.elapsedMs() == 50) {
                         booted.tryEmitEmpty();
+                    } else if (e.body() instanceof MonitorSample s && s.elapsedMs() == 300) {
+                        sampled.tryEmitEmpty();
                     }
                 });
         assertThat(bodies(events, MonitorSample.class)).hasSize(4);
@@ -235,11 +247,9 @@ class VariantRunnerMonitorTest {
         for (int i = 1; i <= 8; i++) {
             samples.add(stalled(100 + 100L * i));
         }
-        Sinks.Empty<Void> sampled = Sinks.empty();
         MonitorSource m = monitor((vm, ctx) -> ctx.scenarioStart().thenMany(Flux.fromIterable(samples))
-                .doOnComplete(sampled::tryEmitEmpty)
                 .concatWith(ctx.vmGone().then(Mono.empty())));
-        List<RunEvent> events = run(m, variant(SCX), resultAfter(sampled.asMono()));
+        List<RunEvent> events = runWithResultAfterSample(m, 900);
         assertThat(bodies(events, DumpRequested.class)).singleElement().extracting(DumpRequested::reason).asString()
                 .contains("stall");
         assertThat(verdict(events).outcome()).isEqualTo(Outcome.FAIL);
