@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the KVM backend's @Tag("rig") tests inside ../shared/rig/kvm-rig (real KVM in a TCG VM).
 # Maven is slow inside the rig, so this compiles on the host with Maven and runs JUnit inside with plain java.
-#   vmm/src/test/rig/run-rig-tests.sh [TEST_CLASS_OR_PACKAGE_OR_METHOD...]   (default: io.ktstr4j.vmm.kvm.KvmRigTest)
+#   vmm/src/test/rig/run-rig-tests.sh [TEST_CLASS_OR_PACKAGE_OR_METHOD...]   (default: io.ktstr4j.vmm.kvm, every rig test)
 # Each test method runs in a rig of its own: the rig sometimes freezes outright (no output at all until its timeout;
 # seen in CI), and a frozen rig must cost one method, not the whole stage. A method whose rig times out is run once
 # more; if that times out too it is reported ABORTED with the reason (not passed, not failed). A method whose JVM
@@ -34,7 +34,7 @@ javac -d "$snap/runner" -cp "$CP" "$root/vmm/src/test/rig/RigRunner.java"
 CP="$snap/runner:$CP"
 runner=RigRunner
 selectors=("$@")
-[ ${#selectors[@]} -gt 0 ] || selectors=(io.ktstr4j.vmm.kvm.KvmRigTest)
+[ ${#selectors[@]} -gt 0 ] || selectors=(io.ktstr4j.vmm.kvm)
 # one line per test method, e.g. io.ktstr4j.vmm.kvm.KvmRigTest#guestSeesTheDeclaredTopology(java.lang.String)
 mapfile -t methods < <(java -cp "$CP" "$runner" --list rig "${selectors[@]}")
 [ ${#methods[@]} -gt 0 ] || { echo "run-rig-tests: no @Tag(\"rig\") test in ${selectors[*]}" >&2; exit 1; }

@@ -30,9 +30,10 @@ static int sleep_ms(uint64_t ms) {
     return 0;
 }
 
-static void stimulus(struct agent *a, unsigned step, unsigned ops, uint64_t iterations) {
+/* elapsed from the plan's start, as SCENARIO_END's (and the scenario engine's) */
+static void stimulus(uint64_t t0, unsigned step, unsigned ops, uint64_t iterations) {
     struct stimulus_payload s = {
-        .elapsed_ms = (uint32_t) (agent_now_ms() - a->start_ms),
+        .elapsed_ms = (uint32_t) (agent_now_ms() - t0),
         .step_index = (uint16_t) step,
         .op_count = (uint16_t) ops,
         .op_kinds = 0,
@@ -87,7 +88,7 @@ static int run_trivial(FILE *f, const char *path, struct agent *a) {
         } else if (strcmp(cmd, "flood") == 0) {
             uint64_t n = strtoull(arg, NULL, 0);
             for (uint64_t i = 0; i < n; i++) {
-                stimulus(a, step, 0, i);
+                stimulus(t0, step, 0, i);
             }
             iterations = n;
         } else if (strcmp(cmd, "fail") == 0) {
@@ -107,7 +108,7 @@ static int run_trivial(FILE *f, const char *path, struct agent *a) {
             code = 2;
             break;
         }
-        stimulus(a, step++, 1, iterations);
+        stimulus(t0, step++, 1, iterations);
     }
     uint32_t elapsed = (uint32_t) (agent_now_ms() - t0);
     msg_send(MSG_SCENARIO_END, &elapsed, sizeof elapsed);
