@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the KVM backend's @Tag("rig") tests inside ../shared/rig/kvm-rig (real KVM in a TCG VM).
 # Maven is slow inside the rig, so this compiles on the host with Maven and runs JUnit inside with plain java.
-#   vmm/src/test/rig/run-rig-tests.sh [TEST_CLASS_OR_PACKAGE_OR_METHOD...]   (default: io.ktstr4j.vmm.kvm, every rig test)
+#   vmm/src/test/rig/run-rig-tests.sh [TEST_CLASS_OR_PACKAGE_OR_METHOD...]
+#   (default: every @Tag("rig") test in io.ktstr4j.vmm.kvm and io.ktstr4j.pipeline)
 # Each test method runs in a rig of its own: the rig sometimes freezes outright (no output at all until its timeout;
 # seen in CI), and a frozen rig must cost one method, not the whole stage. A method whose rig times out is run once
 # more; if that times out too it is reported ABORTED with the reason (not passed, not failed). A method whose JVM
@@ -18,23 +19,36 @@ root=$(cd "$(dirname "$0")/../../../.." && pwd)
 rig=${RIG:-$root/../shared/rig/kvm-rig}
 build=${BUILD_DIR:-target-kvm}
 cd "$root"
-mvn -o -q -B -pl vmm -Dktstr.buildDir="$build" test-compile
-cp=$root/vmm/$build/classpath.txt
-mvn -o -q -B -pl vmm -Dktstr.buildDir="$build" dependency:build-classpath -Dmdep.outputFile="$cp" -Dmdep.includeScope=test
+# vmm's rig tests (the VMM itself, the agent on it) and pipeline's (whole runs on it), built in one reactor so pipeline
+# sees this tree's vmm and schemas classes, not whatever is installed in ~/.m2.
+mvn -o -q -B -pl schemas,vmm,pipeline -Dktstr.buildDir="$build" test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$build/classpath.txt" -Dmdep.includeScope=test
 launcher=$(ls "$HOME"/.m2/repository/org/junit/platform/junit-platform-launcher/1.14.4/junit-platform-launcher-1.14.4.jar)
 # Snapshot classes and jars: other modules reinstall into ~/.m2 while the (slow) rig runs.
 snap=$root/vmm/$build/rig-snapshot
-rm -rf "$snap"; mkdir -p "$snap/lib"
-cp -r "$root/vmm/$build/classes" "$root/vmm/$build/test-classes" "$snap/"
-CP="$snap/test-classes:$snap/classes"
-for j in $(tr ':' ' ' < "$cp") "$launcher"; do cp "$j" "$snap/lib/"; CP="$CP:$snap/lib/$(basename "$j")"; done
+rm -rf "$snap"; mkdir -p "$snap/lib" "$snap/dirs"
+CP=
+n=0
+seen=
+for e in "$root/pipeline/$build/test-classes" "$root/pipeline/$build/classes" \
+         "$root/vmm/$build/test-classes" "$root/vmm/$build/classes" \
+         $(tr ':' ' ' < "$root/pipeline/$build/classpath.txt") $(tr ':' ' ' < "$root/vmm/$build/classpath.txt") "$launcher"; do
+  if [ -d "$e" ]; then
+    case " $seen " in *" $e "*) continue ;; esac
+    seen="$seen $e"
+    n=$((n + 1)); cp -r "$e" "$snap/dirs/$n"; CP="$CP:$snap/dirs/$n"
+  elif [ ! -f "$snap/lib/$(basename "$e")" ]; then
+    cp "$e" "$snap/lib/"; CP="$CP:$snap/lib/$(basename "$e")"
+  fi
+done
+CP=${CP#:}
 # Compiled here: the source launcher (java RigRunner.java) spends tens of seconds in javac inside the rig, per method.
 mkdir -p "$snap/runner"
 javac -d "$snap/runner" -cp "$CP" "$root/vmm/src/test/rig/RigRunner.java"
 CP="$snap/runner:$CP"
 runner=RigRunner
 selectors=("$@")
-[ ${#selectors[@]} -gt 0 ] || selectors=(io.ktstr4j.vmm.kvm)
+[ ${#selectors[@]} -gt 0 ] || selectors=(io.ktstr4j.vmm.kvm io.ktstr4j.pipeline)
 # one line per test method, e.g. io.ktstr4j.vmm.kvm.KvmRigTest#guestSeesTheDeclaredTopology(java.lang.String)
 mapfile -t methods < <(java -cp "$CP" "$runner" --list rig "${selectors[@]}")
 [ ${#methods[@]} -gt 0 ] || { echo "run-rig-tests: no @Tag(\"rig\") test in ${selectors[*]}" >&2; exit 1; }

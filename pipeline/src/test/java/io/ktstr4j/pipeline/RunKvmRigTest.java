@@ -1,0 +1,41 @@
+package io.ktstr4j.pipeline;
+
+import io.ktstr4j.schemas.event.ExitReason;
+import io.ktstr4j.schemas.event.VmExited;
+import io.ktstr4j.vmm.KvmProbe;
+import io.ktstr4j.vmm.VmBackend;
+import io.ktstr4j.vmm.kvm.KvmBackend;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+
+/**
+ * One run end to end through the Java VMM: agent, scenario engine, SHM channel, checks and verdict on real KVM. Runs
+ * inside ../shared/rig/kvm-rig (vmm/src/test/rig/run-rig-tests.sh); skipped with the probe's reason elsewhere.
+ */
+@Tag("rig")
+class RunKvmRigTest extends RunContract {
+    static final int RIG_ATTEMPTS = 3;
+
+    @BeforeAll
+    static void needsKvm() {
+        KvmProbe.Result probe = KvmProbe.probe();
+        Assumptions.assumeTrue(probe.usable(), "KVM not usable here: " + probe.reason());
+    }
+
+    @Override
+    VmBackend backend() {
+        return new KvmBackend();
+    }
+
+    /**
+     * The rig's nested-virtualization faults (docs/vmm.md, "Tests in the KVM rig": a guest reset by triple fault, or a
+     * guest that stops making progress until the watchdog) say nothing about ktstr4j: such a run is repeated.
+     */
+    @Override
+    boolean runAgain(VmExited exit, int attempt) {
+        boolean rigFault = exit.reason() == ExitReason.WATCHDOG_TIMEOUT
+                || exit.reason() == ExitReason.REBOOT && exit.detail() != null && exit.detail().startsWith("triple fault");
+        return rigFault && attempt < RIG_ATTEMPTS;
+    }
+}
