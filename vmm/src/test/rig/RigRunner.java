@@ -14,8 +14,8 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 /**
  * Runs JUnit tests without Maven (Maven inside the TCG rig is slow): {@code java -cp CP:RUNNER_CLASSES RigRunner TAGEXPR
  * CLASS|PACKAGE|CLASS#method(ParamTypes)...} (run-rig-tests.sh compiles it on the host). Prints each test's result and a summary; exits 1 on any failure.
- * {@code --list TAGEXPR SELECTOR...} prints one {@code CLASS#method(ParamTypes)} per test method instead, so
- * run-rig-tests.sh can give each method its own rig.
+ * {@code --list TAGEXPR SELECTOR...} prints one {@code CLASS#method(ParamTypes)} per test method instead (one
+ * {@code CLASS} for a class whose tests share one instance), so run-rig-tests.sh can give each its own rig.
  */
 public class RigRunner {
     public static void main(String[] args) {
@@ -71,11 +71,25 @@ public class RigRunner {
             org.junit.platform.launcher.TestIdentifier id = todo.poll();
             id.getSource().filter(src -> src instanceof org.junit.platform.engine.support.descriptor.MethodSource)
                     .map(src -> (org.junit.platform.engine.support.descriptor.MethodSource) src)
-                    .ifPresent(m -> methods.add(m.getClassName() + "#" + m.getMethodName() + "("
-                            + m.getMethodParameterTypes() + ")"));
+                    .ifPresent(m -> methods.add(sharesOneInstance(m.getClassName()) ? m.getClassName()
+                            : m.getClassName() + "#" + m.getMethodName() + "(" + m.getMethodParameterTypes() + ")"));
             todo.addAll(plan.getChildren(id));
         }
         methods.forEach(System.out::println);
+    }
+
+    /**
+     * A class whose tests share one instance (one VM booted in {@code @BeforeAll}, each test checking one claim about
+     * it) is listed whole: a rig per method would boot that VM once per method for nothing.
+     */
+    static boolean sharesOneInstance(String className) {
+        try {
+            org.junit.jupiter.api.TestInstance ti = Class.forName(className, false, RigRunner.class.getClassLoader())
+                    .getAnnotation(org.junit.jupiter.api.TestInstance.class);
+            return ti != null && ti.value() == org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     static volatile long lastEvent = System.nanoTime();

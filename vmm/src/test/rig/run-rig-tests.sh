@@ -83,7 +83,7 @@ rm -rf "$logdir"; mkdir -p "$logdir"
 passed=0; failed=(); summary=()
 start=$SECONDS
 for m in "${methods[@]}"; do
-  name=${m#*#}; name=${name%%(*}
+  name=${m#*#}; name=${name%%(*}; name=${name##*.} # a method, or a class listed whole (RigRunner.sharesOneInstance)
   result=
   for try in 1 2; do
     left=$(( budget - (SECONDS - start) ))

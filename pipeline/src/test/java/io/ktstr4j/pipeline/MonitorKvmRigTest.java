@@ -1,0 +1,45 @@
+package io.ktstr4j.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ktstr4j.schemas.event.MonitorSample;
+import io.ktstr4j.vmm.KvmProbe;
+import io.ktstr4j.vmm.VmBackend;
+import io.ktstr4j.vmm.kvm.KvmBackend;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The monitor in a real run on the Java VMM: guest RAM this VMM maps, its vCPU freezer and registers, KVM statistics.
+ * Runs inside ../shared/rig/kvm-rig (vmm/src/test/rig/run-rig-tests.sh); skipped with the probe's reason elsewhere.
+ */
+@Tag("rig")
+class MonitorKvmRigTest extends MonitorContract {
+
+    @Override
+    VmBackend backend() {
+        return new KvmBackend();
+    }
+
+    @Override
+    String backendUnavailable() {
+        KvmProbe.Result probe = KvmProbe.probe();
+        return probe.usable() ? null : "KVM not usable here: " + probe.reason();
+    }
+
+    /** Only the Java VMM has them: each vCPU's KVM statistics (KVM_GET_STATS_FD) in every sample, growing. */
+    @Test
+    void samplesCarryEachVcpusKvmStatistics() {
+        List<MonitorSample> during = workloadSamples();
+        assertThat(during).allSatisfy(s -> assertThat(s.cpus()).allSatisfy(c -> assertThat(c.kvmStats())
+                .as("KVM statistics of a vCPU").isNotNull().containsKey("exits")));
+        Map<String, Long> first = during.get(0).cpus().get(1).kvmStats();
+        Map<String, Long> last = during.get(during.size() - 1).cpus().get(1).kvmStats();
+        // cpu1 idles while the spinners pile up on cpu0: it exits to KVM, and halts
+        assertThat(last.get("exits")).as("cpu1 exits").isGreaterThan(first.get("exits"));
+        assertThat(last.get("halt_exits")).as("cpu1 halt exits").isGreaterThan(first.get("halt_exits"));
+        System.out.println("[monitor-e2e] cpu1 KVM statistics over the workload: " + first + " -> " + last);
+    }
+}
