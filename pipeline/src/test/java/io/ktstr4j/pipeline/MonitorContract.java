@@ -122,6 +122,11 @@ abstract class MonitorContract {
     /** Why the backend cannot run here (the tests are skipped with it), or null. */
     abstract String backendUnavailable();
 
+    /** How late a snapshot may land past 90% of the window on this backend's host (timers firing late). None here. */
+    long timerSlackMs() {
+        return 0;
+    }
+
     /** Whether a run that ended with this verdict is run again before the checks (attempt counts from 1). Never here. */
     boolean runAgain(Verdict verdict, int attempt) {
         return false;
@@ -277,10 +282,20 @@ abstract class MonitorContract {
             line.append(String.format(Locale.ROOT, " #%d at +%d ms (%.0f%% of the workload) frozen %.1f ms;",
                     s.index(), at, 100.0 * at / w, s.freezeNs() / 1e6));
             assertThat(at).as("snapshot %d at +%d ms after SCENARIO_START", s.index(), at)
-                    .isBetween(w / 10, w * 9 / 10);
+                    .isBetween(w / 10, w * 9 / 10 + timerSlackMs());
             assertThat(s.freezeNs()).as("snapshot %d freeze time", s.index()).isPositive();
             assertThat(s.cpus()).hasSize(4);
-            assertThat(s.cpus().get(0).nrRunning()).isGreaterThanOrEqualTo(SPINNERS);
+            // The snapshot reads the same run queue the samples do: cpu0's nr_running within what the samples of
+            // the surrounding 300 ms saw. (Not simply >= 6: in the KVM rig the guest took 3 s after SCENARIO_START
+            // to start its spinners, so an early snapshot rightly saw 1.)
+            List<Long> near = bodies(MonitorSample.class).stream()
+                    .filter(x -> Math.abs(x.elapsedMs() - s.elapsedMs()) <= 300)
+                    .map(x -> x.cpus().get(0).nrRunning()).toList();
+            assertThat(near).as("samples around snapshot %d", s.index()).isNotEmpty();
+            assertThat(s.cpus().get(0).nrRunning()).as("snapshot %d cpu0 nr_running vs samples around it %s",
+                    s.index(), near).isBetween(near.stream().mapToLong(x -> x).min().orElseThrow(),
+                    near.stream().mapToLong(x -> x).max().orElseThrow());
+            line.append(" cpu0 nr_running ").append(s.cpus().get(0).nrRunning()).append(';');
         }
         System.out.printf(Locale.ROOT, "[monitor-e2e] snapshots (SCENARIO_START at +%d ms, workload %d ms):%s%n",
                 start, w, line);

@@ -44,6 +44,15 @@ class MonitorKvmRigTest extends MonitorContract {
         return rigTrouble && attempt < 3;
     }
 
+    /**
+     * In the rig the JVM shares one rig CPU with the guest's 4 vCPUs, so the snapshot timer fires late: the third
+     * snapshot, due at about 77% of the 4 s window, landed at 96% once. A real host has no such delay.
+     */
+    @Override
+    long timerSlackMs() {
+        return 1000;
+    }
+
     /** Only the Java VMM has them: each vCPU's KVM statistics (KVM_GET_STATS_FD) in every sample, growing. */
     @Test
     void samplesCarryEachVcpusKvmStatistics() {
