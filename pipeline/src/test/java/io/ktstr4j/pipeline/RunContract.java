@@ -15,8 +15,8 @@ import io.ktstr4j.schemas.verdict.DetailKind;
 import io.ktstr4j.schemas.verdict.Outcome;
 import io.ktstr4j.schemas.verdict.Reason;
 import io.ktstr4j.schemas.verdict.Verdict;
-import io.ktstr4j.vmm.initramfs.CpioWriter;
 import io.ktstr4j.vmm.VmBackend;
+import io.ktstr4j.vmm.initramfs.CpioWriter;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,7 +78,7 @@ abstract class RunContract {
                     .map(FailureReport.class::cast).findFirst().orElse(null);
         }
 
-        java.util.List<WorkerReport> reportsOf(String cgroup) {
+        List<WorkerReport> reportsOf(String cgroup) {
             return events.stream().map(RunEvent::body).filter(WorkerReports.class::isInstance)
                     .map(WorkerReports.class::cast).filter(w -> w.cgroup().equals(cgroup))
                     .flatMap(w -> w.reports().stream()).toList();
