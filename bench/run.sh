@@ -9,7 +9,7 @@ cd "$root"
 name=${1:?usage: bench/run.sh KafkaBench|RunBench|BackendBench|MonitorBench [ARGS...]}
 shift
 cp="$root/bench/target/bench.classpath"
-if [ ! -f "$cp" ] || [ -n "$(find "$root"/*/src "$root"/pom.xml -newer "$cp" -type f -print -quit)" ]; then
+if [ ! -f "$cp" ] || [ -n "$(find "$root"/schemas "$root"/vmm "$root"/sink-kafka "$root"/pipeline "$root"/bench "$root"/pom.xml \( -path "*/src/*" -o -name pom.xml \) -not -path "*/target*/*" -newer "$cp" -type f -print -quit)" ]; then
   mvn -B -q -ntp install -DskipTests >&2
   mvn -B -q -ntp -pl bench dependency:build-classpath -Dmdep.outputFile="$cp" -Dmdep.includeScope=runtime >&2
 fi

@@ -11,9 +11,9 @@ scripts/setup.sh
 echo "ktstr4j test: unit, e2e (QEMU/TCG) and kafka tests" >&2
 mvn -B -ntp verify -DexcludedGroups=rig "$@"
 
-if [ -x ../shared/rig/kvm-rig ] && [ -z "${KTSTR4J_SKIP_RIG:-}" ] && [ -x vmm/src/test/rig/run-rig-tests.sh ]; then
+if [ -x ../shared/rig/kvm-rig ] && [ -z "${KTSTR4J_SKIP_RIG:-}" ] && [ -x scripts/rig/run-rig-tests.sh ]; then
   echo "ktstr4j test: KVM VMM tests inside ../shared/rig/kvm-rig" >&2
-  vmm/src/test/rig/run-rig-tests.sh
+  scripts/rig/run-rig-tests.sh
 else
   echo "ktstr4j test: SKIPPED the KVM rig tests (no ../shared/rig/kvm-rig, or KTSTR4J_SKIP_RIG set)" >&2
 fi

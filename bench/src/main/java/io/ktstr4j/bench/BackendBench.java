@@ -7,7 +7,7 @@ import io.ktstr4j.schemas.event.VmEvent;
 import io.ktstr4j.schemas.event.VmExited;
 import io.ktstr4j.schemas.topology.Topology;
 import io.ktstr4j.schemas.topology.TopologyPresets;
-import io.ktstr4j.vmm.Backends;
+import io.ktstr4j.cli.Backends;
 import io.ktstr4j.vmm.KvmProbe;
 import io.ktstr4j.vmm.VmBackend;
 import io.ktstr4j.vmm.VmConfig;
@@ -48,7 +48,7 @@ import java.util.regex.Pattern;
  */
 public final class BackendBench {
 
-    static final Path DEFAULT_KERNEL = io.ktstr4j.pipeline.cli.Defaults.kernel()
+    static final Path DEFAULT_KERNEL = io.ktstr4j.pipeline.Defaults.kernel()
             .orElse(Path.of("../shared/kernels/6.12.117-scx/bzImage").toAbsolutePath().normalize());
     static final Path DEFAULT_SCHEDULER = DEFAULT_KERNEL.resolveSibling("scx").resolve("scx_simple");
     static final Path BUSYBOX = Path.of("/bin/busybox");

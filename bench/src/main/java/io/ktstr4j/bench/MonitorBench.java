@@ -5,10 +5,10 @@ import io.ktstr4j.schemas.monitor.CpuSnapshot;
 import io.ktstr4j.vmm.monitor.Btf;
 import io.ktstr4j.vmm.monitor.GuestKernel;
 import io.ktstr4j.vmm.monitor.MonitorSampler;
-import io.ktstr4j.vmm.monitor.QmpFreezer;
+import io.ktstr4j.vmm.qemu.QmpFreezer;
 import io.ktstr4j.vmm.monitor.Snapshotter;
 import io.ktstr4j.vmm.monitor.SyntheticGuest;
-import io.ktstr4j.vmm.monitor.VmFreezer;
+import io.ktstr4j.vmm.hooks.VmFreezer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -35,7 +35,7 @@ public final class MonitorBench {
     private MonitorBench() {}
 
     public static void main(String[] args) throws Exception {
-        Path btfPath = io.ktstr4j.pipeline.cli.Defaults.kernel()
+        Path btfPath = io.ktstr4j.pipeline.Defaults.kernel()
                 .orElse(Path.of("../shared/kernels/6.12.117-scx/bzImage").toAbsolutePath().normalize())
                 .resolveSibling("vmlinux.btf");
         int vcpus = 64;

@@ -2,8 +2,8 @@ package io.ktstr4j.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ktstr4j.pipeline.cli.Main;
-import io.ktstr4j.pipeline.cli.Services;
+import io.ktstr4j.cli.Main;
+import io.ktstr4j.cli.Services;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,241 @@
+package io.ktstr4j.cli;
+
+import io.ktstr4j.pipeline.Defaults;
+
+import io.ktstr4j.pipeline.RunSummary;
+import io.ktstr4j.pipeline.Variant;
+import io.ktstr4j.pipeline.VariantPlanner;
+import io.ktstr4j.pipeline.checks.ThresholdMode;
+import io.ktstr4j.schemas.event.EventBody;
+import io.ktstr4j.schemas.event.InitStage;
+import io.ktstr4j.schemas.event.RunEvent;
+import io.ktstr4j.schemas.event.ScenarioEnd;
+import io.ktstr4j.schemas.event.ScenarioStart;
+import io.ktstr4j.schemas.json.Json;
+import io.ktstr4j.schemas.spec.TestSpec;
+import io.ktstr4j.schemas.verdict.Outcome;
+import io.ktstr4j.schemas.verdict.Reason;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import reactor.core.publisher.Flux;
+
+/** {@code ktstr4j run SPEC…}: runs every variant of every spec and prints one line per variant. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run test specs or canned scenarios, one VM per variant ({test}/{preset}/{profile}).",
+        footer = {"", "Exit codes: 0 all passed or skipped, 1 a variant failed or was inconclusive, "
+                + "2 usage or infrastructure error."})
+final class RunCommand implements Callable<Integer> {
+
+    private final Services services;
+
+    @Parameters(arity = "1..*", paramLabel = "SPEC",
+            description = "Spec file (.json/.yaml/.yml), raw agent plan (.plan) or canned scenario name.")
+    List<String> specs;
+
+    @Option(names = "--kernel", paramLabel = "PATH",
+            description = "Kernel image (default: $KTSTR4J_KERNEL, else ../shared/kernels/6.12.117-scx/bzImage "
+                    + "relative to the project root).")
+    Path kernel;
+
+    @Option(names = "--topology", paramLabel = "NAME|LABEL", split = ",",
+            description = "Preset name (tiny-2llc), label (1n2l2c1t) or 'gauntlet'; comma-separated for several. "
+                    + "Default: the spec's topology.")
+    List<String> topologies = new ArrayList<>();
+
+    @Option(names = "--scheduler", paramLabel = "eevdf|PATH|NAME",
+            description = "eevdf, a sched_ext binary, or the name of one in <kernel dir>/scx/ (e.g. scx_simple). "
+                    + "Default: the spec's scheduler.")
+    String scheduler;
+
+    @Option(names = "--scheduler-arg", paramLabel = "ARG", description = "Extra scheduler argument (repeatable).")
+    List<String> schedulerArgs = new ArrayList<>();
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Scenario duration, e.g. 2s or 1500ms (default: the spec's, 2s).")
+    Duration duration;
+
+    @Option(names = "--memory-mb", paramLabel = "MB", description = "Guest RAM (default: the spec's, 2048).")
+    Long memoryMb;
+
+    @Option(names = "--watchdog", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Kill a VM still running after this long (default: the spec's, 60s).")
+    Duration watchdog;
+
+    @Option(names = "--backend", paramLabel = "auto|kvm|qemu", defaultValue = "auto",
+            description = "VM backend (default: ${DEFAULT-VALUE}: KVM where it can boot Linux, else QEMU).")
+    String backend;
+
+    @Option(names = "--debug-thresholds", description = "Looser debug defaults (spread 35%%, gap 3000 ms).")
+    boolean debugThresholds;
+
+    @Option(names = "--json", description = "Print one JSON object per variant on stdout instead of text lines.")
+    boolean json;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Write a ktstr-compatible sidecar per variant here.")
+    Path out;
+
+    @Option(names = "--events", paramLabel = "FILE",
+            description = "Append every run event as one JSON line (the Kafka record value) to FILE.")
+    Path eventsFile;
+
+    /** {@code --kafka embedded|HOST:PORT} and the client options: also publish every run event to Kafka. */
+    @CommandLine.Mixin
+    io.ktstr4j.cli.kafka.KafkaClientOptions kafka = new io.ktstr4j.cli.kafka.KafkaClientOptions();
+
+    @Option(names = "--quiet", description = "No progress on stderr.")
+    boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, description = "Kernel console at loglevel 7, stack traces on errors.")
+    boolean verbose;
+
+    RunCommand(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream stdout = services.out();
+        PrintStream err = services.err();
+        Path k = kernel != null ? kernel : Defaults.kernel().orElseThrow(() -> new CommandLine.ParameterException(
+                new CommandLine(this), "no kernel: pass --kernel PATH or set $" + Defaults.KERNEL_ENV));
+        if (!Files.isRegularFile(k)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--kernel: " + k + " does not exist");
+        }
+        SpecResolver resolver = new SpecResolver(services.catalog());
+        VariantPlanner planner = new VariantPlanner(services.planCompiler());
+        VariantPlanner.Overrides o = new VariantPlanner.Overrides(topologies, scheduler, schedulerArgs, duration,
+                memoryMb, watchdog, debugThresholds ? ThresholdMode.DEBUG : ThresholdMode.RELEASE, k, List.of());
+        List<Variant> variants = new ArrayList<>();
+        for (String s : specs) {
+            TestSpec spec = resolver.resolve(s);
+            variants.addAll(planner.plan(spec, o));
+        }
+        Services.RunnerChoice choice = services.runner(backend, verbose);
+        progress(err, "backend " + choice.backend() + ": " + choice.reason());
+        try (KafkaPublishing pub = KafkaPublishing.start(kafka, err, quiet);
+             java.io.BufferedWriter ev = eventsFile == null ? null : Files.newBufferedWriter(eventsFile,
+                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
+            List<Outcome> outcomes = new ArrayList<>();
+            for (Variant v : variants) {
+                AtomicReference<RunSummary> done = new AtomicReference<>();
+                long t0 = System.nanoTime();
+                progress(err, v.key() + ": booting " + v.topology().label() + " under " + choice.backend() + "...");
+                String monitorOff = services.monitor().unavailableReason(v);
+                if (monitorOff != null && v.skipReason() == null) {
+                    progress(err, v.key() + ": monitor off: " + monitorOff);
+                }
+                Flux<RunEvent> events = choice.runner().run(v, done::set)
+                        .doOnNext(progressListener(err, v.key(), t0))
+                        .doOnNext(e -> writeEvent(ev, e));
+                // Kafka publishing continues in the background while the next variant runs; awaited below.
+                pub.publish(v.key(), events).blockLast();
+                RunSummary s = done.get();
+                outcomes.add(s.verdict().outcome());
+                Path sidecar = writeSidecar(s);
+                report(stdout, s, sidecar);
+            }
+            pub.awaitAll();
+            String totals = pub.totals();
+            if (totals != null && variants.size() > 1) {
+                err.println(totals);
+            }
+            return ExitCodes.of(outcomes);
+        }
+    }
+
+    private Consumer<RunEvent> progressListener(PrintStream err, String key, long t0) {
+        return e -> {
+            EventBody b = e.body();
+            double s = (System.nanoTime() - t0) / 1e9;
+            if (b instanceof InitStage st && InitStage.INIT_STARTED.equals(st.stage())) {
+                progress(err, String.format(Locale.ROOT, "%s: init reached after %.1fs", key, s));
+            } else if (b instanceof ScenarioStart) {
+                progress(err, String.format(Locale.ROOT, "%s: scenario running (%.1fs)...", key, s));
+            } else if (b instanceof ScenarioEnd) {
+                progress(err, String.format(Locale.ROOT, "%s: scenario done (%.1fs), evaluating", key, s));
+            }
+        };
+    }
+
+    private static void writeEvent(java.io.BufferedWriter w, RunEvent e) {
+        if (w == null) {
+            return;
+        }
+        try {
+            w.write(Json.write(e));
+            w.newLine();
+        } catch (java.io.IOException x) {
+            throw new java.io.UncheckedIOException("--events: cannot write: " + x.getMessage(), x);
+        }
+    }
+
+    private void progress(PrintStream err, String line) {
+        if (!quiet) {
+            err.println("  " + line);
+        }
+    }
+
+    private Path writeSidecar(RunSummary s) throws java.io.IOException {
+        if (out == null) {
+            return null;
+        }
+        Files.createDirectories(out);
+        Path p = out.resolve(s.variant().key().replace('/', '_') + ".ktstr.json");
+        Json.write(p, s.sidecar());
+        return p;
+    }
+
+    private void report(PrintStream stdout, RunSummary s, Path sidecar) {
+        double secs = s.timings().wallMs() / 1000.0;
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("variant", s.variant().key());
+            m.put("outcome", s.verdict().outcome().name());
+            m.put("duration_s", Math.round(secs * 100) / 100.0);
+            List<Map<String, String>> reasons = new ArrayList<>();
+            for (Reason r : s.verdict().reasons()) {
+                reasons.add(Map.of("kind", r.kind().jsonName(), "message", r.message()));
+            }
+            m.put("reasons", reasons);
+            m.put("run_id", s.runId());
+            m.put("sidecar", sidecar == null ? null : sidecar.toString());
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("prepare_ms", s.timings().prepareMs());
+            t.put("boot_to_init_ms", s.timings().bootToInitMs());
+            t.put("scenario_ms", s.timings().scenarioMs());
+            t.put("teardown_ms", s.timings().teardownMs());
+            t.put("evaluation_ms", s.timings().evaluationMs());
+            t.put("wall_ms", s.timings().wallMs());
+            t.put("overhead_ms", s.timings().overheadMs()); // wall - boot to init - scenario; null if unknown
+            m.put("timings", t);
+            stdout.println(Json.write(m));
+            return;
+        }
+        stdout.println(line(s.verdict().outcome(), secs, s.variant().key()));
+        for (Reason r : s.verdict().reasons()) {
+            stdout.println("      " + r.kind().jsonName() + ": " + r.message());
+        }
+        if (verbose && s.infrastructureCause() != null) {
+            s.infrastructureCause().printStackTrace(services.err());
+        }
+    }
+
+    /** {@code PASS [ 2.41s] steady/tiny-2llc/eevdf}. */
+    static String line(Outcome outcome, double seconds, String key) {
+        return String.format(Locale.ROOT, "%s [%5.2fs] %s", outcome.name(), seconds, key);
+    }
+}

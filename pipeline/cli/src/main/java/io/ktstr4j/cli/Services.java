@@ -1,0 +1,72 @@
+package io.ktstr4j.cli;
+
+import io.ktstr4j.pipeline.scenario.ScenarioEngine;
+
+import io.ktstr4j.pipeline.DefaultPlanCompiler;
+import io.ktstr4j.pipeline.GuestMonitorSource;
+import io.ktstr4j.pipeline.InitramfsGuestImage;
+import io.ktstr4j.pipeline.MonitorSource;
+import io.ktstr4j.pipeline.PlanCompiler;
+import io.ktstr4j.pipeline.RingGuestChannel;
+import io.ktstr4j.pipeline.ScenarioCatalog;
+import io.ktstr4j.pipeline.VariantRunner;
+import java.io.PrintStream;
+import java.time.Clock;
+
+/** What the CLI is wired to; tests swap parts (a fake backend, captured output). */
+public class Services {
+
+    /** A chosen backend ready to run variants, and why it was chosen. */
+    public record RunnerChoice(VariantRunner runner, String backend, String reason) {
+    }
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public Services() {
+        this(System.out, System.err);
+    }
+
+    /** The CLI writing to these streams instead (tests and benchmarks capture its output). */
+    public Services(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    private MonitorSource monitor;
+
+    public PrintStream out() {
+        return out;
+    }
+
+    public PrintStream err() {
+        return err;
+    }
+
+    public ScenarioCatalog catalog() {
+        return ScenarioEngine.catalog();
+    }
+
+    public PlanCompiler planCompiler() {
+        return new DefaultPlanCompiler(ScenarioEngine.compiler());
+    }
+
+    /**
+     * The guest-memory monitor, one per CLI run (it caches the parsed kernel symbols across variants). It works on
+     * every backend that exposes guest RAM; without System.map/BTF next to the kernel it says why it is off.
+     */
+    public synchronized MonitorSource monitor() {
+        if (monitor == null) {
+            monitor = new GuestMonitorSource();
+        }
+        return monitor;
+    }
+
+    /** Resolves {@code --backend} (auto|kvm|qemu) on this host; throws VmConfigException with what is missing. */
+    public RunnerChoice runner(String backendRequest, boolean verbose) {
+        Backends.Selection sel = Backends.select(backendRequest);
+        VariantRunner r = new VariantRunner(sel.backend(), new InitramfsGuestImage(null, null), new RingGuestChannel(),
+                monitor(), Clock.systemUTC(), VariantRunner.DEFAULT_BUFFER, verbose);
+        return new RunnerChoice(r, sel.backend().name(), sel.reason());
+    }
+}

@@ -1,0 +1,113 @@
+package io.ktstr4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ktstr4j.pipeline.FakeVm;
+import io.ktstr4j.pipeline.GuestChannel;
+import io.ktstr4j.pipeline.MonitorSource;
+import io.ktstr4j.pipeline.ScenarioCatalog;
+import io.ktstr4j.pipeline.VariantRunner;
+import io.ktstr4j.pipeline.VariantRunnerTest;
+import io.ktstr4j.schemas.json.Json;
+import io.ktstr4j.schemas.sidecar.SidecarResult;
+import io.ktstr4j.schemas.verdict.Outcome;
+import io.ktstr4j.vmm.VmConfigException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest extends CliFixture {
+
+    @Test
+    void passingRunPrintsOneLinePerVariantWritesSidecarAndExitsZero() throws Exception {
+        Path dir = tmp.resolve("out");
+        int code = Main.execute(services(99_000, null), "run", plan.toString(), "--kernel", kernel.toString(),
+                "--topology", "tiny-2llc,tiny-1llc", "--out", dir.toString(), "--quiet");
+        assertThat(code).isZero();
+        List<String> lines = out().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).matches("PASS \\[ *\\d+\\.\\d\\ds\\] steady/tiny-2llc/eevdf");
+        assertThat(lines.get(1)).endsWith("steady/tiny-1llc/eevdf");
+        Path sidecar = dir.resolve("steady_tiny-2llc_eevdf.ktstr.json");
+        SidecarResult s = Json.read(sidecar, SidecarResult.class);
+        assertThat(s.passed()).isTrue();
+        assertThat(s.topology()).isEqualTo("1n2l2c1t");
+        assertThat(s.outcome()).isEqualTo(Outcome.PASS);
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void failingVariantExitsOneAndPrintsTheReason() {
+        int code = Main.execute(services(0, null), "run", plan.toString(), "--kernel", kernel.toString());
+        assertThat(code).isEqualTo(1);
+        assertThat(out()).startsWith("FAIL [").contains("Starved: starved: worker tid 11");
+        assertThat(err()).contains("steady/1n1l2c1t/eevdf: booting");
+    }
+
+    @Test
+    void infrastructureErrorExitsTwo() {
+        int code = Main.execute(services(1, new VmConfigException("memory_mb: 1 is below 128")), "run",
+                plan.toString(), "--kernel", kernel.toString(), "--json");
+        assertThat(code).isEqualTo(2);
+        assertThat(out()).contains("\"outcome\":\"ERROR\"").contains("memory_mb: 1 is below 128");
+    }
+
+    @Test
+    void usageErrorsAreOneClearMessageWithoutStackTrace() {
+        int code = Main.execute(services(1, null), "run", "nonexistent-scenario", "--kernel", kernel.toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err()).contains("'nonexistent-scenario' is neither a spec file").contains("known: steady")
+                .doesNotContain("\tat ");
+        err.reset();
+        assertThat(Main.execute(services(1, null), "run", plan.toString(), "--kernel", "/nope/bzImage"))
+                .isEqualTo(2);
+        assertThat(err()).contains("--kernel: /nope/bzImage does not exist");
+        err.reset();
+        assertThat(Main.execute(services(1, null), "run", plan.toString(), "--duration", "soon")).isEqualTo(2);
+        assertThat(err()).contains("'soon' is not a duration");
+        err.reset();
+        assertThat(Main.execute(services(1, null), "run", "missing.yaml", "--kernel", kernel.toString(),
+                "--verbose")).isEqualTo(2);
+        assertThat(err()).contains("missing.yaml does not exist").contains("\tat ");
+    }
+
+    @Test
+    void showThresholdsPrintsTheMergedChain() throws Exception {
+        Path spec = Files.writeString(tmp.resolve("t.yaml"), """
+                name: gappy
+                scenario: steady
+                scheduler_assert:
+                  max_gap_ms: 5000
+                  max_imbalance_ratio: 8.0
+                assert:
+                  max_gap_ms: 2500
+                """);
+        assertThat(Main.execute(services(1, null), "show-thresholds", spec.toString())).isZero();
+        assertThat(out()).contains("max_gap_ms                       2500")
+                .contains("max_imbalance_ratio              8.0")
+                .contains("max_spread_pct                   15.0")
+                .contains("max_p99_wake_latency_ns          off");
+        out.reset();
+        assertThat(Main.execute(services(1, null), "show-thresholds", spec.toString(), "--debug-thresholds",
+                "--json")).isZero();
+        assertThat(out()).contains("\"max_gap_ms\":2500").contains("\"max_spread_pct\":35.0");
+    }
+
+    @Test
+    void listShowsScenariosAndAllPresets() {
+        assertThat(Main.execute(services(1, null), "list")).isZero();
+        assertThat(out()).contains("steady").contains("tiny-2llc").contains("1n2l2c1t").contains("numa4-12llc");
+    }
+
+    @Test
+    void resultLineFormat() {
+        assertThat(RunCommand.line(Outcome.PASS, 2.409, "steady/tiny-2llc/eevdf"))
+                .isEqualTo("PASS [ 2.41s] steady/tiny-2llc/eevdf");
+    }
+}

@@ -1,0 +1,411 @@
+package io.ktstr4j.vmm.kvm;
+
+import com.sun.jna.NativeLong;
+import io.ktstr4j.schemas.event.ConsoleLine;
+import io.ktstr4j.schemas.event.ExitReason;
+import io.ktstr4j.schemas.event.KernelLoaded;
+import io.ktstr4j.schemas.event.VcpuStarted;
+import io.ktstr4j.schemas.event.VmCreated;
+import io.ktstr4j.schemas.event.VmEvent;
+import io.ktstr4j.schemas.event.VmExited;
+import io.ktstr4j.vmm.GuestMemory;
+import io.ktstr4j.vmm.GuestMemoryException;
+import io.ktstr4j.vmm.ShmRegion;
+import io.ktstr4j.vmm.Vm;
+import io.ktstr4j.vmm.boot.KernelLoader;
+import io.ktstr4j.vmm.devices.I8042;
+import io.ktstr4j.vmm.devices.PortIoBus;
+import io.ktstr4j.vmm.devices.Uart8250;
+import io.ktstr4j.vmm.hooks.KvmStatsFile;
+import io.ktstr4j.vmm.hooks.MonitorHooks;
+import io.ktstr4j.vmm.hooks.VcpuRegisters;
+import io.ktstr4j.vmm.x86.CpuTopology;
+import io.ktstr4j.vmm.x86.Cpuid;
+import io.ktstr4j.vmm.x86.CpuidEntry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+
+/**
+ * One KVM VM. Subscribing to {@link #events()} starts a controller thread that builds the VM, loads the kernel and
+ * starts one platform thread per vCPU blocking in KVM_RUN; events go into a {@link Sinks.Many}. The first stop request
+ * wins (guest reset/shutdown, panic, watchdog, cancel, error): vCPUs get {@code immediate_exit} plus a signal, the
+ * threads are joined, every fd is closed, and VmExited is the last event. Guest RAM stays mapped after a guest-initiated
+ * exit (so the host can drain the SHM ring) until {@link #close()}; a cancel releases it at once.
+ */
+final class KvmVm implements Vm {
+    private static final AtomicInteger IDS = new AtomicInteger();
+    private static final Pattern EXIT_CODE = Pattern.compile("KTSTR_EXIT=(-?\\d+)");
+    private static final String PANIC_MARK = "Kernel panic - not syncing";
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private final KvmBackend.Plan plan;
+    private final CpuTopology topo;
+    private final int id = IDS.incrementAndGet();
+    private final Sinks.Many<VmEvent> sink = Sinks.many().unicast().onBackpressureBuffer();
+    private final Object emitLock = new Object();
+    private final AtomicBoolean subscribed = new AtomicBoolean();
+    private final AtomicReference<Stop> stop = new AtomicReference<>();
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final List<VcpuFd> vcpus = new ArrayList<>();
+    private final List<Thread> vcpuThreads = new ArrayList<>();
+    private final List<AtomicReference<NativeLong>> vcpuTids = new ArrayList<>();
+    private volatile KvmGuestMemory memory;
+    private volatile boolean closed;
+    private volatile Integer exitCode;
+    private volatile String panicLine;
+    private volatile long createdNanos;
+    private Thread controller;
+    private final VcpuPauser pauser = new VcpuPauser(this::kickAll, () -> stop.get() != null);
+
+    private record Stop(ExitReason reason, String detail) {}
+
+    KvmVm(KvmBackend.Plan plan) {
+        this.plan = plan;
+        this.topo = plan.topology();
+    }
+
+    @Override
+    public Flux<VmEvent> events() {
+        return Flux.defer(() -> {
+            if (!subscribed.compareAndSet(false, true)) {
+                return Flux.error(new IllegalStateException("events() of a VM can be subscribed once"));
+            }
+            if (closed) {
+                return Flux.error(new IllegalStateException("VM already closed"));
+            }
+            controller = new Thread(this::control, "kvm-vm-" + id);
+            controller.setDaemon(true);
+            controller.start();
+            return sink.asFlux();
+        }).doOnCancel(() -> requestStop(ExitReason.CANCELLED, "event subscription cancelled"));
+    }
+
+    @Override
+    public GuestMemory memory() {
+        KvmGuestMemory m = memory;
+        if (m == null) {
+            throw new GuestMemoryException("guest memory is not mapped yet (subscribe to events() first)");
+        }
+        return m;
+    }
+
+    @Override
+    public ShmRegion shm() {
+        return new ShmRegion(plan.ram().shmBase(), plan.ram().shmBytes());
+    }
+
+    @Override
+    public String cmdline() {
+        return plan.image().cmdlineString();
+    }
+
+    /** immediate_exit on every vCPU plus a signal to each thread: every KVM_RUN returns soon. */
+    private void kickAll() {
+        synchronized (vcpus) {
+            for (int i = 0; i < vcpus.size(); i++) {
+                vcpus.get(i).setImmediateExit(true);
+                NativeLong tid = vcpuTids.get(i).get();
+                if (tid != null) {
+                    VcpuKicker.kick(tid);
+                }
+            }
+        }
+    }
+
+    /**
+     * The monitor's view of the VMM: a freezer that parks the vCPU threads outside KVM_RUN, each vCPU thread's CPU time
+     * (ThreadMXBean, ns), and CR3/CR4 through KVM_GET_SREGS while frozen (a running vCPU would block the ioctl).
+     */
+    @Override
+    public MonitorHooks monitorHooks() {
+        return new MonitorHooks(pauser, this::vcpuCpuTimeNs, new VcpuRegisters() {
+            @Override
+            public OptionalLong cr3(int vcpu) {
+                return sreg(vcpu, KvmStructs.SREGS_CR3);
+            }
+
+            @Override
+            public OptionalLong cr4(int vcpu) {
+                return sreg(vcpu, KvmStructs.SREGS_CR4);
+            }
+        }, "kvm-park", this::statsFile);
+    }
+
+    private Optional<KvmStatsFile> statsFile(int vcpu) {
+        synchronized (vcpus) {
+            if (vcpu < 0 || vcpu >= vcpus.size() || stop.get() != null) {
+                return Optional.empty();
+            }
+            return vcpus.get(vcpu).statsFile();
+        }
+    }
+
+    private OptionalLong vcpuCpuTimeNs(int vcpu) {
+        Thread t;
+        synchronized (vcpus) {
+            t = vcpu >= 0 && vcpu < vcpuThreads.size() ? vcpuThreads.get(vcpu) : null;
+        }
+        if (t == null || !t.isAlive() || !THREADS.isThreadCpuTimeSupported()) {
+            return OptionalLong.empty();
+        }
+        long ns = THREADS.getThreadCpuTime(t.getId());
+        return ns < 0 ? OptionalLong.empty() : OptionalLong.of(ns);
+    }
+
+    private OptionalLong sreg(int vcpu, int offset) {
+        if (!pauser.frozen() || stop.get() != null) {
+            return OptionalLong.empty();
+        }
+        synchronized (vcpus) {
+            if (vcpu < 0 || vcpu >= vcpus.size()) {
+                return OptionalLong.empty();
+            }
+            try {
+                return OptionalLong.of(KvmStructs.le(vcpus.get(vcpu).getSregs()).getLong(offset));
+            } catch (KvmException e) {
+                return OptionalLong.empty(); // closed meanwhile
+            }
+        }
+    }
+
+    /** The first request decides the exit reason; later ones are ignored. */
+    void requestStop(ExitReason reason, String detail) {
+        if (stop.compareAndSet(null, new Stop(reason, detail))) {
+            kickAll();
+            stopRequested.countDown();
+        }
+    }
+
+    private void emit(VmEvent e) {
+        synchronized (emitLock) {
+            sink.tryEmitNext(e); // fails only after cancel, when nobody listens
+        }
+    }
+
+    private long since() {
+        return System.nanoTime() - createdNanos;
+    }
+
+    private void control() {
+        Kvm kvm = null;
+        VmFd vm = null;
+        try {
+            VcpuKicker.install();
+            kvm = Kvm.open();
+            List<CpuidEntry> supported = kvm.supportedCpuid();
+            createdNanos = System.nanoTime();
+            vm = kvm.createVm();
+            vm.setupX86();
+            memory = new KvmGuestMemory(plan.ram());
+            memory.register(vm);
+            VmFd vmf = vm;
+            PortIoBus bus = new PortIoBus();
+            ConsoleLines com1 = new ConsoleLines(l -> line(ConsoleLine.COM1, l));
+            ConsoleLines com2 = new ConsoleLines(l -> line(ConsoleLine.COM2, l));
+            bus.register(Uart8250.COM1, 8, new Uart8250(com1, () -> vmf.pulseIrq(Uart8250.COM1_IRQ)));
+            bus.register(Uart8250.COM2, 8, new Uart8250(com2, () -> vmf.pulseIrq(Uart8250.COM2_IRQ)));
+            bus.register(I8042.DATA_PORT, 5, new I8042(() -> requestStop(resetReason(), resetDetail()),
+                    () -> vmf.pulseIrq(I8042.IRQ)));
+            for (int cpu = 0; cpu < topo.cpus(); cpu++) {
+                // the vCPU id is the initial APIC ID, so the topology's APIC IDs are what the guest reads
+                VcpuFd v = vm.createVcpu(topo.apicId(cpu));
+                synchronized (vcpus) {
+                    vcpus.add(v);
+                    vcpuTids.add(new AtomicReference<>());
+                }
+                v.setCpuid(Cpuid.forVcpu(supported, topo, cpu));
+                v.setMsrs(KvmStructs.bootMsrs());
+                v.setFpu(KvmStructs.bootFpu());
+                v.setLapic(KvmStructs.lapicWithLints(v.getLapic()));
+            }
+            emit(new VmCreated("kvm", topo.cpus(), plan.config().memoryMb(), plan.topologyLabel()));
+            KernelLoader.Loaded loaded = KernelLoader.load(memory, plan.image(), plan.ram(), topo);
+            VcpuFd bsp = vcpus.get(0);
+            bsp.setSregs(KvmStructs.bootSregs(bsp.getSregs()));
+            bsp.setRegs(KvmStructs.bootRegs(loaded.entry()));
+            emit(new KernelLoaded(plan.image().kernelPath().toString(), plan.image().format(),
+                    plan.image().kernelFileBytes(), loaded.initramfsBytes(), plan.image().cmdlineString()));
+            for (int cpu = 0; cpu < topo.cpus() && stop.get() == null; cpu++) {
+                int c = cpu;
+                Thread t = new Thread(() -> vcpuLoop(c, bus), "kvm-vm-" + id + "-vcpu-" + cpu);
+                t.setDaemon(true);
+                synchronized (vcpus) {
+                    vcpuThreads.add(t);
+                }
+                pauser.enter(); // counted before it starts, so a freeze waits for it
+                t.start();
+            }
+            if (!stopRequested.await(plan.watchdog().toMillis(), TimeUnit.MILLISECONDS)) {
+                requestStop(ExitReason.WATCHDOG_TIMEOUT, "VM still running after " + plan.watchdog());
+            }
+        } catch (InterruptedException e) {
+            requestStop(ExitReason.ERROR, "VMM controller interrupted");
+        } catch (Throwable e) {
+            requestStop(ExitReason.ERROR, e.getMessage() == null ? e.toString() : e.getMessage());
+        } finally {
+            Stop s = stop.get();
+            joinVcpus();
+            synchronized (vcpus) {
+                vcpus.forEach(VcpuFd::close);
+            }
+            if (vm != null) {
+                vm.close();
+            }
+            if (kvm != null) {
+                kvm.close();
+            }
+            // a cancelled VM has no one left to read its memory; a finished one keeps it for the SHM drain until close()
+            if (s.reason() == ExitReason.CANCELLED || closed) {
+                releaseMemory();
+            }
+            emit(new VmExited(s.reason(), exitCode, since(), s.detail()));
+            synchronized (emitLock) {
+                sink.tryEmitComplete();
+            }
+            finished.countDown();
+        }
+    }
+
+    private ExitReason resetReason() {
+        return panicLine != null ? ExitReason.PANIC : ExitReason.REBOOT;
+    }
+
+    private String resetDetail() {
+        return panicLine != null ? panicLine : "guest reset through the i8042";
+    }
+
+    private void line(String port, String text) {
+        if (text.contains(PANIC_MARK) && panicLine == null) {
+            panicLine = text.trim();
+        }
+        Matcher m = EXIT_CODE.matcher(text);
+        if (m.find()) {
+            try {
+                exitCode = Integer.parseInt(m.group(1));
+            } catch (NumberFormatException ignored) {
+                // out of int range: not a code the agent writes
+            }
+        }
+        emit(new ConsoleLine(port, since(), text));
+    }
+
+    private void vcpuLoop(int cpu, PortIoBus bus) {
+        VcpuFd v;
+        synchronized (vcpus) {
+            v = vcpus.get(cpu);
+            vcpuTids.get(cpu).set(VcpuKicker.currentThread());
+        }
+        try {
+            if (stop.get() != null) {
+                return;
+            }
+            emit(new VcpuStarted(cpu, topo.apicId(cpu)));
+            while (stop.get() == null) {
+                pauser.parkIfRequested();
+                if (stop.get() != null) {
+                    break;
+                }
+                if (!pauser.requested()) {
+                    v.setImmediateExit(false); // left set by a freeze's kick
+                }
+                int reason = v.run();
+                switch (reason) {
+                    case VcpuFd.EXIT_INTR -> { } // kicked, or a stray signal: the loop condition decides
+                    case VcpuFd.EXIT_IO -> handleIo(v, bus);
+                    case VcpuFd.EXIT_MMIO -> {
+                        if (!v.mmioIsWrite()) {
+                            v.mmioReadAllOnes();
+                        }
+                    }
+                    case VcpuFd.EXIT_HLT -> requestStop(ExitReason.SHUTDOWN, "vCPU " + cpu + " halted");
+                    case VcpuFd.EXIT_SHUTDOWN -> requestStop(resetReason(), panicLine != null ? panicLine
+                            : "triple fault on vCPU " + cpu + " (the guest reset itself)");
+                    case VcpuFd.EXIT_SYSTEM_EVENT -> {
+                        int type = v.systemEventType();
+                        switch (type) {
+                            case VcpuFd.SYSTEM_EVENT_SHUTDOWN -> requestStop(ExitReason.SHUTDOWN, "guest powered off");
+                            case VcpuFd.SYSTEM_EVENT_RESET -> requestStop(resetReason(), resetDetail());
+                            case VcpuFd.SYSTEM_EVENT_CRASH -> requestStop(ExitReason.PANIC, "guest crash event");
+                            default -> requestStop(ExitReason.ERROR, "unknown system event " + type);
+                        }
+                    }
+                    case VcpuFd.EXIT_FAIL_ENTRY, VcpuFd.EXIT_INTERNAL_ERROR -> requestStop(ExitReason.ERROR,
+                            "vCPU " + cpu + ": " + v.failureDetail(reason));
+                    default -> requestStop(ExitReason.ERROR, "vCPU " + cpu + ": unexpected KVM exit reason " + reason);
+                }
+            }
+        } catch (Throwable e) {
+            requestStop(ExitReason.ERROR, "vCPU " + cpu + ": " + e.getMessage());
+        } finally {
+            pauser.leave();
+        }
+    }
+
+    private static void handleIo(VcpuFd v, PortIoBus bus) {
+        int port = v.ioPort();
+        int size = v.ioSize();
+        int count = v.ioCount();
+        for (int i = 0; i < count; i++) {
+            if (v.ioIsOut()) {
+                bus.out(port, size, v.ioData(i));
+            } else {
+                v.setIoData(i, bus.in(port, size));
+            }
+        }
+    }
+
+    /** Joins vCPU threads, kicking again while any is still in KVM_RUN (a signal may land before its handler matters). */
+    private void joinVcpus() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (int i = 0; i < vcpuThreads.size(); i++) {
+            Thread t = vcpuThreads.get(i);
+            while (t.isAlive() && System.nanoTime() < deadline) {
+                NativeLong tid = vcpuTids.get(i).get();
+                if (tid != null) {
+                    VcpuKicker.kick(tid);
+                }
+                try {
+                    t.join(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void releaseMemory() {
+        KvmGuestMemory m = memory;
+        if (m != null) {
+            m.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        requestStop(ExitReason.CANCELLED, "VM closed");
+        if (controller != null) {
+            try {
+                finished.await(15, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        releaseMemory();
+    }
+}

@@ -1,0 +1,178 @@
+package io.ktstr4j.vmm.monitor;
+
+import io.ktstr4j.vmm.hooks.VmFreezer;
+
+import io.ktstr4j.schemas.event.Snapshot;
+import io.ktstr4j.schemas.monitor.BpfMapValue;
+import io.ktstr4j.schemas.monitor.CpuSnapshot;
+import io.ktstr4j.schemas.monitor.ScxState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Freezes the guest, captures per-CPU run-queue state, sched_ext's state and the scheduler's BPF maps, resumes, and
+ * reports how long the guest was frozen. Periodic captures are N equally spaced points inside 10–90% of the workload
+ * window, anchored at SCENARIO_START: with W the workload duration, capture i fires at
+ * {@code 0.1W + 0.8W * (i + 0.5) / N} (the midpoints of N equal slices). {@link #capture()} takes one on demand.
+ */
+public final class Snapshotter {
+
+    /**
+     * @param mapFilter which BPF maps to read, by kernel map name (e.g. {@code n -> n.endsWith(".bss")})
+     */
+    public record Options(boolean readMaps, Predicate<String> mapFilter) {
+        public static Options defaults() {
+            return new Options(true, n -> true);
+        }
+    }
+
+    private final MonitorSampler sampler;
+    private final VmFreezer freezer;
+    private final LongSupplier elapsedMs;
+    private final Options options;
+    private final Supplier<Scheduler> schedulerFactory;
+    private final AtomicInteger nextIndex = new AtomicInteger();
+
+    public Snapshotter(MonitorSampler sampler, VmFreezer freezer, LongSupplier elapsedMs, Options options) {
+        this(sampler, freezer, elapsedMs, options, () -> Schedulers.newSingle("ktstr-snapshot", true));
+    }
+
+    public Snapshotter(MonitorSampler sampler, VmFreezer freezer, LongSupplier elapsedMs, Options options,
+                       Supplier<Scheduler> schedulerFactory) {
+        this.sampler = Objects.requireNonNull(sampler, "sampler");
+        this.freezer = freezer == null ? VmFreezer.NONE : freezer;
+        this.elapsedMs = Objects.requireNonNull(elapsedMs, "elapsedMs");
+        this.options = Objects.requireNonNull(options, "options");
+        this.schedulerFactory = Objects.requireNonNull(schedulerFactory, "schedulerFactory");
+    }
+
+    /** Errors counted while reading (shared with the sampler). */
+    public MonitorErrors errors() {
+        return sampler.errors();
+    }
+
+    /** Offsets from SCENARIO_START of {@code n} periodic captures in a workload of {@code workload}. */
+    public static List<Duration> schedule(int n, Duration workload) {
+        if (n < 0) {
+            throw new IllegalArgumentException("snapshot count must be >= 0, got " + n);
+        }
+        if (n > 0 && (workload == null || workload.isZero() || workload.isNegative())) {
+            throw new IllegalArgumentException("periodic snapshots need a positive workload duration, got " + workload);
+        }
+        List<Duration> out = new ArrayList<>(n);
+        long w = n == 0 ? 0 : workload.toNanos();
+        for (int i = 0; i < n; i++) {
+            out.add(Duration.ofNanos((long) (w * 0.1 + w * 0.8 * (i + 0.5) / n)));
+        }
+        return out;
+    }
+
+    /**
+     * {@code n} periodic snapshots; the clock starts when {@code scenarioStart} emits its first signal (ktstr anchors
+     * at the first SCENARIO_START). Completes after the last capture; if {@code scenarioStart} completes empty,
+     * nothing is captured. Cancel to stop early (releases the capture thread).
+     */
+    public Flux<Snapshot> periodic(Publisher<?> scenarioStart, int n, Duration workload) {
+        List<Duration> offsets = schedule(n, workload);
+        if (n == 0) {
+            return Flux.empty();
+        }
+        return Flux.using(schedulerFactory::get,
+                sch -> Mono.from(scenarioStart).publishOn(sch).flatMapMany(start -> {
+                    long anchor = sch.now(TimeUnit.NANOSECONDS);
+                    prepareFreezer();
+                    return Flux.fromIterable(offsets).concatMap(off -> {
+                        long wait = Math.max(0, anchor + off.toNanos() - sch.now(TimeUnit.NANOSECONDS));
+                        return Mono.delay(Duration.ofNanos(wait), sch).map(x -> capture());
+                    });
+                }),
+                Scheduler::dispose);
+    }
+
+    /** Connection setup (QMP) before the first capture, so it does not count as frozen time. */
+    private void prepareFreezer() {
+        try {
+            freezer.prepare();
+        } catch (RuntimeException e) {
+            sampler.errors().count(MonitorErrors.FREEZE, "preparing the freezer failed (the first capture retries): "
+                    + e.getMessage());
+        }
+    }
+
+    /** One snapshot now, blocking (freezes the guest): call it off Reactor's parallel threads. */
+    public Snapshot capture() {
+        long t0 = System.nanoTime();
+        boolean frozen = false;
+        try {
+            freezer.freeze();
+            frozen = true;
+        } catch (RuntimeException e) {
+            sampler.errors().count(MonitorErrors.FREEZE, "freeze failed, capturing a running guest: " + e.getMessage());
+        }
+        List<CpuSnapshot> cpus = List.of();
+        ScxState scx = null;
+        List<BpfMapValue> maps = List.of();
+        try {
+            cpus = readCpus();
+            scx = readScx();
+            maps = readMaps();
+        } finally {
+            if (frozen) {
+                try {
+                    freezer.thaw();
+                } catch (RuntimeException e) {
+                    sampler.errors().count(MonitorErrors.FREEZE, "thaw failed: " + e.getMessage());
+                }
+            }
+        }
+        long freezeNs = frozen ? System.nanoTime() - t0 : 0;
+        return new Snapshot(nextIndex.getAndIncrement(), elapsedMs.getAsLong(), freezeNs, cpus, scx, maps);
+    }
+
+    /** {@link #capture()} on a bounded-elastic thread. */
+    public Mono<Snapshot> captureAsync() {
+        return Mono.fromCallable(this::capture).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private List<CpuSnapshot> readCpus() {
+        try {
+            return sampler.readNow();
+        } catch (RuntimeException e) {
+            sampler.errors().count(MonitorErrors.RQ, "snapshot: " + e.getMessage());
+            return List.of();
+        }
+    }
+
+    private ScxState readScx() {
+        try {
+            return new ScxStateReader(sampler.kernel()).read();
+        } catch (RuntimeException e) {
+            sampler.errors().count(MonitorErrors.SCX_STATE, "snapshot: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private List<BpfMapValue> readMaps() {
+        if (!options.readMaps() || !sampler.kernel().symbols().has("map_idr")) {
+            return List.of();
+        }
+        try {
+            return new BpfMapReader(sampler.kernel(), sampler.errors(), sampler.vcpus()).readAll(options.mapFilter());
+        } catch (RuntimeException e) {
+            sampler.errors().count(MonitorErrors.BPF_MAP, "snapshot: " + e.getMessage());
+            return List.of();
+        }
+    }
+}
