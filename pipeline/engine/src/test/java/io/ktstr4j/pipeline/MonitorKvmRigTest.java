@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The monitor in a real run on the Java VMM: guest RAM this VMM maps, its vCPU freezer and registers, KVM statistics.
- * Runs inside ../shared/rig/kvm-rig (vmm/src/test/rig/run-rig-tests.sh); skipped with the probe's reason elsewhere.
+ * Runs inside ../shared/rig/kvm-rig (scripts/rig/run-rig-tests.sh); skipped with the probe's reason elsewhere.
  */
 @Tag("rig")
 class MonitorKvmRigTest extends MonitorContract {

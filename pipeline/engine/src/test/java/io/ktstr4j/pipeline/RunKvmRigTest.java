@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Tag;
 
 /**
  * One run end to end through the Java VMM: agent, scenario engine, SHM channel, checks and verdict on real KVM. Runs
- * inside ../shared/rig/kvm-rig (vmm/src/test/rig/run-rig-tests.sh); skipped with the probe's reason elsewhere.
+ * inside ../shared/rig/kvm-rig (scripts/rig/run-rig-tests.sh); skipped with the probe's reason elsewhere.
  */
 @Tag("rig")
 class RunKvmRigTest extends RunContract {

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 
 /**
  * What a worker report of each work type must show after a short run: real work and the fields that type fills.
- * The per-type rules follow what the agent's workers do ({@code vmm/src/main/c/agent/scenario/sc_work.c}): how many
+ * The per-type rules follow what the agent's workers do ({@code vmm/guest/src/main/c/agent/scenario/sc_work.c}): how many
  * work units one outer iteration adds, which waits record a wake/resume latency sample, and how paired or grouped
  * workers relate to each other. The last iteration may have been cut short by the stop signal, so bounds allow one
  * partial iteration.
