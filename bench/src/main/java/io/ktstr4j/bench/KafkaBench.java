@@ -6,7 +6,7 @@ import io.ktstr4j.schemas.verdict.Outcome;
 import io.ktstr4j.sink.kafka.EmbeddedKafka;
 import io.ktstr4j.sink.kafka.KafkaSinkConfig;
 import io.ktstr4j.sink.kafka.KtstrHeaders;
-import io.ktstr4j.sink.kafka.OutRecord;
+import io.ktstr4j.sink.kafka.spool.OutRecord;
 import io.ktstr4j.sink.kafka.PublishSummary;
 import io.ktstr4j.sink.kafka.RunPublisher;
 import io.ktstr4j.sink.kafka.SyntheticRun;

@@ -1,6 +1,6 @@
 package io.ktstr4j.cli;
 
-import io.ktstr4j.pipeline.scenario.ScenarioEngine;
+import io.ktstr4j.pipeline.ScenarioEngine;
 
 import io.ktstr4j.pipeline.DefaultPlanCompiler;
 import io.ktstr4j.pipeline.GuestMonitorSource;

@@ -1,6 +1,5 @@
 package io.ktstr4j.pipeline;
 
-import io.ktstr4j.pipeline.scenario.ScenarioEngine;
 
 import static io.ktstr4j.pipeline.scenario.CgroupBuilder.cgroup;
 import static io.ktstr4j.pipeline.scenario.ScenarioBuilder.scenario;

@@ -68,7 +68,7 @@ abstract class RunContract {
 
     /** The CLI's scenario-engine compiler (package-private there); reached through a tiny public hook. */
     static PlanCompiler cliCompiler() {
-        return io.ktstr4j.pipeline.scenario.ScenarioEngine.compiler();
+        return io.ktstr4j.pipeline.ScenarioEngine.compiler();
     }
 
     record Ran(Verdict verdict, List<RunEvent> events, RunSummary summary) {

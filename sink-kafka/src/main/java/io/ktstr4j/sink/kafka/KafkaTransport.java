@@ -1,5 +1,7 @@
 package io.ktstr4j.sink.kafka;
 
+import io.ktstr4j.sink.kafka.spool.OutRecord;
+
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;

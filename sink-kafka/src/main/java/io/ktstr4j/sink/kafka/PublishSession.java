@@ -1,8 +1,9 @@
 package io.ktstr4j.sink.kafka;
 
+import io.ktstr4j.sink.kafka.spool.OutRecord;
+
 import io.ktstr4j.schemas.event.RunEvent;
 import io.ktstr4j.sink.kafka.spool.SpoolFiles;
-import io.ktstr4j.sink.kafka.spool.SpoolPump;
 import io.ktstr4j.sink.kafka.spool.SpoolReader;
 import io.ktstr4j.sink.kafka.spool.SpoolWriter;
 import org.reactivestreams.Subscription;

@@ -1,5 +1,7 @@
 package io.ktstr4j.sink.kafka;
 
+import io.ktstr4j.sink.kafka.spool.OutRecord;
+
 import com.github.luben.zstd.Zstd;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;

@@ -1,7 +1,6 @@
 package io.ktstr4j.sink.kafka;
 
 import io.ktstr4j.sink.kafka.spool.SpoolFiles;
-import io.ktstr4j.sink.kafka.spool.SpoolPump;
 import io.ktstr4j.sink.kafka.spool.SpoolReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

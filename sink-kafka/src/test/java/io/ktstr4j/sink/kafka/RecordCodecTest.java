@@ -1,5 +1,7 @@
 package io.ktstr4j.sink.kafka;
 
+import io.ktstr4j.sink.kafka.spool.OutRecord;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,5 @@
 package io.ktstr4j.sink.kafka.spool;
 
-import io.ktstr4j.sink.kafka.OutRecord;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

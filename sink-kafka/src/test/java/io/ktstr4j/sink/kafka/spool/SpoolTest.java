@@ -1,6 +1,5 @@
 package io.ktstr4j.sink.kafka.spool;
 
-import io.ktstr4j.sink.kafka.OutRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package io.ktstr4j.sink.kafka;
+package io.ktstr4j.sink.kafka.spool;
 
 import java.util.List;
 import java.util.Objects;

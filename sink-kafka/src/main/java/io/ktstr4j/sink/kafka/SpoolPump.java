@@ -1,7 +1,8 @@
-package io.ktstr4j.sink.kafka.spool;
+package io.ktstr4j.sink.kafka;
 
-import io.ktstr4j.sink.kafka.KafkaTransport;
-import io.ktstr4j.sink.kafka.OutRecord;
+import io.ktstr4j.sink.kafka.spool.SpoolReader;
+
+import io.ktstr4j.sink.kafka.spool.OutRecord;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,8 +1,10 @@
-package io.ktstr4j.pipeline.scenario;
+package io.ktstr4j.pipeline;
 
-import io.ktstr4j.pipeline.PlanCompiler;
-import io.ktstr4j.pipeline.ScenarioCatalog;
-import io.ktstr4j.pipeline.VariantSkip;
+import io.ktstr4j.pipeline.scenario.AgentPlanWriter;
+import io.ktstr4j.pipeline.scenario.PlanDefaults;
+import io.ktstr4j.pipeline.scenario.PlanValidator;
+import io.ktstr4j.pipeline.scenario.ScenarioLibrary;
+
 import io.ktstr4j.schemas.plan.ScenarioPlan;
 import io.ktstr4j.schemas.spec.TestSpec;
 import java.util.List;

@@ -1,4 +1,6 @@
-package io.ktstr4j.schemas.json;
+package io.ktstr4j.schemas.jsonschema;
+
+import io.ktstr4j.schemas.json.Json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
