@@ -1,11 +1,10 @@
 package io.ktstr4j.cli;
 
-import io.ktstr4j.pipeline.SpecThresholds;
-import io.ktstr4j.pipeline.checks.ThresholdMode;
-import io.ktstr4j.pipeline.checks.Thresholds;
-import io.ktstr4j.pipeline.checks.VerdictMerger;
 import io.ktstr4j.schemas.json.Json;
+import io.ktstr4j.schemas.spec.AssertThresholds;
 import io.ktstr4j.schemas.spec.TestSpec;
+import io.ktstr4j.schemas.spec.ThresholdMode;
+import io.ktstr4j.schemas.spec.Thresholds;
 import java.io.PrintStream;
 import java.lang.reflect.RecordComponent;
 import java.util.concurrent.Callable;
@@ -38,19 +37,24 @@ final class ShowThresholdsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TestSpec s = new SpecResolver(services.catalog()).resolve(spec);
         ThresholdMode mode = debug ? ThresholdMode.DEBUG : ThresholdMode.RELEASE;
-        Thresholds t = SpecThresholds.resolve(s, mode);
+        Thresholds t = Thresholds.of(s, mode);
         PrintStream out = services.out();
         if (json) {
-            out.println(Json.write(VerdictMerger.resolved(t)));
+            out.println(Json.write(t.values()));
             return ExitCodes.OK;
         }
         out.println("Thresholds for " + s.name() + " (" + mode.name().toLowerCase(java.util.Locale.ROOT)
                 + " defaults, then scheduler, then test):");
-        for (RecordComponent c : Thresholds.class.getRecordComponents()) {
-            Object v = c.getAccessor().invoke(t);
-            out.println(String.format("  %-32s %s", snake(c.getName()), v == null ? "off" : v));
+        // Every threshold by its JSON name, in record order: a new threshold shows up without touching this.
+        for (RecordComponent c : AssertThresholds.class.getRecordComponents()) {
+            line(out, snake(c.getName()), c.getAccessor().invoke(t.values()));
         }
+        line(out, "cleanup_budget_ms", t.cleanupBudgetMs());
         return ExitCodes.OK;
+    }
+
+    private static void line(PrintStream out, String name, Object value) {
+        out.println(String.format("  %-32s %s", name, value == null ? "off" : value));
     }
 
     static String snake(String camel) {

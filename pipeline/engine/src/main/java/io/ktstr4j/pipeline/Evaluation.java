@@ -150,7 +150,7 @@ public final class Evaluation {
     /** A variant that could not run on its topology: SKIP with the reason, no VM booted. */
     public static Outcomes skipped(String runId, Variant v, Instant startedAt) {
         Verdict verdict = new Verdict(Outcome.SKIP, List.of(new Reason(
-                DetailKind.SKIP, v.skipReason())), VerdictMerger.resolved(v.thresholds()));
+                DetailKind.SKIP, v.skipReason())), v.thresholds().values());
         SidecarResult sidecar = new SidecarResult(v.testName(), v.topology().label(), v.scheduler().name(), null,
                 ProjectInfo.projectCommit(), null, List.of(), true, true, ScenarioStats.empty(), null, List.of(),
                 v.workType(), v.scheduler().flags(), List.of(), null, v.sysctls(), v.kargs(),

@@ -1,6 +1,6 @@
 package io.ktstr4j.pipeline;
 
-import io.ktstr4j.pipeline.checks.Thresholds;
+import io.ktstr4j.schemas.spec.Thresholds;
 import io.ktstr4j.schemas.topology.Topology;
 import java.nio.file.Path;
 import java.time.Duration;

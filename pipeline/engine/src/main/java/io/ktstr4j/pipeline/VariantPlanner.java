@@ -1,9 +1,9 @@
 package io.ktstr4j.pipeline;
 
-import io.ktstr4j.pipeline.checks.ThresholdMode;
-import io.ktstr4j.pipeline.checks.Thresholds;
 import io.ktstr4j.schemas.spec.SchedulerSpec;
 import io.ktstr4j.schemas.spec.TestSpec;
+import io.ktstr4j.schemas.spec.ThresholdMode;
+import io.ktstr4j.schemas.spec.Thresholds;
 import io.ktstr4j.schemas.topology.Topology;
 import io.ktstr4j.schemas.topology.TopologyPreset;
 import io.ktstr4j.schemas.topology.TopologyPresets;
@@ -48,7 +48,7 @@ public final class VariantPlanner {
 
     public List<Variant> plan(TestSpec spec, Overrides o) {
         List<TopologyPreset> topologies = topologies(spec, o);
-        Thresholds thresholds = SpecThresholds.resolve(spec, o.mode());
+        Thresholds thresholds = Thresholds.of(spec, o.mode());
         Duration duration = o.duration() != null ? o.duration() : Duration.ofMillis(spec.durationMs());
         long memory = o.memoryMb() != null ? o.memoryMb() : spec.memoryMb();
         Duration watchdog = o.watchdog() != null ? o.watchdog() : Duration.ofMillis(spec.vmTimeoutMs());

@@ -6,8 +6,6 @@ import static io.ktstr4j.pipeline.scenario.ScenarioBuilder.scenario;
 import static io.ktstr4j.pipeline.scenario.StepBuilder.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ktstr4j.pipeline.checks.ThresholdMode;
-import io.ktstr4j.pipeline.checks.Thresholds;
 import io.ktstr4j.pipeline.scenario.Cpusets;
 import io.ktstr4j.schemas.event.DumpRequested;
 import io.ktstr4j.schemas.event.EventBody;
@@ -21,7 +19,10 @@ import io.ktstr4j.schemas.event.VmCreated;
 import io.ktstr4j.schemas.monitor.CpuSnapshot;
 import io.ktstr4j.schemas.plan.ScenarioPlan;
 import io.ktstr4j.schemas.plan.WorkType;
+import io.ktstr4j.schemas.spec.AssertThresholds;
 import io.ktstr4j.schemas.spec.TestSpec;
+import io.ktstr4j.schemas.spec.ThresholdMode;
+import io.ktstr4j.schemas.spec.Thresholds;
 import io.ktstr4j.schemas.verdict.DetailKind;
 import io.ktstr4j.schemas.verdict.Reason;
 import io.ktstr4j.schemas.verdict.Verdict;
@@ -56,6 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class MonitorContract {
 
+    static final AssertThresholds DEFAULTS = Thresholds.resolve(ThresholdMode.RELEASE).values();
     static final Duration WORKLOAD = Duration.ofSeconds(4);
     static final int SPINNERS = 6;
     static final int SNAPSHOTS = 3;
@@ -189,7 +191,7 @@ abstract class MonitorContract {
                 "no monitor imbalance reason in " + verdict()));
         Matcher m = Pattern.compile("for (\\d+) samples up to \\+(\\d+)ms").matcher(imbalance.message());
         assertThat(m.find()).as(imbalance.message()).isTrue();
-        assertThat(Integer.parseInt(m.group(1))).isEqualTo(Thresholds.DEFAULT_SUSTAINED_SAMPLES);
+        assertThat(Integer.parseInt(m.group(1))).isEqualTo(DEFAULTS.sustainedSamples());
         long firedAtMs = Long.parseLong(m.group(2));
         // It fired on exactly the 5th consecutive sample over the ratio limit.
         int firedIdx = -1;
@@ -200,14 +202,14 @@ abstract class MonitorContract {
         }
         assertThat(firedIdx).as("the sample at +%d ms", firedAtMs).isGreaterThanOrEqualTo(4);
         int run = 0;
-        for (int i = firedIdx; i >= 0 && all.get(i).imbalanceRatio() > Thresholds.DEFAULT_MAX_IMBALANCE_RATIO; i--) {
+        for (int i = firedIdx; i >= 0 && all.get(i).imbalanceRatio() > DEFAULTS.maxImbalanceRatio(); i--) {
             run++;
         }
         assertThat(run).as("consecutive imbalanced samples ending at the violation")
-                .isEqualTo(Thresholds.DEFAULT_SUSTAINED_SAMPLES);
+                .isEqualTo(DEFAULTS.sustainedSamples());
         assertThat(bodies(DumpRequested.class)).singleElement().extracting(DumpRequested::reason).asString()
                 .contains("imbalance");
-        long firstImbalanced = all.get(firedIdx - Thresholds.DEFAULT_SUSTAINED_SAMPLES + 1).elapsedMs();
+        long firstImbalanced = all.get(firedIdx - DEFAULTS.sustainedSamples() + 1).elapsedMs();
         System.out.printf(Locale.ROOT, "[monitor-e2e] imbalance: first imbalanced sample +%d ms (%d ms after "
                         + "SCENARIO_START), violation on the 5th at +%d ms (%d ms after SCENARIO_START), ratio %.1f; "
                         + "dump requested%n", firstImbalanced, firstImbalanced - scenarioStartMs(), firedAtMs,

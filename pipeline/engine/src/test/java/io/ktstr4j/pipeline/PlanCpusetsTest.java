@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ktstr4j.pipeline.checks.CgroupReports;
 import io.ktstr4j.pipeline.checks.FindingKind;
-import io.ktstr4j.pipeline.checks.ThresholdChain;
-import io.ktstr4j.pipeline.checks.ThresholdMode;
 import io.ktstr4j.pipeline.checks.WorkerChecks;
 import io.ktstr4j.pipeline.checks.WorkerSample;
+import io.ktstr4j.schemas.spec.AssertThresholds;
+import io.ktstr4j.schemas.spec.ThresholdMode;
+import io.ktstr4j.schemas.spec.Thresholds;
 import io.ktstr4j.schemas.topology.Topology;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,7 +80,8 @@ class PlanCpusetsTest {
         assertThat(cgs.get(0).cpuset()).containsExactlyInAnyOrder(4, 5, 6, 7);
         assertThat(cgs.get(0).localNodes()).containsExactly(0);
         assertThat(cgs.get(1).cpuset()).isEmpty();
-        var r = WorkerChecks.evaluate(cgs, ThresholdChain.builder(ThresholdMode.RELEASE).isolation(true).build());
+        var r = WorkerChecks.evaluate(cgs, Thresholds.resolve(ThresholdMode.RELEASE,
+                AssertThresholds.builder().isolation(true).build()));
         assertThat(r.findings()).extracting(f -> f.kind()).containsExactly(FindingKind.ISOLATION);
         assertThat(r.findings().get(0).message()).contains("tid 2").contains("[9]");
     }

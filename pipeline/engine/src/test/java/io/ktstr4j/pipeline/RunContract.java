@@ -2,7 +2,6 @@ package io.ktstr4j.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ktstr4j.pipeline.checks.ThresholdMode;
 import io.ktstr4j.schemas.event.FailureReport;
 import io.ktstr4j.schemas.event.RunEvent;
 import io.ktstr4j.schemas.event.VerdictEvent;
@@ -10,6 +9,7 @@ import io.ktstr4j.schemas.event.VmExited;
 import io.ktstr4j.schemas.event.WorkerReports;
 import io.ktstr4j.schemas.report.WorkerReport;
 import io.ktstr4j.schemas.spec.TestSpec;
+import io.ktstr4j.schemas.spec.ThresholdMode;
 import io.ktstr4j.schemas.verdict.DetailKind;
 import io.ktstr4j.schemas.verdict.Outcome;
 import io.ktstr4j.schemas.verdict.Reason;

@@ -3,9 +3,9 @@ package io.ktstr4j.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ktstr4j.pipeline.checks.ThresholdMode;
 import io.ktstr4j.schemas.json.Json;
 import io.ktstr4j.schemas.spec.TestSpec;
+import io.ktstr4j.schemas.spec.ThresholdMode;
 import io.ktstr4j.schemas.verdict.DetailKind;
 import io.ktstr4j.schemas.verdict.Outcome;
 import io.ktstr4j.schemas.verdict.Reason;

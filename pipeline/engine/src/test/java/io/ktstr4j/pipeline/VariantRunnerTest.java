@@ -2,8 +2,6 @@ package io.ktstr4j.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ktstr4j.pipeline.checks.ThresholdMode;
-import io.ktstr4j.pipeline.checks.Thresholds;
 import io.ktstr4j.schemas.event.EventsDropped;
 import io.ktstr4j.schemas.event.FailureReport;
 import io.ktstr4j.schemas.event.GuestExit;
@@ -22,6 +20,8 @@ import io.ktstr4j.schemas.event.WorkerReports;
 import io.ktstr4j.schemas.report.AssertResult;
 import io.ktstr4j.schemas.report.ScenarioStats;
 import io.ktstr4j.schemas.report.WorkerReport;
+import io.ktstr4j.schemas.spec.ThresholdMode;
+import io.ktstr4j.schemas.spec.Thresholds;
 import io.ktstr4j.schemas.topology.TopologyPresets;
 import io.ktstr4j.schemas.verdict.DetailKind;
 import io.ktstr4j.schemas.verdict.Outcome;
@@ -43,7 +43,7 @@ public class VariantRunnerTest {
     static Variant variant(SchedulerChoice s) {
         return new Variant("steady", "tiny-2llc", TopologyPresets.get("tiny-2llc"), s, Path.of("/k/bzImage"),
                 "ktstr4j-plan v1\n", Duration.ofSeconds(2), 256, Duration.ofSeconds(20),
-                Thresholds.defaults(ThresholdMode.RELEASE), List.of(), List.of(), "CpuSpin");
+                Thresholds.resolve(ThresholdMode.RELEASE), List.of(), List.of(), "CpuSpin");
     }
 
     static WorkerReport report(int tid, long work) {

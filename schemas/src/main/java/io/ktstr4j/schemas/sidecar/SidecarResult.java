@@ -8,9 +8,9 @@ import io.ktstr4j.schemas.Versioned;
 import io.ktstr4j.schemas.monitor.MonitorSummary;
 import io.ktstr4j.schemas.report.PayloadMetrics;
 import io.ktstr4j.schemas.report.ScenarioStats;
+import io.ktstr4j.schemas.spec.AssertThresholds;
 import io.ktstr4j.schemas.verdict.Outcome;
 import io.ktstr4j.schemas.verdict.Reason;
-import io.ktstr4j.schemas.verdict.ResolvedThresholds;
 import java.util.List;
 import java.util.Map;
 
@@ -83,7 +83,7 @@ public record SidecarResult(
         String runSource,
         @JsonInclude(JsonInclude.Include.NON_NULL) Outcome outcome,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<Reason> reasons,
-        @JsonInclude(JsonInclude.Include.NON_NULL) ResolvedThresholds resolvedThresholds,
+        @JsonInclude(JsonInclude.Include.NON_NULL) AssertThresholds resolvedThresholds,
         @JsonInclude(JsonInclude.Include.NON_NULL) String backend,
         @JsonInclude(JsonInclude.Include.NON_NULL) String variantKey,
         @JsonInclude(JsonInclude.Include.NON_NULL) Long durationMs,
@@ -121,7 +121,7 @@ public record SidecarResult(
                          List<VerifierStat> verifierStats, KvmStats kvmStats, List<String> sysctls, List<String> kargs,
                          String kernelVersion, String kernelCommit, String timestamp, String runId, HostContext host,
                          Long cleanupDurationMs, String runSource, Outcome outcome, List<Reason> reasons,
-                         ResolvedThresholds resolvedThresholds, String backend, String variantKey, Long durationMs) {
+                         AssertThresholds resolvedThresholds, String backend, String variantKey, Long durationMs) {
         this(testName, topology, scheduler, schedulerCommit, projectCommit, payload, metrics, passed, skipped, stats,
                 monitor, stimulusEvents, workType, activeFlags, verifierStats, kvmStats, sysctls, kargs, kernelVersion,
                 kernelCommit, timestamp, runId, host, cleanupDurationMs, runSource, outcome, reasons, resolvedThresholds,

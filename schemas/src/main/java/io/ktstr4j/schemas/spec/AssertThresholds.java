@@ -1,12 +1,22 @@
 package io.ktstr4j.schemas.spec;
 
 import io.ktstr4j.schemas.Check;
-import io.ktstr4j.schemas.verdict.ResolvedThresholds;
 
 /**
- * Check thresholds as a test or scheduler overrides them (ktstr {@code Assert}: every field, same names). Null =
- * not set at this level; {@link #merge} applies "last set value wins" like ktstr's merge chain
- * (defaults → scheduler → test).
+ * The one threshold record (ktstr {@code Assert}: every field, same names). As a layer of the merge chain (the
+ * spec's {@code scheduler_assert} and {@code assert}) null means "not set at this layer"; {@link #over} merges one
+ * layer over another. After {@link Thresholds#resolve} every threshold with a default is set, and null means the
+ * check is off (the verdict's and the sidecar's record of the thresholds used).
+ *
+ * <p>Adding a threshold: a component here, its line in {@link #over} and {@link Builder}, and its default (if it
+ * has one) in {@link Thresholds#defaults}.
+ *
+ * @param maxImbalanceRatio max(nr_running) / max(1, min(nr_running)) across CPUs
+ * @param maxLocalDsqDepth  deepest allowed local DSQ
+ * @param failOnStall       a CPU whose rq_clock stops with runnable tasks fails the run
+ * @param sustainedSamples  consecutive violating monitor samples before a violation counts (~100 ms each)
+ * @param maxFallbackRate   select_cpu_fallback events per second
+ * @param maxKeepLastRate   dispatch_keep_last events per second
  */
 public record AssertThresholds(
         Boolean notStarved,
@@ -29,6 +39,9 @@ public record AssertThresholds(
         Double maxCrossNodeMigrationRatio,
         Double maxSlowTierRatio) {
 
+    /** Nothing set. */
+    public static final AssertThresholds EMPTY = builder().build();
+
     public AssertThresholds {
         if (maxGapMs != null) Check.atLeast("max_gap_ms", maxGapMs, 1);
         if (maxSpreadPct != null) Check.range("max_spread_pct", maxSpreadPct, 0, 100);
@@ -48,50 +61,84 @@ public record AssertThresholds(
         if (maxSlowTierRatio != null) Check.range("max_slow_tier_ratio", maxSlowTierRatio, 0, 1);
     }
 
-    /** Nothing set. */
-    public static AssertThresholds none() {
-        return new AssertThresholds(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /**
-     * ktstr's {@code Assert::default_checks()}: worker checks on (gap 2000 ms / spread 15 % in release builds,
-     * 3000 ms / 35 % in debug builds) and the monitor defaults; isolation off.
-     */
-    public static AssertThresholds defaults(boolean release) {
-        return new AssertThresholds(true, null, release ? 2000L : 3000L, release ? 15.0 : 35.0, null, null, null, null,
-                null, null, 4.0, 50L, true, 5, 200.0, 100.0, null, null, null);
-    }
-
-    /** This, overridden by every field {@code over} sets. */
-    public AssertThresholds merge(AssertThresholds over) {
-        if (over == null) return this;
+    /** This layer on top of {@code base}: a value set here wins, otherwise the base's value stays. */
+    public AssertThresholds over(AssertThresholds base) {
+        if (base == null) return this;
         return new AssertThresholds(
-                pick(notStarved, over.notStarved), pick(isolation, over.isolation), pick(maxGapMs, over.maxGapMs),
-                pick(maxSpreadPct, over.maxSpreadPct), pick(maxThroughputCv, over.maxThroughputCv),
-                pick(minWorkRate, over.minWorkRate), pick(maxP99WakeLatencyNs, over.maxP99WakeLatencyNs),
-                pick(maxWakeLatencyCv, over.maxWakeLatencyCv), pick(minIterationRate, over.minIterationRate),
-                pick(maxMigrationRatio, over.maxMigrationRatio), pick(maxImbalanceRatio, over.maxImbalanceRatio),
-                pick(maxLocalDsqDepth, over.maxLocalDsqDepth), pick(failOnStall, over.failOnStall),
-                pick(sustainedSamples, over.sustainedSamples), pick(maxFallbackRate, over.maxFallbackRate),
-                pick(maxKeepLastRate, over.maxKeepLastRate), pick(minPageLocality, over.minPageLocality),
-                pick(maxCrossNodeMigrationRatio, over.maxCrossNodeMigrationRatio),
-                pick(maxSlowTierRatio, over.maxSlowTierRatio));
+                pick(notStarved, base.notStarved), pick(isolation, base.isolation), pick(maxGapMs, base.maxGapMs),
+                pick(maxSpreadPct, base.maxSpreadPct), pick(maxThroughputCv, base.maxThroughputCv),
+                pick(minWorkRate, base.minWorkRate), pick(maxP99WakeLatencyNs, base.maxP99WakeLatencyNs),
+                pick(maxWakeLatencyCv, base.maxWakeLatencyCv), pick(minIterationRate, base.minIterationRate),
+                pick(maxMigrationRatio, base.maxMigrationRatio), pick(maxImbalanceRatio, base.maxImbalanceRatio),
+                pick(maxLocalDsqDepth, base.maxLocalDsqDepth), pick(failOnStall, base.failOnStall),
+                pick(sustainedSamples, base.sustainedSamples), pick(maxFallbackRate, base.maxFallbackRate),
+                pick(maxKeepLastRate, base.maxKeepLastRate), pick(minPageLocality, base.minPageLocality),
+                pick(maxCrossNodeMigrationRatio, base.maxCrossNodeMigrationRatio),
+                pick(maxSlowTierRatio, base.maxSlowTierRatio));
     }
 
-    /** The same values as the verdict's resolved-threshold record. */
-    public ResolvedThresholds toResolved() {
-        return new ResolvedThresholds(notStarved, isolation, maxGapMs, maxSpreadPct, maxThroughputCv, minWorkRate,
-                maxP99WakeLatencyNs, maxWakeLatencyCv, minIterationRate, maxMigrationRatio, maxImbalanceRatio,
-                maxLocalDsqDepth, failOnStall, sustainedSamples, maxFallbackRate, maxKeepLastRate, minPageLocality,
-                maxCrossNodeMigrationRatio, maxSlowTierRatio);
-    }
-
-    private static <T> T pick(T base, T over) {
-        return over != null ? over : base;
+    private static <T> T pick(T top, T base) {
+        return top != null ? top : base;
     }
 
     private static void nonNeg(String field, Double v) {
         if (v != null) Check.nonNegative(field, v);
+    }
+
+    /** One layer, field by field (what is not set stays null). */
+    public static final class Builder {
+        private Boolean notStarved;
+        private Boolean isolation;
+        private Long maxGapMs;
+        private Double maxSpreadPct;
+        private Double maxThroughputCv;
+        private Double minWorkRate;
+        private Long maxP99WakeLatencyNs;
+        private Double maxWakeLatencyCv;
+        private Double minIterationRate;
+        private Double maxMigrationRatio;
+        private Double maxImbalanceRatio;
+        private Long maxLocalDsqDepth;
+        private Boolean failOnStall;
+        private Integer sustainedSamples;
+        private Double maxFallbackRate;
+        private Double maxKeepLastRate;
+        private Double minPageLocality;
+        private Double maxCrossNodeMigrationRatio;
+        private Double maxSlowTierRatio;
+
+        private Builder() {
+        }
+
+        public Builder notStarved(Boolean v) { notStarved = v; return this; }
+        public Builder isolation(Boolean v) { isolation = v; return this; }
+        public Builder maxGapMs(Long v) { maxGapMs = v; return this; }
+        public Builder maxSpreadPct(Double v) { maxSpreadPct = v; return this; }
+        public Builder maxThroughputCv(Double v) { maxThroughputCv = v; return this; }
+        public Builder minWorkRate(Double v) { minWorkRate = v; return this; }
+        public Builder maxP99WakeLatencyNs(Long v) { maxP99WakeLatencyNs = v; return this; }
+        public Builder maxWakeLatencyCv(Double v) { maxWakeLatencyCv = v; return this; }
+        public Builder minIterationRate(Double v) { minIterationRate = v; return this; }
+        public Builder maxMigrationRatio(Double v) { maxMigrationRatio = v; return this; }
+        public Builder maxImbalanceRatio(Double v) { maxImbalanceRatio = v; return this; }
+        public Builder maxLocalDsqDepth(Long v) { maxLocalDsqDepth = v; return this; }
+        public Builder failOnStall(Boolean v) { failOnStall = v; return this; }
+        public Builder sustainedSamples(Integer v) { sustainedSamples = v; return this; }
+        public Builder maxFallbackRate(Double v) { maxFallbackRate = v; return this; }
+        public Builder maxKeepLastRate(Double v) { maxKeepLastRate = v; return this; }
+        public Builder minPageLocality(Double v) { minPageLocality = v; return this; }
+        public Builder maxCrossNodeMigrationRatio(Double v) { maxCrossNodeMigrationRatio = v; return this; }
+        public Builder maxSlowTierRatio(Double v) { maxSlowTierRatio = v; return this; }
+
+        public AssertThresholds build() {
+            return new AssertThresholds(notStarved, isolation, maxGapMs, maxSpreadPct, maxThroughputCv, minWorkRate,
+                    maxP99WakeLatencyNs, maxWakeLatencyCv, minIterationRate, maxMigrationRatio, maxImbalanceRatio,
+                    maxLocalDsqDepth, failOnStall, sustainedSamples, maxFallbackRate, maxKeepLastRate,
+                    minPageLocality, maxCrossNodeMigrationRatio, maxSlowTierRatio);
+        }
     }
 }

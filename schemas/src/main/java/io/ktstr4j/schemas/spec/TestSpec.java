@@ -112,8 +112,8 @@ public record TestSpec(
         watchdogTimeoutMs = Check.atLeast("watchdog_timeout_ms", watchdogTimeoutMs == null ? 4000 : watchdogTimeoutMs, 1);
         vmTimeoutMs = Check.atLeast("vm_timeout_ms", vmTimeoutMs == null ? 60_000 : vmTimeoutMs, 1);
         if (constraints == null) constraints = Constraints.defaults();
-        if (schedulerAssert == null) schedulerAssert = AssertThresholds.none();
-        if (assertions == null) assertions = AssertThresholds.none();
+        if (schedulerAssert == null) schedulerAssert = AssertThresholds.EMPTY;
+        if (assertions == null) assertions = AssertThresholds.EMPTY;
         numSnapshots = (int) Check.nonNegative("num_snapshots", numSnapshots == null ? 0 : numSnapshots);
         if (autoRepro == null) autoRepro = true;
         if (performanceMode == null) performanceMode = false;
@@ -145,11 +145,6 @@ public record TestSpec(
         return new TestSpec(name, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, scenario, null, null, null, null, null, null, null, null,
                 Map.of());
-    }
-
-    /** Thresholds after ktstr's merge chain: defaults → scheduler → test. */
-    public AssertThresholds mergedThresholds(boolean release) {
-        return AssertThresholds.defaults(release).merge(schedulerAssert).merge(assertions);
     }
 
     /** The sysctls as kernel arguments ({@code sysctl.key=value}), sorted by key. */

@@ -2,6 +2,7 @@ package io.ktstr4j.schemas.verdict;
 
 import io.ktstr4j.schemas.Check;
 import io.ktstr4j.schemas.InvalidFieldException;
+import io.ktstr4j.schemas.spec.AssertThresholds;
 import java.util.List;
 
 /**
@@ -11,7 +12,7 @@ import java.util.List;
  * @param reasons    why (empty for a plain PASS; at least one otherwise)
  * @param thresholds the thresholds the checks used (null when no check ran, e.g. ERROR before boot)
  */
-public record Verdict(Outcome outcome, List<Reason> reasons, ResolvedThresholds thresholds) {
+public record Verdict(Outcome outcome, List<Reason> reasons, AssertThresholds thresholds) {
     public Verdict {
         Check.required("outcome", outcome);
         reasons = Check.list("reasons", reasons);
@@ -19,7 +20,7 @@ public record Verdict(Outcome outcome, List<Reason> reasons, ResolvedThresholds 
             throw new InvalidFieldException("reasons", "must name at least one reason for outcome " + outcome);
     }
 
-    public static Verdict pass(ResolvedThresholds thresholds) {
+    public static Verdict pass(AssertThresholds thresholds) {
         return new Verdict(Outcome.PASS, List.of(), thresholds);
     }
 }

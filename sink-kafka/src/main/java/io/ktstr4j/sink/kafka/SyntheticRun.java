@@ -14,10 +14,11 @@ import io.ktstr4j.schemas.event.VmCreated;
 import io.ktstr4j.schemas.event.VmExited;
 import io.ktstr4j.schemas.monitor.CpuSnapshot;
 import io.ktstr4j.schemas.monitor.RqSchedstat;
+import io.ktstr4j.schemas.spec.ThresholdMode;
+import io.ktstr4j.schemas.spec.Thresholds;
 import io.ktstr4j.schemas.verdict.DetailKind;
 import io.ktstr4j.schemas.verdict.Outcome;
 import io.ktstr4j.schemas.verdict.Reason;
-import io.ktstr4j.schemas.verdict.ResolvedThresholds;
 import io.ktstr4j.schemas.verdict.Verdict;
 
 import java.time.Instant;
@@ -78,7 +79,7 @@ public final class SyntheticRun {
         sink.accept(ev(t0 + 100L * ticks, new ScenarioEnd(100L * ticks)));
         sink.accept(ev(t0 + 100L * ticks, new VerdictEvent(new Verdict(outcome,
                 outcome == Outcome.PASS ? List.of() : List.of(new Reason(DetailKind.OTHER, "synthetic " + outcome)),
-                ResolvedThresholds.defaults()))));
+                Thresholds.defaults(ThresholdMode.RELEASE)))));
         sink.accept(ev(t0 + 100L * ticks, new VmExited(ExitReason.SHUTDOWN, 0, 100_000_000L * ticks, "")));
     }
 

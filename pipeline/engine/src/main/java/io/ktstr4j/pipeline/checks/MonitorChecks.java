@@ -1,6 +1,8 @@
 package io.ktstr4j.pipeline.checks;
 
 import io.ktstr4j.schemas.event.MonitorSample;
+import io.ktstr4j.schemas.spec.Thresholds;
+import io.ktstr4j.vmm.monitor.MonitorViolation;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 

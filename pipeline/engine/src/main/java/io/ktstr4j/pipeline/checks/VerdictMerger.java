@@ -3,10 +3,11 @@ package io.ktstr4j.pipeline.checks;
 import io.ktstr4j.schemas.event.ExitReason;
 import io.ktstr4j.schemas.report.AssertDetail;
 import io.ktstr4j.schemas.report.AssertResult;
+import io.ktstr4j.schemas.spec.AssertThresholds;
+import io.ktstr4j.schemas.spec.Thresholds;
 import io.ktstr4j.schemas.verdict.DetailKind;
 import io.ktstr4j.schemas.verdict.Outcome;
 import io.ktstr4j.schemas.verdict.Reason;
-import io.ktstr4j.schemas.verdict.ResolvedThresholds;
 import io.ktstr4j.schemas.verdict.Verdict;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ public final class VerdictMerger {
     }
 
     public static Verdict merge(RunFacts f, Thresholds t) {
-        ResolvedThresholds rt = t == null ? null : resolved(t);
+        AssertThresholds rt = t == null ? null : t.values();
         if (f.infrastructureError() != null) {
             return new Verdict(Outcome.ERROR, List.of(new Reason(DetailKind.INFRASTRUCTURE, f.infrastructureError())), rt);
         }
@@ -151,14 +152,5 @@ public final class VerdictMerger {
 
     public static Reason reason(Finding f) {
         return new Reason(DetailKind.valueOf(f.kind().name()), f.message());
-    }
-
-    /** The resolved thresholds as recorded in the verdict and the sidecar. */
-    public static ResolvedThresholds resolved(Thresholds t) {
-        return new ResolvedThresholds(t.notStarved(), t.isolation(), t.maxGapMs(), t.maxSpreadPct(),
-                t.maxThroughputCv(), t.minWorkRate(), t.maxP99WakeLatencyNs(), t.maxWakeLatencyCv(),
-                t.minIterationRate(), t.maxMigrationRatio(), t.maxImbalanceRatio(), t.maxLocalDsqDepth(),
-                t.failOnStall(), t.sustainedSamples(), t.maxFallbackRate(), t.maxKeepLastRate(),
-                t.minPageLocality(), t.maxCrossNodeMigrationRatio(), t.maxSlowTierRatio());
     }
 }

@@ -1,5 +1,7 @@
 package io.ktstr4j.pipeline.checks;
 
+import io.ktstr4j.schemas.spec.AssertThresholds;
+import io.ktstr4j.schemas.spec.Thresholds;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -36,12 +38,12 @@ public final class WorkerChecks {
             unjudged.add(new Finding(FindingKind.OTHER, "no worker reports: the worker checks had nothing to judge"));
         }
         for (CgroupReports cg : cgroups) {
-            summaries.add(evaluateCgroup(cg, t, findings, unjudged));
+            summaries.add(evaluateCgroup(cg, t.values(), findings, unjudged));
         }
         return new Result(findings, unjudged, summaries);
     }
 
-    private static CgroupSummary evaluateCgroup(CgroupReports cg, Thresholds t, List<Finding> out,
+    private static CgroupSummary evaluateCgroup(CgroupReports cg, AssertThresholds t, List<Finding> out,
                                                 List<Finding> unjudged) {
         List<WorkerSample> ws = cg.workers();
         String name = cg.cgroup();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ktstr4j.schemas.event.ExitReason;
 import io.ktstr4j.schemas.event.FailureReport;
+import io.ktstr4j.schemas.spec.ThresholdMode;
+import io.ktstr4j.schemas.spec.Thresholds;
 import io.ktstr4j.schemas.verdict.DetailKind;
 import io.ktstr4j.schemas.verdict.Verdict;
 import java.util.ArrayList;
@@ -32,7 +34,7 @@ class FailureReportBuilderTest {
                 new MonitorVerdict(MonitorVerdict.State.FAILED,
                         List.of(new Finding(FindingKind.MONITOR, "monitor: imbalance ratio 9.0")), null),
                 1, "SCHED_STARTED", true, null, ExitReason.PANIC, 101, "kernel panic", null, null);
-        Verdict v = VerdictMerger.merge(facts, Thresholds.defaults(ThresholdMode.RELEASE));
+        Verdict v = VerdictMerger.merge(facts, Thresholds.resolve(ThresholdMode.RELEASE));
         FailureReport r = FailureReportBuilder.build("run-1", "steady/tiny-2llc/scx_qmap", v, facts, console,
                 FailureReportBuilder.extractSchedulerLog(com2), null);
         assertThat(r.runKey()).isEqualTo("run-1");
@@ -54,7 +56,7 @@ class FailureReportBuilderTest {
     void guestCrashMessageSplitsIntoMessageAndBacktrace() {
         RunFacts facts = new RunFacts(false, null, null, null, null, "INIT_STARTED", false,
                 "agent: SIGSEGV\n#0 plan_run\n#1 main", ExitReason.REBOOT, 1, null, null, null);
-        Verdict v = VerdictMerger.merge(facts, Thresholds.defaults(ThresholdMode.RELEASE));
+        Verdict v = VerdictMerger.merge(facts, Thresholds.resolve(ThresholdMode.RELEASE));
         FailureReport r = FailureReportBuilder.build("r", "x/y/z", v, facts, List.of(), List.of(), null);
         assertThat(r.crash().message()).isEqualTo("agent: SIGSEGV");
         assertThat(r.crash().backtrace()).containsExactly("#0 plan_run", "#1 main");

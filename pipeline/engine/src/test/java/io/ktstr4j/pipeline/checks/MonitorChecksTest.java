@@ -3,6 +3,10 @@ package io.ktstr4j.pipeline.checks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ktstr4j.schemas.event.MonitorSample;
+import io.ktstr4j.schemas.spec.AssertThresholds;
+import io.ktstr4j.schemas.spec.ThresholdMode;
+import io.ktstr4j.schemas.spec.Thresholds;
+import io.ktstr4j.vmm.monitor.MonitorViolation;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -11,7 +15,7 @@ import reactor.test.StepVerifier;
 
 class MonitorChecksTest {
 
-    static final Thresholds T = Thresholds.defaults(ThresholdMode.RELEASE);
+    static final Thresholds T = Thresholds.resolve(ThresholdMode.RELEASE);
 
     static List<MonitorSample> balancedRun(int n) {
         List<MonitorSample> s = new ArrayList<>();
@@ -91,7 +95,8 @@ class MonitorChecksTest {
         assertThat(v.summary().stallDetected()).isTrue();
         assertThat(verdict(idle).state()).isEqualTo(MonitorVerdict.State.PASSED);
         assertThat(verdict(preempted).state()).isEqualTo(MonitorVerdict.State.PASSED);
-        Thresholds noStall = ThresholdChain.builder(ThresholdMode.RELEASE).failOnStall(false).build();
+        Thresholds noStall = Thresholds.resolve(ThresholdMode.RELEASE,
+                AssertThresholds.builder().failOnStall(false).build());
         assertThat(MonitorChecks.verdict(Flux.fromIterable(stalled), noStall).block().state())
                 .isEqualTo(MonitorVerdict.State.PASSED);
     }
@@ -152,7 +157,8 @@ class MonitorChecksTest {
 
     @Test
     void sustainedSamplesThresholdIsHonoured() {
-        Thresholds two = ThresholdChain.builder(ThresholdMode.RELEASE).sustainedSamples(2).build();
+        Thresholds two = Thresholds.resolve(ThresholdMode.RELEASE,
+                AssertThresholds.builder().sustainedSamples(2).build());
         assertThat(MonitorChecks.verdict(Flux.fromIterable(withImbalance(20, 5, 2)), two).block().state())
                 .isEqualTo(MonitorVerdict.State.FAILED);
     }

@@ -6,6 +6,8 @@ import io.ktstr4j.schemas.event.ExitReason;
 import io.ktstr4j.schemas.report.AssertDetail;
 import io.ktstr4j.schemas.report.AssertResult;
 import io.ktstr4j.schemas.report.ScenarioStats;
+import io.ktstr4j.schemas.spec.ThresholdMode;
+import io.ktstr4j.schemas.spec.Thresholds;
 import io.ktstr4j.schemas.verdict.DetailKind;
 import io.ktstr4j.schemas.verdict.Outcome;
 import io.ktstr4j.schemas.verdict.Reason;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class VerdictMergerTest {
 
-    static final Thresholds T = Thresholds.defaults(ThresholdMode.RELEASE);
+    static final Thresholds T = Thresholds.resolve(ThresholdMode.RELEASE);
     static final AssertResult PASSED = AssertResult.pass(ScenarioStats.empty());
 
     static WorkerChecks.Result healthyWorkers() {
@@ -112,7 +114,7 @@ class VerdictMergerTest {
         assertThat(skip.outcome()).isEqualTo(Outcome.SKIP);
         assertThat(skip.reasons().get(0).message()).isEqualTo("needs 2 NUMA nodes");
 
-        Thresholds budget = ThresholdChain.builder(ThresholdMode.RELEASE).cleanupBudgetMs(50L).build();
+        Thresholds budget = Thresholds.resolve(ThresholdMode.RELEASE).withCleanupBudgetMs(50L);
         Verdict slow = VerdictMerger.merge(facts(false, PASSED, healthyWorkers(), null, null, "S", ExitReason.REBOOT),
                 budget);
         assertThat(slow.outcome()).isEqualTo(Outcome.FAIL);

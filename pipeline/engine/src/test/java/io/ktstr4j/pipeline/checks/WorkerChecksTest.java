@@ -2,6 +2,9 @@ package io.ktstr4j.pipeline.checks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ktstr4j.schemas.spec.AssertThresholds;
+import io.ktstr4j.schemas.spec.ThresholdMode;
+import io.ktstr4j.schemas.spec.Thresholds;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +21,7 @@ class WorkerChecksTest {
     }
 
     static Thresholds release() {
-        return Thresholds.defaults(ThresholdMode.RELEASE);
+        return Thresholds.resolve(ThresholdMode.RELEASE);
     }
 
     @Test
@@ -46,7 +49,7 @@ class WorkerChecksTest {
         var rel = WorkerChecks.evaluate(cg, release());
         assertThat(rel.findings()).extracting(Finding::kind).containsExactly(FindingKind.UNFAIR);
         assertThat(rel.findings().get(0).message()).contains("25.0%").contains("> 15.0%");
-        assertThat(WorkerChecks.evaluate(cg, Thresholds.defaults(ThresholdMode.DEBUG)).findings()).isEmpty();
+        assertThat(WorkerChecks.evaluate(cg, Thresholds.resolve(ThresholdMode.DEBUG)).findings()).isEmpty();
     }
 
     @Test
@@ -56,7 +59,7 @@ class WorkerChecksTest {
         var r = WorkerChecks.evaluate(cg, release());
         assertThat(r.findings()).extracting(Finding::kind).containsExactly(FindingKind.STUCK);
         assertThat(r.findings().get(0).message()).startsWith("stuck 2500ms on cpu1 at +700ms");
-        assertThat(WorkerChecks.evaluate(cg, Thresholds.defaults(ThresholdMode.DEBUG)).findings()).isEmpty();
+        assertThat(WorkerChecks.evaluate(cg, Thresholds.resolve(ThresholdMode.DEBUG)).findings()).isEmpty();
     }
 
     @Test
@@ -64,7 +67,8 @@ class WorkerChecksTest {
         var cg = List.of(new CgroupReports("cg0", List.of(worker(1, 100_000, 10, 40, Set.of(0, 3))),
                 Set.of(0, 1), Set.of(), Set.of()));
         assertThat(WorkerChecks.evaluate(cg, release()).findings()).isEmpty();
-        Thresholds on = ThresholdChain.builder(ThresholdMode.RELEASE).isolation(true).build();
+        Thresholds on = Thresholds.resolve(ThresholdMode.RELEASE,
+                AssertThresholds.builder().isolation(true).build());
         var r = WorkerChecks.evaluate(cg, on);
         assertThat(r.findings()).extracting(Finding::kind).containsExactly(FindingKind.ISOLATION);
         assertThat(r.findings().get(0).message()).contains("[3]");
@@ -79,10 +83,11 @@ class WorkerChecksTest {
         var cg = List.of(new CgroupReports("cg0", List.of(fast, slow), Set.of(0, 1), Set.of(0), Set.of(1)));
         assertThat(WorkerChecks.evaluate(cg, release()).findings()).isEmpty();
 
-        Thresholds strict = ThresholdChain.builder(ThresholdMode.RELEASE)
+        Thresholds strict = Thresholds.resolve(ThresholdMode.RELEASE,
+                AssertThresholds.builder()
                 .maxThroughputCv(0.2).minWorkRate(50_000.0).maxP99WakeLatencyNs(10_000L).maxWakeLatencyCv(0.5)
                 .minIterationRate(100.0).maxMigrationRatio(0.1).minPageLocality(0.96)
-                .maxCrossNodeMigrationRatio(0.1).maxSlowTierRatio(0.01).build();
+                .maxCrossNodeMigrationRatio(0.1).maxSlowTierRatio(0.01).build());
         var r = WorkerChecks.evaluate(cg, strict);
         assertThat(r.findings()).extracting(Finding::kind).contains(FindingKind.BENCHMARK, FindingKind.MIGRATION,
                 FindingKind.PAGE_LOCALITY, FindingKind.CROSS_NODE_MIGRATION, FindingKind.SLOW_TIER);
@@ -99,7 +104,8 @@ class WorkerChecksTest {
     @Test
     void thresholdWithoutDataIsUnjudgedNotPassed() {
         var cg = List.of(CgroupReports.of("cg0", List.of(worker(1, 100_000, 10, 40, Set.of(0)))));
-        Thresholds t = ThresholdChain.builder(ThresholdMode.RELEASE).maxP99WakeLatencyNs(1000L).build();
+        Thresholds t = Thresholds.resolve(ThresholdMode.RELEASE,
+                AssertThresholds.builder().maxP99WakeLatencyNs(1000L).build());
         var r = WorkerChecks.evaluate(cg, t);
         assertThat(r.findings()).isEmpty();
         assertThat(r.unjudged()).hasSize(1);

@@ -140,8 +140,8 @@ class HostModeScenarioTest {
         assertThat(victim.maxGapCpu()).isEqualTo(1);
         assertThat(rt.cpuTimeNs()).as("the FIFO spinner keeps CPU 1").isGreaterThan(rt.wallTimeNs() * 7 / 10);
 
-        var thresholds = io.ktstr4j.pipeline.checks.ThresholdChain.builder(io.ktstr4j.pipeline.checks.ThresholdMode.RELEASE)
-                .maxGapMs(500L).build();
+        var thresholds = io.ktstr4j.schemas.spec.Thresholds.resolve(io.ktstr4j.schemas.spec.ThresholdMode.RELEASE,
+                io.ktstr4j.schemas.spec.AssertThresholds.builder().maxGapMs(500L).build());
         var result = io.ktstr4j.pipeline.checks.WorkerChecks.evaluate(List.of(
                 io.ktstr4j.pipeline.checks.CgroupReports.of("cg_victim",
                         List.of(io.ktstr4j.pipeline.checks.WorkerSamples.of(victim)))), thresholds);

@@ -8,7 +8,8 @@ import io.ktstr4j.schemas.event.DumpRequested;
 import io.ktstr4j.schemas.event.EventBody;
 import io.ktstr4j.schemas.event.MonitorSample;
 import io.ktstr4j.schemas.monitor.CpuSnapshot;
-import io.ktstr4j.schemas.monitor.MonitorThresholds;
+import io.ktstr4j.schemas.spec.ThresholdMode;
+import io.ktstr4j.schemas.spec.Thresholds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,11 +44,12 @@ public final class MonitorSampler {
      * @param period             sampling period
      * @param thresholds         limits for the reactive-dump detector
      * @param schedDomains       read each CPU's sched-domain chain
-     * @param preemptThresholdNs vCPU CPU-time advance below which a vCPU counts as preempted (10 ticks)
+     * @param preemptThresholdNs vCPU CPU-time advance below which a vCPU counts as preempted (see
+     *                           {@link ViolationDetector#LIVE_PREEMPT_THRESHOLD_NS})
      * @param maxDumpRequests    dump requests per subscription (ktstr asks once)
      * @param dumpOnlyWithScx    only request a dump while a sched_ext scheduler is enabled
      */
-    public record Options(Duration period, MonitorThresholds thresholds, boolean schedDomains, long preemptThresholdNs,
+    public record Options(Duration period, Thresholds thresholds, boolean schedDomains, long preemptThresholdNs,
                           int maxDumpRequests, boolean dumpOnlyWithScx) {
         public Options {
             Objects.requireNonNull(period, "period");
@@ -58,14 +60,15 @@ public final class MonitorSampler {
         }
 
         public static Options defaults() {
-            return new Options(Duration.ofMillis(100), MonitorThresholds.DEFAULT, true, 10_000_000L, 1, true);
+            return new Options(Duration.ofMillis(100), Thresholds.resolve(ThresholdMode.RELEASE), true,
+                    ViolationDetector.LIVE_PREEMPT_THRESHOLD_NS, 1, true);
         }
 
         public Options withPeriod(Duration p) {
             return new Options(p, thresholds, schedDomains, preemptThresholdNs, maxDumpRequests, dumpOnlyWithScx);
         }
 
-        public Options withThresholds(MonitorThresholds t) {
+        public Options withThresholds(Thresholds t) {
             return new Options(period, t, schedDomains, preemptThresholdNs, maxDumpRequests, dumpOnlyWithScx);
         }
 
@@ -219,13 +222,14 @@ public final class MonitorSampler {
                 return List.of();
             }
             List<EventBody> out = new ArrayList<>(2);
-            out.add(new MonitorSample(now, cpus, null));
-            for (ViolationDetector.Violation v : detector.update(cpus)) {
+            MonitorSample sample = new MonitorSample(now, cpus, null);
+            out.add(sample);
+            for (MonitorViolation v : detector.accept(sample)) {
                 if (dumps < options.maxDumpRequests() && scxAllowsDump()) {
                     dumps++;
                     try {
                         dump.requestDump();
-                        out.add(new DumpRequested(v.kind() + ": " + v.reason()));
+                        out.add(new DumpRequested(dumpReason(v)));
                     } catch (RuntimeException e) {
                         log.warn("dump request failed: {}", e.toString());
                     }
@@ -244,6 +248,11 @@ public final class MonitorSampler {
                 errors.count(MonitorErrors.SCX_STATE, String.valueOf(e.getMessage()));
                 return false;
             }
+        }
+
+        /** The violation's message, naming its CPU first ("cpu 1: ...") as the dump log does. */
+        private static String dumpReason(MonitorViolation v) {
+            return v.cpu() < 0 ? v.message() : "cpu " + v.cpu() + ": " + v.message();
         }
 
         void close() {
