@@ -70,15 +70,40 @@ public final class Evaluation {
         ScenarioStats stats = workers != null ? stats(workers.cgroups())
                 : rec.result() != null ? rec.result().stats() : ScenarioStats.empty();
         RunTimings t = rec.timings();
-        SidecarResult sidecar = new SidecarResult(v.testName(), v.topology().label(), v.scheduler().name(), null,
-                ProjectInfo.projectCommit(), null, rec.metrics(), verdict.outcome().ktstrPassed(),
-                verdict.outcome().ktstrSkipped(), stats, monitor == null ? null : monitor.summary(),
-                TimelineBuilder.sidecarEvents(rec.stimuli()), v.workType(), v.scheduler().flags(), List.of(),
-                kvmTotals(rec.samples()),
-                v.sysctls(), v.kargs(), ProjectInfo.kernelVersion(v.kernel()), null, startedAt.toString(), runId,
-                null, rec.cleanupMs(), System.getenv("KTSTR_CI") != null ? "ci" : "local", verdict.outcome(),
-                verdict.reasons(), verdict.thresholds(), rec.backend(), v.key(), t.wallMs(), Map.of());
+        SidecarResult sidecar = sidecarBase(runId, v, startedAt)
+                .metrics(rec.metrics())
+                .passed(verdict.outcome().ktstrPassed())
+                .skipped(verdict.outcome().ktstrSkipped())
+                .stats(stats)
+                .monitor(monitor == null ? null : monitor.summary())
+                .stimulusEvents(TimelineBuilder.sidecarEvents(rec.stimuli()))
+                .kvmStats(kvmTotals(rec.samples()))
+                .cleanupDurationMs(rec.cleanupMs())
+                .outcome(verdict.outcome())
+                .reasons(verdict.reasons())
+                .resolvedThresholds(verdict.thresholds())
+                .backend(rec.backend())
+                .durationMs(t.wallMs())
+                .build();
         return new Outcomes(verdict, facts, report, sidecar);
+    }
+
+    /** The sidecar fields that come from the variant and the run's identity, whatever happened in the run. */
+    private static SidecarResult.Builder sidecarBase(String runId, Variant v, Instant startedAt) {
+        return SidecarResult.builder()
+                .testName(v.testName())
+                .topology(v.topology().label())
+                .scheduler(v.scheduler().name())
+                .projectCommit(ProjectInfo.projectCommit())
+                .workType(v.workType())
+                .activeFlags(v.scheduler().flags())
+                .sysctls(v.sysctls())
+                .kargs(v.kargs())
+                .kernelVersion(ProjectInfo.kernelVersion(v.kernel()))
+                .timestamp(startedAt.toString())
+                .runId(runId)
+                .runSource(System.getenv("KTSTR_CI") != null ? "ci" : "local")
+                .variantKey(v.key());
     }
 
     /**
@@ -151,12 +176,15 @@ public final class Evaluation {
     public static Outcomes skipped(String runId, Variant v, Instant startedAt) {
         Verdict verdict = new Verdict(Outcome.SKIP, List.of(new Reason(
                 DetailKind.SKIP, v.skipReason())), v.thresholds().values());
-        SidecarResult sidecar = new SidecarResult(v.testName(), v.topology().label(), v.scheduler().name(), null,
-                ProjectInfo.projectCommit(), null, List.of(), true, true, ScenarioStats.empty(), null, List.of(),
-                v.workType(), v.scheduler().flags(), List.of(), null, v.sysctls(), v.kargs(),
-                ProjectInfo.kernelVersion(v.kernel()), null, startedAt.toString(), runId, null, null,
-                System.getenv("KTSTR_CI") != null ? "ci" : "local", Outcome.SKIP, verdict.reasons(),
-                verdict.thresholds(), null, v.key(), 0L, Map.of());
+        SidecarResult sidecar = sidecarBase(runId, v, startedAt)
+                .passed(true)
+                .skipped(true)
+                .stats(ScenarioStats.empty())
+                .outcome(Outcome.SKIP)
+                .reasons(verdict.reasons())
+                .resolvedThresholds(verdict.thresholds())
+                .durationMs(0L)
+                .build();
         return new Outcomes(verdict, null, null, sidecar);
     }
 

@@ -37,7 +37,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -86,9 +85,8 @@ abstract class MonitorContract {
                 .step(step().setup(cgroup("pinned").cpuset(Cpusets.exact(0)).workers(SPINNERS)
                         .work(new WorkType.CpuSpin())).holdFrac(1.0))
                 .build();
-        TestSpec spec = new TestSpec("monitor_pileup", null, null, null, null, null, null, null, null, null, null,
-                null, WORKLOAD.toMillis(), null, 512L, null, null, null, null, null, SNAPSHOTS, plan, null, null, null,
-                null, null, null, null, null, null, Map.of());
+        TestSpec spec = TestSpec.builder().name("monitor_pileup").durationMs(WORKLOAD.toMillis()).memoryMb(512L)
+                .numSnapshots(SNAPSHOTS).plan(plan).build();
         VariantPlanner planner = new VariantPlanner(new DefaultPlanCompiler(ScenarioEngine.compiler()));
         variant = planner.plan(spec, new VariantPlanner.Overrides(List.of("tiny-1llc"), simple.toString(), List.of(),
                 WORKLOAD, 512L, Duration.ofSeconds(90), ThresholdMode.RELEASE, kernel, List.of())).get(0);

@@ -47,8 +47,9 @@ public class VariantRunnerTest {
     }
 
     static WorkerReport report(int tid, long work) {
-        return new WorkerReport(tid, work, 2 * SEC, 2 * SEC, SEC / 10, 1, List.of(0), List.of(), 20, 0, 100,
-                List.of(), 0, work / 1024, 0, 0, 0, true, null, 0, null, false);
+        return WorkerReport.builder().tid(tid).workUnits(work).cpuTimeNs(2 * SEC).wallTimeNs(2 * SEC)
+                .offCpuNs(SEC / 10).migrationCount(1).cpusUsed(List.of(0)).maxGapMs(20).maxGapAtMs(100)
+                .iterations(work / 1024).completed(true).build();
     }
 
     public static GuestChannel guest(List<GuestMessage> msgs) {

@@ -68,4 +68,186 @@ public record WorkerReport(
         numaPages = numaPages == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(numaPages));
         if (isMessenger == null) isMessenger = false;
     }
+
+    /** A builder with every field unset; see {@link Builder}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this record's fields, to build a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.tid = tid;
+        b.workUnits = workUnits;
+        b.cpuTimeNs = cpuTimeNs;
+        b.wallTimeNs = wallTimeNs;
+        b.offCpuNs = offCpuNs;
+        b.migrationCount = migrationCount;
+        b.cpusUsed = cpusUsed;
+        b.migrations = migrations;
+        b.maxGapMs = maxGapMs;
+        b.maxGapCpu = maxGapCpu;
+        b.maxGapAtMs = maxGapAtMs;
+        b.resumeLatenciesNs = resumeLatenciesNs;
+        b.wakeSampleTotal = wakeSampleTotal;
+        b.iterations = iterations;
+        b.schedstatRunDelayNs = schedstatRunDelayNs;
+        b.schedstatRunCount = schedstatRunCount;
+        b.schedstatCpuTimeNs = schedstatCpuTimeNs;
+        b.completed = completed;
+        b.numaPages = numaPages;
+        b.vmstatNumaPagesMigrated = vmstatNumaPagesMigrated;
+        b.exitInfo = exitInfo;
+        b.isMessenger = isMessenger;
+        return b;
+    }
+
+    /**
+     * Builds a {@link WorkerReport} field by field, one setter per field. A field not set is 0, null or empty;
+     * {@code completed} and {@code isMessenger} then default to false.
+     */
+    public static final class Builder {
+        private int tid;
+        private long workUnits;
+        private long cpuTimeNs;
+        private long wallTimeNs;
+        private long offCpuNs;
+        private long migrationCount;
+        private List<Integer> cpusUsed;
+        private List<Migration> migrations;
+        private long maxGapMs;
+        private int maxGapCpu;
+        private long maxGapAtMs;
+        private List<Long> resumeLatenciesNs;
+        private long wakeSampleTotal;
+        private long iterations;
+        private long schedstatRunDelayNs;
+        private long schedstatRunCount;
+        private long schedstatCpuTimeNs;
+        private Boolean completed;
+        private Map<Integer, Long> numaPages;
+        private long vmstatNumaPagesMigrated;
+        private ExitInfo exitInfo;
+        private Boolean isMessenger;
+
+        private Builder() {}
+
+        public Builder tid(int tid) {
+            this.tid = tid;
+            return this;
+        }
+
+        public Builder workUnits(long workUnits) {
+            this.workUnits = workUnits;
+            return this;
+        }
+
+        public Builder cpuTimeNs(long cpuTimeNs) {
+            this.cpuTimeNs = cpuTimeNs;
+            return this;
+        }
+
+        public Builder wallTimeNs(long wallTimeNs) {
+            this.wallTimeNs = wallTimeNs;
+            return this;
+        }
+
+        public Builder offCpuNs(long offCpuNs) {
+            this.offCpuNs = offCpuNs;
+            return this;
+        }
+
+        public Builder migrationCount(long migrationCount) {
+            this.migrationCount = migrationCount;
+            return this;
+        }
+
+        public Builder cpusUsed(List<Integer> cpusUsed) {
+            this.cpusUsed = cpusUsed;
+            return this;
+        }
+
+        public Builder migrations(List<Migration> migrations) {
+            this.migrations = migrations;
+            return this;
+        }
+
+        public Builder maxGapMs(long maxGapMs) {
+            this.maxGapMs = maxGapMs;
+            return this;
+        }
+
+        public Builder maxGapCpu(int maxGapCpu) {
+            this.maxGapCpu = maxGapCpu;
+            return this;
+        }
+
+        public Builder maxGapAtMs(long maxGapAtMs) {
+            this.maxGapAtMs = maxGapAtMs;
+            return this;
+        }
+
+        public Builder resumeLatenciesNs(List<Long> resumeLatenciesNs) {
+            this.resumeLatenciesNs = resumeLatenciesNs;
+            return this;
+        }
+
+        public Builder wakeSampleTotal(long wakeSampleTotal) {
+            this.wakeSampleTotal = wakeSampleTotal;
+            return this;
+        }
+
+        public Builder iterations(long iterations) {
+            this.iterations = iterations;
+            return this;
+        }
+
+        public Builder schedstatRunDelayNs(long schedstatRunDelayNs) {
+            this.schedstatRunDelayNs = schedstatRunDelayNs;
+            return this;
+        }
+
+        public Builder schedstatRunCount(long schedstatRunCount) {
+            this.schedstatRunCount = schedstatRunCount;
+            return this;
+        }
+
+        public Builder schedstatCpuTimeNs(long schedstatCpuTimeNs) {
+            this.schedstatCpuTimeNs = schedstatCpuTimeNs;
+            return this;
+        }
+
+        public Builder completed(Boolean completed) {
+            this.completed = completed;
+            return this;
+        }
+
+        public Builder numaPages(Map<Integer, Long> numaPages) {
+            this.numaPages = numaPages;
+            return this;
+        }
+
+        public Builder vmstatNumaPagesMigrated(long vmstatNumaPagesMigrated) {
+            this.vmstatNumaPagesMigrated = vmstatNumaPagesMigrated;
+            return this;
+        }
+
+        public Builder exitInfo(ExitInfo exitInfo) {
+            this.exitInfo = exitInfo;
+            return this;
+        }
+
+        public Builder isMessenger(Boolean isMessenger) {
+            this.isMessenger = isMessenger;
+            return this;
+        }
+
+        /** The record, checked and defaulted by its constructor. */
+        public WorkerReport build() {
+            return new WorkerReport(tid, workUnits, cpuTimeNs, wallTimeNs, offCpuNs, migrationCount, cpusUsed,
+                    migrations, maxGapMs, maxGapCpu, maxGapAtMs, resumeLatenciesNs, wakeSampleTotal, iterations,
+                    schedstatRunDelayNs, schedstatRunCount, schedstatCpuTimeNs, completed, numaPages,
+                    vmstatNumaPagesMigrated, exitInfo, isMessenger);
+        }
+    }
 }

@@ -113,24 +113,262 @@ public record SidecarResult(
                     + passed + ", skipped=" + skipped);
     }
 
-    /** All fields except {@code extra}. */
-    public SidecarResult(String testName, String topology, String scheduler, String schedulerCommit,
-                         String projectCommit, String payload, List<PayloadMetrics> metrics, boolean passed,
-                         boolean skipped, ScenarioStats stats, MonitorSummary monitor,
-                         List<TimelineStimulusEvent> stimulusEvents, String workType, List<String> activeFlags,
-                         List<VerifierStat> verifierStats, KvmStats kvmStats, List<String> sysctls, List<String> kargs,
-                         String kernelVersion, String kernelCommit, String timestamp, String runId, HostContext host,
-                         Long cleanupDurationMs, String runSource, Outcome outcome, List<Reason> reasons,
-                         AssertThresholds resolvedThresholds, String backend, String variantKey, Long durationMs) {
-        this(testName, topology, scheduler, schedulerCommit, projectCommit, payload, metrics, passed, skipped, stats,
-                monitor, stimulusEvents, workType, activeFlags, verifierStats, kvmStats, sysctls, kargs, kernelVersion,
-                kernelCommit, timestamp, runId, host, cleanupDurationMs, runSource, outcome, reasons, resolvedThresholds,
-                backend, variantKey, durationMs, Map.of());
-    }
-
     /** The outcome, derived from ktstr's flags when the record came from ktstr (no {@code outcome} field). */
     public Outcome effectiveOutcome() {
         if (outcome != null) return outcome;
         return skipped ? Outcome.SKIP : passed ? Outcome.PASS : Outcome.FAIL;
+    }
+
+    /** A builder with every field unset; see {@link Builder}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this record's fields, to build a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.testName = testName;
+        b.topology = topology;
+        b.scheduler = scheduler;
+        b.schedulerCommit = schedulerCommit;
+        b.projectCommit = projectCommit;
+        b.payload = payload;
+        b.metrics = metrics;
+        b.passed = passed;
+        b.skipped = skipped;
+        b.stats = stats;
+        b.monitor = monitor;
+        b.stimulusEvents = stimulusEvents;
+        b.workType = workType;
+        b.activeFlags = activeFlags;
+        b.verifierStats = verifierStats;
+        b.kvmStats = kvmStats;
+        b.sysctls = sysctls;
+        b.kargs = kargs;
+        b.kernelVersion = kernelVersion;
+        b.kernelCommit = kernelCommit;
+        b.timestamp = timestamp;
+        b.runId = runId;
+        b.host = host;
+        b.cleanupDurationMs = cleanupDurationMs;
+        b.runSource = runSource;
+        b.outcome = outcome;
+        b.reasons = reasons;
+        b.resolvedThresholds = resolvedThresholds;
+        b.backend = backend;
+        b.variantKey = variantKey;
+        b.durationMs = durationMs;
+        b.extra = extra;
+        return b;
+    }
+
+    /**
+     * Builds a {@link SidecarResult} field by field, one setter per field. Required: {@code testName},
+     * {@code topology}, {@code scheduler}, {@code stats}, {@code workType}, {@code timestamp} and {@code runId}; a field
+     * not set is null, false or empty (and the ktstr4j additions are then omitted from the JSON).
+     */
+    public static final class Builder {
+        private String testName;
+        private String topology;
+        private String scheduler;
+        private String schedulerCommit;
+        private String projectCommit;
+        private String payload;
+        private List<PayloadMetrics> metrics;
+        private boolean passed;
+        private boolean skipped;
+        private ScenarioStats stats;
+        private MonitorSummary monitor;
+        private List<TimelineStimulusEvent> stimulusEvents;
+        private String workType;
+        private List<String> activeFlags;
+        private List<VerifierStat> verifierStats;
+        private KvmStats kvmStats;
+        private List<String> sysctls;
+        private List<String> kargs;
+        private String kernelVersion;
+        private String kernelCommit;
+        private String timestamp;
+        private String runId;
+        private HostContext host;
+        private Long cleanupDurationMs;
+        private String runSource;
+        private Outcome outcome;
+        private List<Reason> reasons;
+        private AssertThresholds resolvedThresholds;
+        private String backend;
+        private String variantKey;
+        private Long durationMs;
+        private Map<String, Object> extra;
+
+        private Builder() {}
+
+        public Builder testName(String testName) {
+            this.testName = testName;
+            return this;
+        }
+
+        public Builder topology(String topology) {
+            this.topology = topology;
+            return this;
+        }
+
+        public Builder scheduler(String scheduler) {
+            this.scheduler = scheduler;
+            return this;
+        }
+
+        public Builder schedulerCommit(String schedulerCommit) {
+            this.schedulerCommit = schedulerCommit;
+            return this;
+        }
+
+        public Builder projectCommit(String projectCommit) {
+            this.projectCommit = projectCommit;
+            return this;
+        }
+
+        public Builder payload(String payload) {
+            this.payload = payload;
+            return this;
+        }
+
+        public Builder metrics(List<PayloadMetrics> metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        public Builder passed(boolean passed) {
+            this.passed = passed;
+            return this;
+        }
+
+        public Builder skipped(boolean skipped) {
+            this.skipped = skipped;
+            return this;
+        }
+
+        public Builder stats(ScenarioStats stats) {
+            this.stats = stats;
+            return this;
+        }
+
+        public Builder monitor(MonitorSummary monitor) {
+            this.monitor = monitor;
+            return this;
+        }
+
+        public Builder stimulusEvents(List<TimelineStimulusEvent> stimulusEvents) {
+            this.stimulusEvents = stimulusEvents;
+            return this;
+        }
+
+        public Builder workType(String workType) {
+            this.workType = workType;
+            return this;
+        }
+
+        public Builder activeFlags(List<String> activeFlags) {
+            this.activeFlags = activeFlags;
+            return this;
+        }
+
+        public Builder verifierStats(List<VerifierStat> verifierStats) {
+            this.verifierStats = verifierStats;
+            return this;
+        }
+
+        public Builder kvmStats(KvmStats kvmStats) {
+            this.kvmStats = kvmStats;
+            return this;
+        }
+
+        public Builder sysctls(List<String> sysctls) {
+            this.sysctls = sysctls;
+            return this;
+        }
+
+        public Builder kargs(List<String> kargs) {
+            this.kargs = kargs;
+            return this;
+        }
+
+        public Builder kernelVersion(String kernelVersion) {
+            this.kernelVersion = kernelVersion;
+            return this;
+        }
+
+        public Builder kernelCommit(String kernelCommit) {
+            this.kernelCommit = kernelCommit;
+            return this;
+        }
+
+        public Builder timestamp(String timestamp) {
+            this.timestamp = timestamp;
+            return this;
+        }
+
+        public Builder runId(String runId) {
+            this.runId = runId;
+            return this;
+        }
+
+        public Builder host(HostContext host) {
+            this.host = host;
+            return this;
+        }
+
+        public Builder cleanupDurationMs(Long cleanupDurationMs) {
+            this.cleanupDurationMs = cleanupDurationMs;
+            return this;
+        }
+
+        public Builder runSource(String runSource) {
+            this.runSource = runSource;
+            return this;
+        }
+
+        public Builder outcome(Outcome outcome) {
+            this.outcome = outcome;
+            return this;
+        }
+
+        public Builder reasons(List<Reason> reasons) {
+            this.reasons = reasons;
+            return this;
+        }
+
+        public Builder resolvedThresholds(AssertThresholds resolvedThresholds) {
+            this.resolvedThresholds = resolvedThresholds;
+            return this;
+        }
+
+        public Builder backend(String backend) {
+            this.backend = backend;
+            return this;
+        }
+
+        public Builder variantKey(String variantKey) {
+            this.variantKey = variantKey;
+            return this;
+        }
+
+        public Builder durationMs(Long durationMs) {
+            this.durationMs = durationMs;
+            return this;
+        }
+
+        public Builder extra(Map<String, Object> extra) {
+            this.extra = extra;
+            return this;
+        }
+
+        /** The record, checked and defaulted by its constructor. */
+        public SidecarResult build() {
+            return new SidecarResult(testName, topology, scheduler, schedulerCommit, projectCommit, payload, metrics,
+                    passed, skipped, stats, monitor, stimulusEvents, workType, activeFlags, verifierStats, kvmStats,
+                    sysctls, kargs, kernelVersion, kernelCommit, timestamp, runId, host, cleanupDurationMs, runSource,
+                    outcome, reasons, resolvedThresholds, backend, variantKey, durationMs, extra);
+        }
     }
 }

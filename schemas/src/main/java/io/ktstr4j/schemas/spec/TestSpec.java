@@ -142,9 +142,7 @@ public record TestSpec(
 
     /** A minimal spec: a name and a canned scenario. */
     public static TestSpec of(String name, String scenario) {
-        return new TestSpec(name, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, scenario, null, null, null, null, null, null, null, null,
-                Map.of());
+        return builder().name(name).scenario(scenario).build();
     }
 
     /** The sysctls as kernel arguments ({@code sysctl.key=value}), sorted by key. */
@@ -169,6 +167,260 @@ public record TestSpec(
                 throw new InvalidFieldException("excluded_flags[" + i + "]", "'" + excluded.get(i) + "' is not a declared flag");
             if (required.contains(excluded.get(i)))
                 throw new InvalidFieldException("excluded_flags[" + i + "]", "'" + excluded.get(i) + "' is also required");
+        }
+    }
+
+    /** A builder with every field unset; see {@link Builder}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this record's fields, to build a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.name = name;
+        b.topology = topology;
+        b.scheduler = scheduler;
+        b.schedArgs = schedArgs;
+        b.flags = flags;
+        b.requiredFlags = requiredFlags;
+        b.excludedFlags = excludedFlags;
+        b.cgroupParent = cgroupParent;
+        b.configFile = configFile;
+        b.sysctls = sysctls;
+        b.kargs = kargs;
+        b.kernel = kernel;
+        b.durationMs = durationMs;
+        b.workersPerCgroup = workersPerCgroup;
+        b.memoryMb = memoryMb;
+        b.watchdogTimeoutMs = watchdogTimeoutMs;
+        b.vmTimeoutMs = vmTimeoutMs;
+        b.constraints = constraints;
+        b.schedulerAssert = schedulerAssert;
+        b.assertions = assertions;
+        b.numSnapshots = numSnapshots;
+        b.plan = plan;
+        b.scenario = scenario;
+        b.payload = payload;
+        b.autoRepro = autoRepro;
+        b.performanceMode = performanceMode;
+        b.expectErr = expectErr;
+        b.hostOnly = hostOnly;
+        b.extraIncludeFiles = extraIncludeFiles;
+        b.bpfMapWrite = bpfMapWrite;
+        b.cleanupBudgetMs = cleanupBudgetMs;
+        b.extra = extra;
+        return b;
+    }
+
+    /**
+     * Builds a {@link TestSpec} field by field, one setter per field. Required: {@code name} and one of
+     * {@code plan} / {@code scenario}; a field not set is null and takes the default documented on the record, as when
+     * the JSON omits it.
+     */
+    public static final class Builder {
+        private String name;
+        private Topology topology;
+        private SchedulerSpec scheduler;
+        private List<String> schedArgs;
+        private List<FlagDecl> flags;
+        private List<String> requiredFlags;
+        private List<String> excludedFlags;
+        private String cgroupParent;
+        private String configFile;
+        private Map<String, String> sysctls;
+        private List<String> kargs;
+        private String kernel;
+        private Long durationMs;
+        private Integer workersPerCgroup;
+        private Long memoryMb;
+        private Long watchdogTimeoutMs;
+        private Long vmTimeoutMs;
+        private Constraints constraints;
+        private AssertThresholds schedulerAssert;
+        private AssertThresholds assertions;
+        private Integer numSnapshots;
+        private ScenarioPlan plan;
+        private String scenario;
+        private String payload;
+        private Boolean autoRepro;
+        private Boolean performanceMode;
+        private Boolean expectErr;
+        private Boolean hostOnly;
+        private List<String> extraIncludeFiles;
+        private BpfMapWrite bpfMapWrite;
+        private Long cleanupBudgetMs;
+        private Map<String, Object> extra;
+
+        private Builder() {}
+
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder topology(Topology topology) {
+            this.topology = topology;
+            return this;
+        }
+
+        public Builder scheduler(SchedulerSpec scheduler) {
+            this.scheduler = scheduler;
+            return this;
+        }
+
+        public Builder schedArgs(List<String> schedArgs) {
+            this.schedArgs = schedArgs;
+            return this;
+        }
+
+        public Builder flags(List<FlagDecl> flags) {
+            this.flags = flags;
+            return this;
+        }
+
+        public Builder requiredFlags(List<String> requiredFlags) {
+            this.requiredFlags = requiredFlags;
+            return this;
+        }
+
+        public Builder excludedFlags(List<String> excludedFlags) {
+            this.excludedFlags = excludedFlags;
+            return this;
+        }
+
+        public Builder cgroupParent(String cgroupParent) {
+            this.cgroupParent = cgroupParent;
+            return this;
+        }
+
+        public Builder configFile(String configFile) {
+            this.configFile = configFile;
+            return this;
+        }
+
+        public Builder sysctls(Map<String, String> sysctls) {
+            this.sysctls = sysctls;
+            return this;
+        }
+
+        public Builder kargs(List<String> kargs) {
+            this.kargs = kargs;
+            return this;
+        }
+
+        public Builder kernel(String kernel) {
+            this.kernel = kernel;
+            return this;
+        }
+
+        public Builder durationMs(Long durationMs) {
+            this.durationMs = durationMs;
+            return this;
+        }
+
+        public Builder workersPerCgroup(Integer workersPerCgroup) {
+            this.workersPerCgroup = workersPerCgroup;
+            return this;
+        }
+
+        public Builder memoryMb(Long memoryMb) {
+            this.memoryMb = memoryMb;
+            return this;
+        }
+
+        public Builder watchdogTimeoutMs(Long watchdogTimeoutMs) {
+            this.watchdogTimeoutMs = watchdogTimeoutMs;
+            return this;
+        }
+
+        public Builder vmTimeoutMs(Long vmTimeoutMs) {
+            this.vmTimeoutMs = vmTimeoutMs;
+            return this;
+        }
+
+        public Builder constraints(Constraints constraints) {
+            this.constraints = constraints;
+            return this;
+        }
+
+        public Builder schedulerAssert(AssertThresholds schedulerAssert) {
+            this.schedulerAssert = schedulerAssert;
+            return this;
+        }
+
+        public Builder assertions(AssertThresholds assertions) {
+            this.assertions = assertions;
+            return this;
+        }
+
+        public Builder numSnapshots(Integer numSnapshots) {
+            this.numSnapshots = numSnapshots;
+            return this;
+        }
+
+        public Builder plan(ScenarioPlan plan) {
+            this.plan = plan;
+            return this;
+        }
+
+        public Builder scenario(String scenario) {
+            this.scenario = scenario;
+            return this;
+        }
+
+        public Builder payload(String payload) {
+            this.payload = payload;
+            return this;
+        }
+
+        public Builder autoRepro(Boolean autoRepro) {
+            this.autoRepro = autoRepro;
+            return this;
+        }
+
+        public Builder performanceMode(Boolean performanceMode) {
+            this.performanceMode = performanceMode;
+            return this;
+        }
+
+        public Builder expectErr(Boolean expectErr) {
+            this.expectErr = expectErr;
+            return this;
+        }
+
+        public Builder hostOnly(Boolean hostOnly) {
+            this.hostOnly = hostOnly;
+            return this;
+        }
+
+        public Builder extraIncludeFiles(List<String> extraIncludeFiles) {
+            this.extraIncludeFiles = extraIncludeFiles;
+            return this;
+        }
+
+        public Builder bpfMapWrite(BpfMapWrite bpfMapWrite) {
+            this.bpfMapWrite = bpfMapWrite;
+            return this;
+        }
+
+        public Builder cleanupBudgetMs(Long cleanupBudgetMs) {
+            this.cleanupBudgetMs = cleanupBudgetMs;
+            return this;
+        }
+
+        public Builder extra(Map<String, Object> extra) {
+            this.extra = extra;
+            return this;
+        }
+
+        /** The record, checked and defaulted by its constructor. */
+        public TestSpec build() {
+            return new TestSpec(name, topology, scheduler, schedArgs, flags, requiredFlags, excludedFlags, cgroupParent,
+                    configFile, sysctls, kargs, kernel, durationMs, workersPerCgroup, memoryMb, watchdogTimeoutMs,
+                    vmTimeoutMs, constraints, schedulerAssert, assertions, numSnapshots, plan, scenario, payload,
+                    autoRepro, performanceMode, expectErr, hostOnly, extraIncludeFiles, bpfMapWrite, cleanupBudgetMs,
+                    extra);
         }
     }
 }
