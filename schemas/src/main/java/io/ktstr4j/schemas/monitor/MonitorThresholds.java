@@ -1,6 +1,6 @@
 package io.ktstr4j.schemas.monitor;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 
 /**
  * Limits the host monitor enforces (ktstr {@code MonitorThresholds}); only evaluated under a sched_ext scheduler.
@@ -21,10 +21,10 @@ public record MonitorThresholds(double maxImbalanceRatio, long maxLocalDsqDepth,
     public static final long DSQ_PLAUSIBILITY_CEILING = 10_000;
 
     public MonitorThresholds {
-        Check.positive("max_imbalance_ratio", maxImbalanceRatio);
-        Check.atLeast("max_local_dsq_depth", maxLocalDsqDepth, 0);
-        Check.atLeast("sustained_samples", sustainedSamples, 1);
-        Check.nonNegative("max_fallback_rate", maxFallbackRate);
-        Check.nonNegative("max_keep_last_rate", maxKeepLastRate);
+        Validate.positive("max_imbalance_ratio", maxImbalanceRatio);
+        Validate.atLeast("max_local_dsq_depth", maxLocalDsqDepth, 0);
+        Validate.atLeast("sustained_samples", sustainedSamples, 1);
+        Validate.nonNegative("max_fallback_rate", maxFallbackRate);
+        Validate.nonNegative("max_keep_last_rate", maxKeepLastRate);
     }
 }
