@@ -4,7 +4,7 @@ import io.ktstr4j.pipeline.checks.CgroupReports;
 import io.ktstr4j.pipeline.checks.CgroupSummary;
 import io.ktstr4j.pipeline.checks.FailureReportBuilder;
 import io.ktstr4j.pipeline.checks.MonitorEvaluator;
-import io.ktstr4j.pipeline.checks.MonitorVerdict;
+import io.ktstr4j.pipeline.checks.MonitorConclusion;
 import io.ktstr4j.pipeline.checks.RunFacts;
 import io.ktstr4j.pipeline.checks.TimelineBuilder;
 import io.ktstr4j.pipeline.checks.VerdictMerger;
@@ -45,7 +45,7 @@ public final class Evaluation {
     public static Outcomes evaluate(String runId, Variant v, RunRecorder rec, Instant startedAt, boolean monitorRan) {
         List<CgroupReports> cgroups = withCpusets(rec.cgroups(), v);
         WorkerChecks.Result workers = cgroups == null ? null : WorkerChecks.evaluate(cgroups, v.thresholds());
-        MonitorVerdict monitor = null;
+        MonitorConclusion monitor = null;
         List<MonitorSample> samples = rec.judgedSamples();
         if (monitorRan) {
             MonitorEvaluator ev = new MonitorEvaluator(v.thresholds());

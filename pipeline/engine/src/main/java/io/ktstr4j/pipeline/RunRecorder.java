@@ -10,7 +10,7 @@ import io.ktstr4j.schemas.event.GuestCrash;
 import io.ktstr4j.schemas.event.GuestExit;
 import io.ktstr4j.schemas.event.InitStage;
 import io.ktstr4j.schemas.event.MonitorSample;
-import io.ktstr4j.schemas.event.PayloadMetricsEvent;
+import io.ktstr4j.schemas.event.PayloadMetricsReport;
 import io.ktstr4j.schemas.event.ScenarioEnd;
 import io.ktstr4j.schemas.event.ScenarioStart;
 import io.ktstr4j.schemas.event.SchedExit;
@@ -143,7 +143,7 @@ public final class RunRecorder {
             crash = c.message();
         } else if (e instanceof GuestExit g) {
             guestExit = g.code();
-        } else if (e instanceof PayloadMetricsEvent p) {
+        } else if (e instanceof PayloadMetricsReport p) {
             metrics.add(p.metrics());
         } else if (e instanceof ChannelError c) {
             channelErrors.add(c.kind() + ": " + c.detail() + " (x" + c.count() + ")");

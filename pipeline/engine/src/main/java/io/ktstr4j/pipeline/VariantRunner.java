@@ -6,9 +6,9 @@ import io.ktstr4j.schemas.event.DumpRequested;
 import io.ktstr4j.schemas.event.EventBody;
 import io.ktstr4j.schemas.event.EventsDropped;
 import io.ktstr4j.schemas.event.MonitorSample;
-import io.ktstr4j.schemas.event.ResultEvent;
+import io.ktstr4j.schemas.event.RunSidecar;
 import io.ktstr4j.schemas.event.RunEvent;
-import io.ktstr4j.schemas.event.VerdictEvent;
+import io.ktstr4j.schemas.event.RunVerdict;
 import io.ktstr4j.schemas.event.VmCreated;
 import io.ktstr4j.schemas.event.VmExited;
 import io.ktstr4j.vmm.ShmRegion;
@@ -91,7 +91,7 @@ public final class VariantRunner {
                 Evaluation.Outcomes o = Evaluation.skipped(runId, v, startedAt);
                 onDone.accept(new RunSummary(runId, v, o.verdict(), o.sidecar(), new RunTimings(0, -1, -1, -1, 0, 0),
                         0, null));
-                return Flux.<EventBody>just(new VerdictEvent(o.verdict()), new ResultEvent(o.sidecar()))
+                return Flux.<EventBody>just(new RunVerdict(o.verdict()), new RunSidecar(o.sidecar()))
                         .map(env::wrap);
             }
             RunRecorder rec = new RunRecorder();
@@ -133,11 +133,11 @@ public final class VariantRunner {
                 if (rec.droppedEvents() > 0) {
                     out.add(new EventsDropped("live", rec.droppedEvents()));
                 }
-                out.add(new VerdictEvent(o.verdict()));
+                out.add(new RunVerdict(o.verdict()));
                 if (o.failureReport() != null) {
                     out.add(o.failureReport());
                 }
-                out.add(new ResultEvent(o.sidecar()));
+                out.add(new RunSidecar(o.sidecar()));
                 if (rec.vmExited() != null) {
                     out.add(rec.vmExited());
                 }

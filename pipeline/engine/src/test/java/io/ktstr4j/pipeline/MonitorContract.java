@@ -14,7 +14,7 @@ import io.ktstr4j.schemas.event.RunEvent;
 import io.ktstr4j.schemas.event.ScenarioEnd;
 import io.ktstr4j.schemas.event.ScenarioStart;
 import io.ktstr4j.schemas.event.Snapshot;
-import io.ktstr4j.schemas.event.VerdictEvent;
+import io.ktstr4j.schemas.event.RunVerdict;
 import io.ktstr4j.schemas.event.VmCreated;
 import io.ktstr4j.schemas.monitor.CpuSnapshot;
 import io.ktstr4j.schemas.plan.ScenarioPlan;
@@ -143,7 +143,7 @@ abstract class MonitorContract {
     }
 
     Verdict verdict() {
-        return bodies(VerdictEvent.class).get(0).verdict();
+        return bodies(RunVerdict.class).get(0).verdict();
     }
 
     /** SCENARIO_START as the host saw it, in ms since VmCreated (the clock of samples and snapshots). */

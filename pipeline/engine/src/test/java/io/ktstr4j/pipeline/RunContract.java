@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ktstr4j.schemas.event.FailureReport;
 import io.ktstr4j.schemas.event.RunEvent;
-import io.ktstr4j.schemas.event.VerdictEvent;
+import io.ktstr4j.schemas.event.RunVerdict;
 import io.ktstr4j.schemas.event.VmExited;
 import io.ktstr4j.schemas.event.WorkerReports;
 import io.ktstr4j.schemas.report.WorkerReport;
@@ -92,8 +92,8 @@ abstract class RunContract {
         for (int attempt = 1; ; attempt++) {
             AtomicReference<RunSummary> s = new AtomicReference<>();
             List<RunEvent> events = r.run(v, s::set).collectList().block(Duration.ofMinutes(5));
-            Verdict verdict = events.stream().map(RunEvent::body).filter(VerdictEvent.class::isInstance)
-                    .map(b -> ((VerdictEvent) b).verdict()).findFirst().orElseThrow();
+            Verdict verdict = events.stream().map(RunEvent::body).filter(RunVerdict.class::isInstance)
+                    .map(b -> ((RunVerdict) b).verdict()).findFirst().orElseThrow();
             VmExited exit = events.stream().map(RunEvent::body).filter(VmExited.class::isInstance)
                     .map(VmExited.class::cast).findFirst().orElse(null);
             if (exit == null || !runAgain(exit, attempt)) {

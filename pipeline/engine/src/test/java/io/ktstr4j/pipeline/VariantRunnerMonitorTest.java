@@ -13,7 +13,7 @@ import io.ktstr4j.schemas.event.RunEvent;
 import io.ktstr4j.schemas.event.ScenarioStart;
 import io.ktstr4j.schemas.event.Snapshot;
 import io.ktstr4j.schemas.event.TestResult;
-import io.ktstr4j.schemas.event.VerdictEvent;
+import io.ktstr4j.schemas.event.RunVerdict;
 import io.ktstr4j.schemas.monitor.CpuSnapshot;
 import io.ktstr4j.schemas.verdict.DetailKind;
 import io.ktstr4j.schemas.verdict.Outcome;
@@ -147,8 +147,8 @@ class VariantRunnerMonitorTest {
     }
 
     static Verdict verdict(List<RunEvent> events) {
-        return events.stream().map(RunEvent::body).filter(VerdictEvent.class::isInstance)
-                .map(b -> ((VerdictEvent) b).verdict()).findFirst().orElseThrow();
+        return events.stream().map(RunEvent::body).filter(RunVerdict.class::isInstance)
+                .map(b -> ((RunVerdict) b).verdict()).findFirst().orElseThrow();
     }
 
     static <T> List<T> bodies(List<RunEvent> events, Class<T> type) {

@@ -7,14 +7,14 @@ import io.ktstr4j.schemas.event.FailureReport;
 import io.ktstr4j.schemas.event.GuestExit;
 import io.ktstr4j.schemas.event.GuestMessage;
 import io.ktstr4j.schemas.event.InitStage;
-import io.ktstr4j.schemas.event.ResultEvent;
+import io.ktstr4j.schemas.event.RunSidecar;
 import io.ktstr4j.schemas.event.RunEvent;
 import io.ktstr4j.schemas.event.ScenarioEnd;
 import io.ktstr4j.schemas.event.ScenarioStart;
 import io.ktstr4j.schemas.event.SchedExit;
 import io.ktstr4j.schemas.event.Stimulus;
 import io.ktstr4j.schemas.event.TestResult;
-import io.ktstr4j.schemas.event.VerdictEvent;
+import io.ktstr4j.schemas.event.RunVerdict;
 import io.ktstr4j.schemas.event.VmExited;
 import io.ktstr4j.schemas.event.WorkerReports;
 import io.ktstr4j.schemas.report.AssertResult;
@@ -82,12 +82,12 @@ public class VariantRunnerTest {
             assertThat(events.get(i).runId()).isEqualTo(events.get(0).runId());
         }
         int n = events.size();
-        assertThat(events.get(n - 3).body()).isInstanceOf(VerdictEvent.class);
-        assertThat(((VerdictEvent) events.get(n - 3).body()).verdict().outcome()).isEqualTo(Outcome.PASS);
-        assertThat(events.get(n - 2).body()).isInstanceOf(ResultEvent.class);
+        assertThat(events.get(n - 3).body()).isInstanceOf(RunVerdict.class);
+        assertThat(((RunVerdict) events.get(n - 3).body()).verdict().outcome()).isEqualTo(Outcome.PASS);
+        assertThat(events.get(n - 2).body()).isInstanceOf(RunSidecar.class);
         assertThat(events.get(n - 1).body()).isInstanceOf(VmExited.class);
         assertThat(events).noneMatch(e -> e.body() instanceof FailureReport);
-        var sidecar = ((ResultEvent) events.get(n - 2).body()).result();
+        var sidecar = ((RunSidecar) events.get(n - 2).body()).result();
         assertThat(sidecar.passed()).isTrue();
         assertThat(sidecar.testName()).isEqualTo("steady");
         assertThat(sidecar.topology()).isEqualTo("1n2l2c1t");
@@ -105,8 +105,8 @@ public class VariantRunnerTest {
     void starvedWorkerFailsWithAFailureReport() {
         List<RunEvent> events = runner(new FakeVm(3, false), null, guest(healthy(0)), 1024)
                 .run(variant(SchedulerChoice.eevdf())).collectList().block(Duration.ofSeconds(10));
-        VerdictEvent v = events.stream().map(RunEvent::body).filter(VerdictEvent.class::isInstance)
-                .map(VerdictEvent.class::cast).findFirst().orElseThrow();
+        RunVerdict v = events.stream().map(RunEvent::body).filter(RunVerdict.class::isInstance)
+                .map(RunVerdict.class::cast).findFirst().orElseThrow();
         assertThat(v.verdict().outcome()).isEqualTo(Outcome.FAIL);
         assertThat(v.verdict().reasons()).extracting(r -> r.kind()).containsExactly(DetailKind.STARVED);
         FailureReport fr = events.stream().map(RunEvent::body).filter(FailureReport.class::isInstance)
@@ -122,7 +122,7 @@ public class VariantRunnerTest {
         List<RunEvent> events = runner(new FakeVm(1, false), null, guest(msgs), 1024)
                 .run(variant(SchedulerChoice.binary(Path.of("/x/scx_qmap"), List.of()))).collectList()
                 .block(Duration.ofSeconds(10));
-        VerdictEvent v = (VerdictEvent) events.stream().map(RunEvent::body).filter(VerdictEvent.class::isInstance)
+        RunVerdict v = (RunVerdict) events.stream().map(RunEvent::body).filter(RunVerdict.class::isInstance)
                 .findFirst().orElseThrow();
         assertThat(v.verdict().outcome()).isEqualTo(Outcome.FAIL);
         assertThat(v.verdict().reasons().get(0).kind()).isEqualTo(DetailKind.SCHEDULER_DIED);
@@ -135,13 +135,13 @@ public class VariantRunnerTest {
                         GuestChannel.NONE, 16).run(variant(SchedulerChoice.eevdf())))
                 .assertNext(e -> {
                     assertThat(e.seq()).isZero();
-                    VerdictEvent v = (VerdictEvent) e.body();
+                    RunVerdict v = (RunVerdict) e.body();
                     assertThat(v.verdict().outcome()).isEqualTo(Outcome.ERROR);
                     assertThat(v.verdict().reasons().get(0).kind()).isEqualTo(DetailKind.INFRASTRUCTURE);
                     assertThat(v.verdict().reasons().get(0).message()).contains("/k/bzImage does not exist");
                 })
                 .assertNext(e -> assertThat(e.body()).isInstanceOf(FailureReport.class))
-                .assertNext(e -> assertThat(((ResultEvent) e.body()).result().outcome()).isEqualTo(Outcome.ERROR))
+                .assertNext(e -> assertThat(((RunSidecar) e.body()).result().outcome()).isEqualTo(Outcome.ERROR))
                 .verifyComplete();
     }
 
@@ -149,7 +149,7 @@ public class VariantRunnerTest {
     void vmThatNeverReachesInitIsAnError() {
         List<RunEvent> events = runner(new FakeVm(4, false), null, GuestChannel.NONE, 64)
                 .run(variant(SchedulerChoice.eevdf())).collectList().block(Duration.ofSeconds(10));
-        VerdictEvent v = (VerdictEvent) events.stream().map(RunEvent::body).filter(VerdictEvent.class::isInstance)
+        RunVerdict v = (RunVerdict) events.stream().map(RunEvent::body).filter(RunVerdict.class::isInstance)
                 .findFirst().orElseThrow();
         assertThat(v.verdict().outcome()).isEqualTo(Outcome.ERROR);
         assertThat(v.verdict().reasons().get(0).message()).contains("never reached init");
@@ -230,7 +230,7 @@ public class VariantRunnerTest {
         assertThat(dropped.count()).isPositive();
         assertThat(got.size()).isLessThan(20_000);
         // Dropping delivery did not lose the facts: the verdict still saw the worker reports.
-        VerdictEvent v = (VerdictEvent) got.stream().map(RunEvent::body).filter(VerdictEvent.class::isInstance)
+        RunVerdict v = (RunVerdict) got.stream().map(RunEvent::body).filter(RunVerdict.class::isInstance)
                 .findFirst().orElseThrow();
         assertThat(v.verdict().outcome()).isEqualTo(Outcome.PASS);
         for (int i = 0; i < got.size(); i++) {

@@ -9,6 +9,6 @@ package io.ktstr4j.schemas.event;
  */
 public record ChannelError(String kind, String detail, long count) implements GuestMessage {
     public ChannelError {
-        io.ktstr4j.schemas.Check.nonBlank("kind", kind);
+        io.ktstr4j.schemas.Validate.nonBlank("kind", kind);
     }
 }

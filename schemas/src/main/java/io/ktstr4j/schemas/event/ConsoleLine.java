@@ -1,6 +1,6 @@
 package io.ktstr4j.schemas.event;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 
 /**
  * One line from a serial port.
@@ -14,7 +14,7 @@ public record ConsoleLine(String port, long sinceCreationNs, String line) implem
     public static final String COM2 = "com2";
 
     public ConsoleLine {
-        Check.nonBlank("port", port);
+        Validate.nonBlank("port", port);
         line = line == null ? "" : line;
     }
 }

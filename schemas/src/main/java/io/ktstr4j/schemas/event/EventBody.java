@@ -26,19 +26,19 @@ import java.util.Map;
         @JsonSubTypes.Type(value = GuestExit.class, name = "guest.exit"),
         @JsonSubTypes.Type(value = SchedExit.class, name = "guest.sched_exit"),
         @JsonSubTypes.Type(value = GuestCrash.class, name = "guest.crash"),
-        @JsonSubTypes.Type(value = PayloadMetricsEvent.class, name = "guest.payload_metrics"),
+        @JsonSubTypes.Type(value = PayloadMetricsReport.class, name = "guest.payload_metrics"),
         @JsonSubTypes.Type(value = ChannelError.class, name = "guest.channel_error"),
         @JsonSubTypes.Type(value = MonitorSample.class, name = "monitor.sample"),
         @JsonSubTypes.Type(value = DumpRequested.class, name = "monitor.dump_requested"),
         @JsonSubTypes.Type(value = Snapshot.class, name = "monitor.snapshot"),
-        @JsonSubTypes.Type(value = VerdictEvent.class, name = "run.verdict"),
+        @JsonSubTypes.Type(value = RunVerdict.class, name = "run.verdict"),
         @JsonSubTypes.Type(value = FailureReport.class, name = "run.failure_report"),
-        @JsonSubTypes.Type(value = ResultEvent.class, name = "run.result"),
+        @JsonSubTypes.Type(value = RunSidecar.class, name = "run.result"),
         @JsonSubTypes.Type(value = HostStateSnapshot.class, name = "host.state"),
         @JsonSubTypes.Type(value = EventsDropped.class, name = "run.dropped")
 })
 public sealed interface EventBody permits VmEvent, GuestMessage, MonitorSample, DumpRequested, Snapshot,
-        VerdictEvent, FailureReport, ResultEvent, HostStateSnapshot, EventsDropped {
+        RunVerdict, FailureReport, RunSidecar, HostStateSnapshot, EventsDropped {
 
     /** The JSON type name of this body, e.g. {@code vm.created}. */
     default String typeName() {

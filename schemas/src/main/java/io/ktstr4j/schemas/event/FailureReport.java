@@ -3,7 +3,7 @@ package io.ktstr4j.schemas.event;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.Versioned;
 import io.ktstr4j.schemas.failure.CrashInfo;
 import io.ktstr4j.schemas.failure.MonitorVerdict;
@@ -55,13 +55,13 @@ public record FailureReport(
         implements EventBody, io.ktstr4j.schemas.WithExtra {
 
     public FailureReport {
-        Check.nonBlank("run_key", runKey);
-        reasonKinds = Check.list("reason_kinds", reasonKinds);
-        details = Check.list("details", details);
-        consoleTail = Check.list("console_tail", consoleTail);
-        schedulerLog = Check.list("scheduler_log", schedulerLog);
-        schedExtDump = Check.list("sched_ext_dump", schedExtDump);
-        extra = Check.map(extra);
+        Validate.nonBlank("run_key", runKey);
+        reasonKinds = Validate.list("reason_kinds", reasonKinds);
+        details = Validate.list("details", details);
+        consoleTail = Validate.list("console_tail", consoleTail);
+        schedulerLog = Validate.list("scheduler_log", schedulerLog);
+        schedExtDump = Validate.list("sched_ext_dump", schedExtDump);
+        extra = Validate.map(extra);
     }
 
     public FailureReport(String runKey, String variant, List<DetailKind> reasonKinds, List<String> details,

@@ -3,7 +3,7 @@ package io.ktstr4j.schemas.event;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.Versioned;
 import io.ktstr4j.schemas.hoststate.HostCgroupStats;
 import io.ktstr4j.schemas.hoststate.ThreadState;
@@ -30,9 +30,9 @@ public record HostStateSnapshot(long capturedAtUnixNs, HostContext host, List<Th
                                 @JsonAnySetter @JsonAnyGetter @JsonInclude(JsonInclude.Include.NON_EMPTY)
                                 Map<String, Object> extra) implements EventBody, io.ktstr4j.schemas.WithExtra {
     public HostStateSnapshot {
-        threads = Check.list("threads", threads);
+        threads = Validate.list("threads", threads);
         cgroupStats = cgroupStats == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(cgroupStats));
-        extra = Check.map(extra);
+        extra = Validate.map(extra);
     }
 
     public HostStateSnapshot(long capturedAtUnixNs, HostContext host, List<ThreadState> threads,

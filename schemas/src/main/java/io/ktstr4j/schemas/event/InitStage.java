@@ -1,6 +1,6 @@
 package io.ktstr4j.schemas.event;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 
 /** The guest agent reached a stage ({@code INIT_STARTED}, {@code SCHED_STARTED}, {@code PAYLOAD_STARTING}, …). */
 public record InitStage(String stage) implements GuestMessage {
@@ -9,6 +9,6 @@ public record InitStage(String stage) implements GuestMessage {
     public static final String PAYLOAD_STARTING = "PAYLOAD_STARTING";
 
     public InitStage {
-        Check.nonBlank("stage", stage);
+        Validate.nonBlank("stage", stage);
     }
 }

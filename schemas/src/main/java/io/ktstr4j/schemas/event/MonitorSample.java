@@ -1,7 +1,7 @@
 package io.ktstr4j.schemas.event;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.monitor.CpuSnapshot;
 import io.ktstr4j.schemas.monitor.ProgRuntimeStats;
 import java.util.List;
@@ -19,8 +19,8 @@ public record MonitorSample(long elapsedMs, List<CpuSnapshot> cpus,
                             @JsonInclude(JsonInclude.Include.NON_NULL) List<ProgRuntimeStats> progStats)
         implements EventBody {
     public MonitorSample {
-        cpus = Check.list("cpus", cpus);
-        progStats = Check.optionalList("prog_stats", progStats);
+        cpus = Validate.list("cpus", cpus);
+        progStats = Validate.optionalList("prog_stats", progStats);
     }
 
     /** max(nr_running) / max(1, min(nr_running)) across CPUs; 1.0 for an empty sample. */

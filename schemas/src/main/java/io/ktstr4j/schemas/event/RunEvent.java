@@ -3,7 +3,7 @@ package io.ktstr4j.schemas.event;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.Versioned;
 import java.time.Instant;
 import java.util.Map;
@@ -24,12 +24,12 @@ public record RunEvent(String runId, String variantKey, long seq, Instant timest
                        @JsonAnySetter @JsonAnyGetter @JsonInclude(JsonInclude.Include.NON_EMPTY)
                        Map<String, Object> extra) implements io.ktstr4j.schemas.WithExtra {
     public RunEvent {
-        Check.nonBlank("run_id", runId);
-        Check.nonBlank("variant_key", variantKey);
-        Check.nonNegative("seq", seq);
-        Check.required("timestamp", timestamp);
-        Check.required("body", body);
-        extra = Check.map(extra);
+        Validate.nonBlank("run_id", runId);
+        Validate.nonBlank("variant_key", variantKey);
+        Validate.nonNegative("seq", seq);
+        Validate.required("timestamp", timestamp);
+        Validate.required("body", body);
+        extra = Validate.map(extra);
     }
 
     public RunEvent(String runId, String variantKey, long seq, Instant timestamp, EventBody body) {

@@ -1,6 +1,6 @@
 package io.ktstr4j.schemas.event;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.monitor.BpfMapValue;
 import io.ktstr4j.schemas.monitor.CpuSnapshot;
 import io.ktstr4j.schemas.monitor.ScxState;
@@ -19,8 +19,8 @@ import java.util.List;
 public record Snapshot(int index, long elapsedMs, long freezeNs, List<CpuSnapshot> cpus, ScxState scx,
                        List<BpfMapValue> bpfMaps) implements EventBody {
     public Snapshot {
-        Check.nonNegative("index", index);
-        cpus = Check.list("cpus", cpus);
-        bpfMaps = Check.list("bpf_maps", bpfMaps);
+        Validate.nonNegative("index", index);
+        cpus = Validate.list("cpus", cpus);
+        bpfMaps = Validate.list("bpf_maps", bpfMaps);
     }
 }

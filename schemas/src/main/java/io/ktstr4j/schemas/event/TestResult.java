@@ -1,11 +1,11 @@
 package io.ktstr4j.schemas.event;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.report.AssertResult;
 
 /** The guest's verdict (TEST message). */
 public record TestResult(AssertResult result) implements GuestMessage {
     public TestResult {
-        Check.required("result", result);
+        Validate.required("result", result);
     }
 }

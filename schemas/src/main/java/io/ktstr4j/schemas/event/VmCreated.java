@@ -1,6 +1,6 @@
 package io.ktstr4j.schemas.event;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 
 /**
  * The VM exists (memory mapped, vCPUs created), nothing runs yet.
@@ -12,8 +12,8 @@ import io.ktstr4j.schemas.Check;
  */
 public record VmCreated(String backend, int vcpus, long memoryMb, String topology) implements VmEvent {
     public VmCreated {
-        Check.nonBlank("backend", backend);
-        Check.atLeast("vcpus", vcpus, 1);
-        Check.atLeast("memory_mb", memoryMb, 1);
+        Validate.nonBlank("backend", backend);
+        Validate.atLeast("vcpus", vcpus, 1);
+        Validate.atLeast("memory_mb", memoryMb, 1);
     }
 }

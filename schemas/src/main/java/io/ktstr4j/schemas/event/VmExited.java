@@ -1,6 +1,6 @@
 package io.ktstr4j.schemas.event;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 
 /**
  * The VM stopped; always the last VmEvent of a VM.
@@ -12,6 +12,6 @@ import io.ktstr4j.schemas.Check;
  */
 public record VmExited(ExitReason reason, Integer exitCode, long durationNs, String detail) implements VmEvent {
     public VmExited {
-        Check.required("reason", reason);
+        Validate.required("reason", reason);
     }
 }

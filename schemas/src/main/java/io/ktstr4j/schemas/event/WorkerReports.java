@@ -1,6 +1,6 @@
 package io.ktstr4j.schemas.event;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.report.WorkerReport;
 import java.util.List;
 
@@ -9,7 +9,7 @@ import java.util.List;
 @com.fasterxml.jackson.annotation.JsonTypeInfo(use = com.fasterxml.jackson.annotation.JsonTypeInfo.Id.NONE)
 public record WorkerReports(String cgroup, List<WorkerReport> reports) implements GuestMessage {
     public WorkerReports {
-        Check.nonBlank("cgroup", cgroup);
-        reports = Check.list("reports", reports);
+        Validate.nonBlank("cgroup", cgroup);
+        reports = Validate.list("reports", reports);
     }
 }

@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public record ReproResult(long durationMs, boolean reproduced, List<String> events, Map<String, List<String>> tails) {
     public ReproResult {
-        events = io.ktstr4j.schemas.Check.list("events", events);
+        events = io.ktstr4j.schemas.Validate.list("events", events);
         tails = tails == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(tails));
     }
 }

@@ -4,6 +4,6 @@ package io.ktstr4j.schemas.failure;
 public record Timeline(String kernel, String topology, String scheduler, Long durationMs,
                        java.util.List<TimelinePhase> phases) {
     public Timeline {
-        phases = io.ktstr4j.schemas.Check.list("phases", phases);
+        phases = io.ktstr4j.schemas.Validate.list("phases", phases);
     }
 }

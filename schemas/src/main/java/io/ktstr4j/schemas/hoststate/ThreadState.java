@@ -1,6 +1,6 @@
 package io.ktstr4j.schemas.hoststate;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import java.util.List;
 
 /**
@@ -51,7 +51,7 @@ public record ThreadState(
         comm = comm == null ? "" : comm;
         cgroup = cgroup == null ? "" : cgroup;
         policy = policy == null ? "" : policy;
-        cpuAffinity = Check.list("cpu_affinity", cpuAffinity);
+        cpuAffinity = Validate.list("cpu_affinity", cpuAffinity);
     }
 
     /** A builder with every field unset; see {@link Builder}. */

@@ -1,7 +1,7 @@
 package io.ktstr4j.schemas.monitor;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import java.util.List;
 import java.util.Map;
 
@@ -20,8 +20,8 @@ public record BpfMapValue(String name, String mapType, Map<String, Object> field
     public record RawEntry(String keyHex, String valueHex) {}
 
     public BpfMapValue {
-        Check.nonBlank("name", name);
-        fields = Check.map(fields);
-        entries = Check.list("entries", entries);
+        Validate.nonBlank("name", name);
+        fields = Validate.map(fields);
+        entries = Validate.list("entries", entries);
     }
 }

@@ -1,7 +1,7 @@
 package io.ktstr4j.schemas.monitor;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +27,7 @@ public record CpuSnapshot(
         Map<String, Long> kvmStats) {
 
     public CpuSnapshot {
-        schedDomains = Check.optionalList("sched_domains", schedDomains);
+        schedDomains = Validate.optionalList("sched_domains", schedDomains);
         kvmStats = kvmStats == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(kvmStats));
     }
 

@@ -1,7 +1,7 @@
 package io.ktstr4j.schemas.monitor;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import java.util.List;
 
 /** What the monitor saw over a whole run (ktstr {@code MonitorSummary}, part of the sidecar). */
@@ -18,6 +18,6 @@ public record MonitorSummary(
         @JsonInclude(JsonInclude.Include.NON_NULL) List<ProgStatsDelta> progStatsDeltas) {
 
     public MonitorSummary {
-        progStatsDeltas = Check.optionalList("prog_stats_deltas", progStatsDeltas);
+        progStatsDeltas = Validate.optionalList("prog_stats_deltas", progStatsDeltas);
     }
 }

@@ -2,7 +2,7 @@ package io.ktstr4j.schemas.plan;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.InvalidFieldException;
 import java.util.List;
 
@@ -35,9 +35,9 @@ public sealed interface AffinityKind {
     /** Exactly these CPUs. */
     record Exact(List<Integer> cpus) implements AffinityKind {
         public Exact {
-            cpus = Check.list("cpus", cpus);
+            cpus = Validate.list("cpus", cpus);
             if (cpus.isEmpty()) throw new InvalidFieldException("cpus", "must name at least one CPU");
-            for (int i = 0; i < cpus.size(); i++) Check.nonNegative("cpus[" + i + "]", cpus.get(i));
+            for (int i = 0; i < cpus.size(); i++) Validate.nonNegative("cpus[" + i + "]", cpus.get(i));
             cpus = cpus.stream().distinct().sorted().toList();
         }
     }

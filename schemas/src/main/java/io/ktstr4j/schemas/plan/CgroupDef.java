@@ -1,6 +1,6 @@
 package io.ktstr4j.schemas.plan;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.InvalidFieldException;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -26,12 +26,12 @@ public record CgroupDef(String name, CpusetSpec cpuset, Integer workers, WorkTyp
 
     public CgroupDef {
         checkPath("name", name);
-        if (workers != null) Check.atLeast("workers", workers, 1);
+        if (workers != null) Validate.atLeast("workers", workers, 1);
         if (workType == null) workType = WorkType.defaultType();
         if (schedPolicy == null) schedPolicy = new SchedPolicy.Normal();
         if (affinity == null) affinity = new AffinityKind.Inherit();
         if (memPolicy == null) memPolicy = new MemPolicy.Default();
-        mpolFlags = Check.list("mpol_flags", mpolFlags).stream().distinct().sorted().toList();
+        mpolFlags = Validate.list("mpol_flags", mpolFlags).stream().distinct().sorted().toList();
         if (swappable == null) swappable = false;
     }
 
@@ -53,7 +53,7 @@ public record CgroupDef(String name, CpusetSpec cpuset, Integer workers, WorkTyp
 
     /** Validates a cgroup path ({@code a}, {@code a/b}); used for op fields too. */
     public static String checkPath(String field, String path) {
-        Check.nonBlank(field, path);
+        Validate.nonBlank(field, path);
         for (String seg : path.split("/", -1)) {
             if (seg.isEmpty() || seg.equals(".") || seg.equals("..") || !SEGMENT.matcher(seg).matches())
                 throw new InvalidFieldException(field, "'" + path + "' is not a cgroup path; expected segments of "

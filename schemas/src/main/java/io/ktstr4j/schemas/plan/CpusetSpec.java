@@ -2,7 +2,7 @@ package io.ktstr4j.schemas.plan;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.InvalidFieldException;
 import java.util.List;
 
@@ -25,51 +25,51 @@ public sealed interface CpusetSpec {
     /** All CPUs of one LLC. */
     record Llc(int index) implements CpusetSpec {
         public Llc {
-            Check.nonNegative("index", index);
+            Validate.nonNegative("index", index);
         }
     }
 
     /** All CPUs of one NUMA node. */
     record Numa(int node) implements CpusetSpec {
         public Numa {
-            Check.nonNegative("node", node);
+            Validate.nonNegative("node", node);
         }
     }
 
     /** The usable CPUs from {@code start_frac} up to (excluding) {@code end_frac} of their count. */
     record Range(double startFrac, double endFrac) implements CpusetSpec {
         public Range {
-            Check.range("start_frac", startFrac, 0, 1);
-            Check.range("end_frac", endFrac, 0, 1);
+            Validate.range("start_frac", startFrac, 0, 1);
+            Validate.range("end_frac", endFrac, 0, 1);
             if (endFrac <= startFrac)
-                throw new InvalidFieldException("end_frac", Check.num(endFrac) + " must be greater than start_frac ("
-                        + Check.num(startFrac) + ")");
+                throw new InvalidFieldException("end_frac", Validate.num(endFrac) + " must be greater than start_frac ("
+                        + Validate.num(startFrac) + ")");
         }
     }
 
     /** Part {@code index} of {@code of} equal, non-overlapping parts of the usable CPUs. */
     record Disjoint(int index, int of) implements CpusetSpec {
         public Disjoint {
-            Check.atLeast("of", of, 1);
-            Check.range("index", index, 0, of - 1);
+            Validate.atLeast("of", of, 1);
+            Validate.range("index", index, 0, of - 1);
         }
     }
 
     /** Part {@code index} of {@code of} parts that overlap their neighbours by {@code frac} of a part. */
     record Overlap(int index, int of, double frac) implements CpusetSpec {
         public Overlap {
-            Check.atLeast("of", of, 1);
-            Check.range("index", index, 0, of - 1);
-            Check.range("frac", frac, 0, 1);
+            Validate.atLeast("of", of, 1);
+            Validate.range("index", index, 0, of - 1);
+            Validate.range("frac", frac, 0, 1);
         }
     }
 
     /** Exactly these CPUs (sorted, no duplicates). */
     record Exact(List<Integer> cpus) implements CpusetSpec {
         public Exact {
-            cpus = Check.list("cpus", cpus);
+            cpus = Validate.list("cpus", cpus);
             if (cpus.isEmpty()) throw new InvalidFieldException("cpus", "must name at least one CPU");
-            for (int i = 0; i < cpus.size(); i++) Check.nonNegative("cpus[" + i + "]", cpus.get(i));
+            for (int i = 0; i < cpus.size(); i++) Validate.nonNegative("cpus[" + i + "]", cpus.get(i));
             cpus = cpus.stream().distinct().sorted().toList();
         }
 

@@ -22,7 +22,7 @@ public sealed interface HoldSpec {
     record Frac(double frac) implements HoldSpec {
         public Frac {
             if (!Double.isFinite(frac) || frac <= 0 || frac > 1)
-                throw new InvalidFieldException("frac", io.ktstr4j.schemas.Check.num(frac) + " is outside (0, 1]");
+                throw new InvalidFieldException("frac", io.ktstr4j.schemas.Validate.num(frac) + " is outside (0, 1]");
         }
     }
 

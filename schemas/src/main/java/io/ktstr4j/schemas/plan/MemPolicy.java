@@ -2,7 +2,7 @@ package io.ktstr4j.schemas.plan;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.InvalidFieldException;
 import java.util.List;
 
@@ -43,7 +43,7 @@ public sealed interface MemPolicy {
     /** MPOL_PREFERRED on one node. */
     record Preferred(int node) implements MemPolicy {
         public Preferred {
-            Check.nonNegative("node", node);
+            Validate.nonNegative("node", node);
         }
 
         @Override
@@ -82,9 +82,9 @@ public sealed interface MemPolicy {
     }
 
     private static List<Integer> nodeSet(List<Integer> nodes) {
-        List<Integer> l = Check.list("nodes", nodes);
+        List<Integer> l = Validate.list("nodes", nodes);
         if (l.isEmpty()) throw new InvalidFieldException("nodes", "must name at least one NUMA node");
-        for (int i = 0; i < l.size(); i++) Check.nonNegative("nodes[" + i + "]", l.get(i));
+        for (int i = 0; i < l.size(); i++) Validate.nonNegative("nodes[" + i + "]", l.get(i));
         return l.stream().distinct().sorted().toList();
     }
 }

@@ -2,7 +2,7 @@ package io.ktstr4j.schemas.plan;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import java.util.List;
 
 /**
@@ -54,7 +54,7 @@ public sealed interface Op {
     record SetCpuset(String cgroup, CpusetSpec cpuset) implements Op {
         public SetCpuset {
             CgroupDef.checkPath("cgroup", cgroup);
-            Check.required("cpuset", cpuset);
+            Validate.required("cpuset", cpuset);
         }
 
         public OpKind kind() {
@@ -113,7 +113,7 @@ public sealed interface Op {
     record SetAffinity(String cgroup, AffinityKind affinity) implements Op {
         public SetAffinity {
             CgroupDef.checkPath("cgroup", cgroup);
-            Check.required("affinity", affinity);
+            Validate.required("affinity", affinity);
         }
 
         public OpKind kind() {
@@ -153,8 +153,8 @@ public sealed interface Op {
      */
     record RunPayload(String payload, List<String> args, String cgroup) implements Op {
         public RunPayload {
-            Check.nonBlank("payload", payload);
-            args = Check.list("args", args);
+            Validate.nonBlank("payload", payload);
+            args = Validate.list("args", args);
             if (cgroup != null) CgroupDef.checkPath("cgroup", cgroup);
         }
 
@@ -166,7 +166,7 @@ public sealed interface Op {
     /** Wait for a running payload to exit and collect its metrics. */
     record WaitPayload(String name, String cgroup) implements Op {
         public WaitPayload {
-            Check.nonBlank("name", name);
+            Validate.nonBlank("name", name);
             if (cgroup != null) CgroupDef.checkPath("cgroup", cgroup);
         }
 
@@ -178,7 +178,7 @@ public sealed interface Op {
     /** Kill a running payload and collect its metrics. */
     record KillPayload(String name, String cgroup) implements Op {
         public KillPayload {
-            Check.nonBlank("name", name);
+            Validate.nonBlank("name", name);
             if (cgroup != null) CgroupDef.checkPath("cgroup", cgroup);
         }
 

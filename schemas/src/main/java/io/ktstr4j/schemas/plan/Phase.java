@@ -1,7 +1,7 @@
 package io.ktstr4j.schemas.plan;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 
 /**
  * One phase of a {@link WorkType.Sequence} (ktstr {@code Phase}).
@@ -18,7 +18,7 @@ public record Phase(Kind kind, long ms) {
     }
 
     public Phase {
-        Check.required("kind", kind);
-        Check.atLeast("ms", ms, 1);
+        Validate.required("kind", kind);
+        Validate.atLeast("ms", ms, 1);
     }
 }

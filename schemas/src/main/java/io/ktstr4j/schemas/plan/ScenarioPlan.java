@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.annotation.JsonAppend;
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.InvalidFieldException;
 import io.ktstr4j.schemas.Versioned;
 import io.ktstr4j.schemas.WithExtra;
@@ -31,12 +31,12 @@ public record ScenarioPlan(String name, String description, Long durationMs, Lis
                            @JsonAnySetter @JsonAnyGetter @JsonInclude(JsonInclude.Include.NON_EMPTY)
                            Map<String, Object> extra) implements WithExtra {
     public ScenarioPlan {
-        Check.nonBlank("name", name);
-        if (durationMs != null) Check.atLeast("duration_ms", durationMs, 1);
-        backdrop = Check.list("backdrop", backdrop);
-        steps = Check.list("steps", steps);
+        Validate.nonBlank("name", name);
+        if (durationMs != null) Validate.atLeast("duration_ms", durationMs, 1);
+        backdrop = Validate.list("backdrop", backdrop);
+        steps = Validate.list("steps", steps);
         if (steps.isEmpty()) throw new InvalidFieldException("steps", "must have at least one step");
-        extra = Check.map(extra);
+        extra = Validate.map(extra);
         checkNames(backdrop, steps);
     }
 

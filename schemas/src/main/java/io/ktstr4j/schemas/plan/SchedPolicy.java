@@ -2,7 +2,7 @@ package io.ktstr4j.schemas.plan;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 
 /** Linux scheduling policy of workers (ktstr {@code SchedPolicy}). JSON: {@code {"kind":"fifo","priority":10}}. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "kind")
@@ -29,14 +29,14 @@ public sealed interface SchedPolicy {
     /** SCHED_FIFO with a priority 1..99. */
     record Fifo(int priority) implements SchedPolicy {
         public Fifo {
-            Check.range("priority", priority, MIN_RT_PRIORITY, MAX_RT_PRIORITY);
+            Validate.range("priority", priority, MIN_RT_PRIORITY, MAX_RT_PRIORITY);
         }
     }
 
     /** SCHED_RR with a priority 1..99. */
     record RoundRobin(int priority) implements SchedPolicy {
         public RoundRobin {
-            Check.range("priority", priority, MIN_RT_PRIORITY, MAX_RT_PRIORITY);
+            Validate.range("priority", priority, MIN_RT_PRIORITY, MAX_RT_PRIORITY);
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.ktstr4j.schemas.plan;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import java.util.List;
 
 /**
@@ -12,8 +12,8 @@ import java.util.List;
  */
 public record Step(List<CgroupDef> setup, List<Op> ops, HoldSpec hold) {
     public Step {
-        setup = Check.list("setup", setup);
-        ops = Check.list("ops", ops);
+        setup = Validate.list("setup", setup);
+        ops = Validate.list("ops", ops);
         if (hold == null) hold = HoldSpec.FULL;
     }
 

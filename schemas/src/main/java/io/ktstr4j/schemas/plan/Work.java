@@ -1,6 +1,6 @@
 package io.ktstr4j.schemas.plan;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import java.util.List;
 
 /**
@@ -16,12 +16,12 @@ import java.util.List;
 public record Work(Integer workers, WorkType workType, SchedPolicy schedPolicy, AffinityKind affinity,
                    MemPolicy memPolicy, List<MpolFlag> mpolFlags) {
     public Work {
-        if (workers != null) Check.atLeast("workers", workers, 1);
+        if (workers != null) Validate.atLeast("workers", workers, 1);
         if (workType == null) workType = WorkType.defaultType();
         if (schedPolicy == null) schedPolicy = new SchedPolicy.Normal();
         if (affinity == null) affinity = new AffinityKind.Inherit();
         if (memPolicy == null) memPolicy = new MemPolicy.Default();
-        mpolFlags = Check.list("mpol_flags", mpolFlags).stream().distinct().sorted().toList();
+        mpolFlags = Validate.list("mpol_flags", mpolFlags).stream().distinct().sorted().toList();
     }
 
     /** {@code n} workers of a type, everything else default. */

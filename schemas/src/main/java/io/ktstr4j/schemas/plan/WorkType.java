@@ -2,7 +2,7 @@ package io.ktstr4j.schemas.plan;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.InvalidFieldException;
 import java.util.List;
 
@@ -65,15 +65,15 @@ public sealed interface WorkType {
     /** CPU burst then sleep. Defaults 50 ms / 100 ms. */
     record Bursty(Long burstMs, Long sleepMs) implements WorkType {
         public Bursty {
-            burstMs = Check.atLeast("burst_ms", burstMs == null ? 50 : burstMs, 1);
-            sleepMs = Check.atLeast("sleep_ms", sleepMs == null ? 100 : sleepMs, 0);
+            burstMs = Validate.atLeast("burst_ms", burstMs == null ? 50 : burstMs, 1);
+            sleepMs = Validate.atLeast("sleep_ms", sleepMs == null ? 100 : sleepMs, 0);
         }
     }
 
     /** CPU burst then a 1-byte pipe exchange with a partner. Default 1024 iterations. Even worker count. */
     record PipeIo(Long burstIters) implements WorkType {
         public PipeIo {
-            burstIters = Check.atLeast("burst_iters", burstIters == null ? 1024 : burstIters, 1);
+            burstIters = Validate.atLeast("burst_iters", burstIters == null ? 1024 : burstIters, 1);
         }
 
         @Override
@@ -85,7 +85,7 @@ public sealed interface WorkType {
     /** Paired futex wait/wake. Default 1024 spin iterations. Even worker count. */
     record FutexPingPong(Long spinIters) implements WorkType {
         public FutexPingPong {
-            spinIters = Check.atLeast("spin_iters", spinIters == null ? 1024 : spinIters, 0);
+            spinIters = Validate.atLeast("spin_iters", spinIters == null ? 1024 : spinIters, 0);
         }
 
         @Override
@@ -97,24 +97,24 @@ public sealed interface WorkType {
     /** Strided read-modify-write over a buffer. Defaults 32 KB, stride 64. */
     record CachePressure(Long sizeKb, Long stride) implements WorkType {
         public CachePressure {
-            sizeKb = Check.atLeast("size_kb", sizeKb == null ? 32 : sizeKb, 1);
-            stride = Check.atLeast("stride", stride == null ? 64 : stride, 1);
+            sizeKb = Validate.atLeast("size_kb", sizeKb == null ? 32 : sizeKb, 1);
+            stride = Validate.atLeast("stride", stride == null ? 64 : stride, 1);
         }
     }
 
     /** Cache pressure then sched_yield. Defaults 32 KB, stride 64. */
     record CacheYield(Long sizeKb, Long stride) implements WorkType {
         public CacheYield {
-            sizeKb = Check.atLeast("size_kb", sizeKb == null ? 32 : sizeKb, 1);
-            stride = Check.atLeast("stride", stride == null ? 64 : stride, 1);
+            sizeKb = Validate.atLeast("size_kb", sizeKb == null ? 32 : sizeKb, 1);
+            stride = Validate.atLeast("stride", stride == null ? 64 : stride, 1);
         }
     }
 
     /** Cache pressure then a partner pipe exchange. Defaults 32 KB, 1024 iterations. Even worker count. */
     record CachePipe(Long sizeKb, Long burstIters) implements WorkType {
         public CachePipe {
-            sizeKb = Check.atLeast("size_kb", sizeKb == null ? 32 : sizeKb, 1);
-            burstIters = Check.atLeast("burst_iters", burstIters == null ? 1024 : burstIters, 1);
+            sizeKb = Validate.atLeast("size_kb", sizeKb == null ? 32 : sizeKb, 1);
+            burstIters = Validate.atLeast("burst_iters", burstIters == null ? 1024 : burstIters, 1);
         }
 
         @Override
@@ -126,8 +126,8 @@ public sealed interface WorkType {
     /** One messenger wakes {@code fan_out} receivers. Defaults 4 / 1024. Workers divisible by fan_out+1. */
     record FutexFanOut(Integer fanOut, Long spinIters) implements WorkType {
         public FutexFanOut {
-            fanOut = (int) Check.atLeast("fan_out", fanOut == null ? 4 : fanOut, 1);
-            spinIters = Check.atLeast("spin_iters", spinIters == null ? 1024 : spinIters, 0);
+            fanOut = (int) Validate.atLeast("fan_out", fanOut == null ? 4 : fanOut, 1);
+            spinIters = Validate.atLeast("spin_iters", spinIters == null ? 1024 : spinIters, 0);
         }
 
         @Override
@@ -139,10 +139,10 @@ public sealed interface WorkType {
     /** Messenger wakes workers that then sleep and multiply matrices. Defaults 4 / 256 KB / 5 / 100 µs. */
     record FanOutCompute(Integer fanOut, Long cacheFootprintKb, Integer operations, Long sleepUsec) implements WorkType {
         public FanOutCompute {
-            fanOut = (int) Check.atLeast("fan_out", fanOut == null ? 4 : fanOut, 1);
-            cacheFootprintKb = Check.atLeast("cache_footprint_kb", cacheFootprintKb == null ? 256 : cacheFootprintKb, 1);
-            operations = (int) Check.atLeast("operations", operations == null ? 5 : operations, 1);
-            sleepUsec = Check.atLeast("sleep_usec", sleepUsec == null ? 100 : sleepUsec, 0);
+            fanOut = (int) Validate.atLeast("fan_out", fanOut == null ? 4 : fanOut, 1);
+            cacheFootprintKb = Validate.atLeast("cache_footprint_kb", cacheFootprintKb == null ? 256 : cacheFootprintKb, 1);
+            operations = (int) Validate.atLeast("operations", operations == null ? 5 : operations, 1);
+            sleepUsec = Validate.atLeast("sleep_usec", sleepUsec == null ? 100 : sleepUsec, 0);
         }
 
         @Override
@@ -154,7 +154,7 @@ public sealed interface WorkType {
     /** Loops through phases (at least one). */
     record Sequence(List<Phase> phases) implements WorkType {
         public Sequence {
-            phases = Check.list("phases", phases);
+            phases = Validate.list("phases", phases);
             if (phases.isEmpty()) throw new InvalidFieldException("phases", "must have at least one phase");
         }
     }
@@ -168,32 +168,32 @@ public sealed interface WorkType {
     /** Spin, sched_setaffinity to a random CPU of the cpuset, yield. Default 1024 iterations. */
     record AffinityChurn(Long spinIters) implements WorkType {
         public AffinityChurn {
-            spinIters = Check.atLeast("spin_iters", spinIters == null ? 1024 : spinIters, 0);
+            spinIters = Validate.atLeast("spin_iters", spinIters == null ? 1024 : spinIters, 0);
         }
     }
 
     /** Cycle scheduling policies each iteration. Default 1024 iterations. */
     record PolicyChurn(Long spinIters) implements WorkType {
         public PolicyChurn {
-            spinIters = Check.atLeast("spin_iters", spinIters == null ? 1024 : spinIters, 0);
+            spinIters = Validate.atLeast("spin_iters", spinIters == null ? 1024 : spinIters, 0);
         }
     }
 
     /** Fault random pages of a region, drop them, repeat. Defaults 4096 KB / 256 / 64. */
     record PageFaultChurn(Long regionKb, Long touchesPerCycle, Long spinIters) implements WorkType {
         public PageFaultChurn {
-            regionKb = Check.atLeast("region_kb", regionKb == null ? 4096 : regionKb, 4);
-            touchesPerCycle = Check.atLeast("touches_per_cycle", touchesPerCycle == null ? 256 : touchesPerCycle, 1);
-            spinIters = Check.atLeast("spin_iters", spinIters == null ? 64 : spinIters, 0);
+            regionKb = Validate.atLeast("region_kb", regionKb == null ? 4096 : regionKb, 4);
+            touchesPerCycle = Validate.atLeast("touches_per_cycle", touchesPerCycle == null ? 256 : touchesPerCycle, 1);
+            spinIters = Validate.atLeast("spin_iters", spinIters == null ? 64 : spinIters, 0);
         }
     }
 
     /** N-way CAS + futex mutex. Defaults 4 contenders / 256 / 1024. */
     record MutexContention(Integer contenders, Long holdIters, Long workIters) implements WorkType {
         public MutexContention {
-            contenders = (int) Check.atLeast("contenders", contenders == null ? 4 : contenders, 1);
-            holdIters = Check.atLeast("hold_iters", holdIters == null ? 256 : holdIters, 0);
-            workIters = Check.atLeast("work_iters", workIters == null ? 1024 : workIters, 0);
+            contenders = (int) Validate.atLeast("contenders", contenders == null ? 4 : contenders, 1);
+            holdIters = Validate.atLeast("hold_iters", holdIters == null ? 256 : holdIters, 0);
+            workIters = Validate.atLeast("work_iters", workIters == null ? 1024 : workIters, 0);
         }
     }
 

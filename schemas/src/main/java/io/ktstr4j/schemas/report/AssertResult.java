@@ -1,13 +1,13 @@
 package io.ktstr4j.schemas.report;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.verdict.DetailKind;
 import java.util.List;
 
 /** The guest's test verdict (ktstr {@code AssertResult}, the TEST message payload). */
 public record AssertResult(boolean passed, boolean skipped, List<AssertDetail> details, ScenarioStats stats) {
     public AssertResult {
-        details = Check.list("details", details);
+        details = Validate.list("details", details);
         if (stats == null) stats = ScenarioStats.empty();
     }
 

@@ -1,6 +1,6 @@
 package io.ktstr4j.schemas.report;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import java.util.Map;
 
 /** Per-cgroup aggregate of worker reports (ktstr {@code CgroupStats}; latencies in µs, ratios 0..1, pct 0..100). */
@@ -29,6 +29,6 @@ public record CgroupStats(
         Map<String, Double> extMetrics) {
 
     public CgroupStats {
-        extMetrics = Check.map(extMetrics == null ? null : new java.util.TreeMap<>(extMetrics));
+        extMetrics = Validate.map(extMetrics == null ? null : new java.util.TreeMap<>(extMetrics));
     }
 }

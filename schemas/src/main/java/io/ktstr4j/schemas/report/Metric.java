@@ -1,7 +1,7 @@
 package io.ktstr4j.schemas.report;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 
 /** One payload metric (ktstr {@code Metric}). */
 public record Metric(String name, double value, Polarity polarity, String unit, Source source, Stream stream) {
@@ -17,10 +17,10 @@ public record Metric(String name, double value, Polarity polarity, String unit, 
     }
 
     public Metric {
-        Check.nonBlank("name", name);
+        Validate.nonBlank("name", name);
         if (polarity == null) polarity = Polarity.UNKNOWN;
         if (unit == null) unit = "";
-        Check.required("source", source);
-        Check.required("stream", stream);
+        Validate.required("source", source);
+        Validate.required("stream", stream);
     }
 }

@@ -1,12 +1,12 @@
 package io.ktstr4j.schemas.report;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import java.util.List;
 
 /** Metrics of one payload invocation (ktstr {@code PayloadMetrics}, the PMET message payload). */
 public record PayloadMetrics(int payloadIndex, List<Metric> metrics, int exitCode) {
     public PayloadMetrics {
-        Check.nonNegative("payload_index", payloadIndex);
-        metrics = Check.list("metrics", metrics);
+        Validate.nonNegative("payload_index", payloadIndex);
+        metrics = Validate.list("metrics", metrics);
     }
 }

@@ -1,6 +1,6 @@
 package io.ktstr4j.schemas.report;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import java.util.List;
 import java.util.Map;
 
@@ -28,8 +28,8 @@ public record ScenarioStats(
         Map<String, Double> extMetrics) {
 
     public ScenarioStats {
-        cgroups = Check.list("cgroups", cgroups);
-        extMetrics = Check.map(extMetrics == null ? null : new java.util.TreeMap<>(extMetrics));
+        cgroups = Validate.list("cgroups", cgroups);
+        extMetrics = Validate.map(extMetrics == null ? null : new java.util.TreeMap<>(extMetrics));
     }
 
     /** All zeros: what a skipped or empty scenario reports. */

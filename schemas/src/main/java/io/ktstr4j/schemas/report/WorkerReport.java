@@ -1,6 +1,6 @@
 package io.ktstr4j.schemas.report;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -61,9 +61,9 @@ public record WorkerReport(
     public static final int MAX_WAKE_SAMPLES = 100_000;
 
     public WorkerReport {
-        cpusUsed = Check.list("cpus_used", cpusUsed).stream().sorted().toList();
-        migrations = Check.list("migrations", migrations);
-        resumeLatenciesNs = Check.list("resume_latencies_ns", resumeLatenciesNs);
+        cpusUsed = Validate.list("cpus_used", cpusUsed).stream().sorted().toList();
+        migrations = Validate.list("migrations", migrations);
+        resumeLatenciesNs = Validate.list("resume_latencies_ns", resumeLatenciesNs);
         if (completed == null) completed = false;
         numaPages = numaPages == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(numaPages));
         if (isMessenger == null) isMessenger = false;

@@ -3,7 +3,7 @@ package io.ktstr4j.schemas.sidecar;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.Versioned;
 import io.ktstr4j.schemas.monitor.MonitorSummary;
 import io.ktstr4j.schemas.report.PayloadMetrics;
@@ -90,21 +90,21 @@ public record SidecarResult(
         @JsonAnySetter @JsonAnyGetter @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> extra) implements io.ktstr4j.schemas.WithExtra {
 
     public SidecarResult {
-        Check.nonBlank("test_name", testName);
-        Check.nonBlank("topology", topology);
-        Check.nonBlank("scheduler", scheduler);
-        metrics = Check.list("metrics", metrics);
-        Check.required("stats", stats);
-        stimulusEvents = Check.list("stimulus_events", stimulusEvents);
-        Check.nonBlank("work_type", workType);
-        activeFlags = Check.list("active_flags", activeFlags).stream().sorted().toList();
-        verifierStats = Check.list("verifier_stats", verifierStats);
-        sysctls = Check.list("sysctls", sysctls);
-        kargs = Check.list("kargs", kargs);
-        Check.nonBlank("timestamp", timestamp);
-        Check.nonBlank("run_id", runId);
-        reasons = Check.optionalList("reasons", reasons);
-        extra = Check.map(extra);
+        Validate.nonBlank("test_name", testName);
+        Validate.nonBlank("topology", topology);
+        Validate.nonBlank("scheduler", scheduler);
+        metrics = Validate.list("metrics", metrics);
+        Validate.required("stats", stats);
+        stimulusEvents = Validate.list("stimulus_events", stimulusEvents);
+        Validate.nonBlank("work_type", workType);
+        activeFlags = Validate.list("active_flags", activeFlags).stream().sorted().toList();
+        verifierStats = Validate.list("verifier_stats", verifierStats);
+        sysctls = Validate.list("sysctls", sysctls);
+        kargs = Validate.list("kargs", kargs);
+        Validate.nonBlank("timestamp", timestamp);
+        Validate.nonBlank("run_id", runId);
+        reasons = Validate.optionalList("reasons", reasons);
+        extra = Validate.map(extra);
         if (skipped && !passed)
             throw new io.ktstr4j.schemas.InvalidFieldException("passed", "must be true when skipped is true "
                     + "(ktstr marks skips as passed)");

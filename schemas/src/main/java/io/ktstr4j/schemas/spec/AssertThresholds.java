@@ -1,6 +1,6 @@
 package io.ktstr4j.schemas.spec;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 
 /**
  * The one threshold record (ktstr {@code Assert}: every field, same names). As a layer of the merge chain (the
@@ -43,22 +43,22 @@ public record AssertThresholds(
     public static final AssertThresholds EMPTY = builder().build();
 
     public AssertThresholds {
-        if (maxGapMs != null) Check.atLeast("max_gap_ms", maxGapMs, 1);
-        if (maxSpreadPct != null) Check.range("max_spread_pct", maxSpreadPct, 0, 100);
+        if (maxGapMs != null) Validate.atLeast("max_gap_ms", maxGapMs, 1);
+        if (maxSpreadPct != null) Validate.range("max_spread_pct", maxSpreadPct, 0, 100);
         nonNeg("max_throughput_cv", maxThroughputCv);
         nonNeg("min_work_rate", minWorkRate);
-        if (maxP99WakeLatencyNs != null) Check.atLeast("max_p99_wake_latency_ns", maxP99WakeLatencyNs, 1);
+        if (maxP99WakeLatencyNs != null) Validate.atLeast("max_p99_wake_latency_ns", maxP99WakeLatencyNs, 1);
         nonNeg("max_wake_latency_cv", maxWakeLatencyCv);
         nonNeg("min_iteration_rate", minIterationRate);
-        if (maxMigrationRatio != null) Check.range("max_migration_ratio", maxMigrationRatio, 0, 1e9);
-        if (maxImbalanceRatio != null) Check.range("max_imbalance_ratio", maxImbalanceRatio, 1, 1e9);
-        if (maxLocalDsqDepth != null) Check.atLeast("max_local_dsq_depth", maxLocalDsqDepth, 0);
-        if (sustainedSamples != null) Check.atLeast("sustained_samples", sustainedSamples, 1);
+        if (maxMigrationRatio != null) Validate.range("max_migration_ratio", maxMigrationRatio, 0, 1e9);
+        if (maxImbalanceRatio != null) Validate.range("max_imbalance_ratio", maxImbalanceRatio, 1, 1e9);
+        if (maxLocalDsqDepth != null) Validate.atLeast("max_local_dsq_depth", maxLocalDsqDepth, 0);
+        if (sustainedSamples != null) Validate.atLeast("sustained_samples", sustainedSamples, 1);
         nonNeg("max_fallback_rate", maxFallbackRate);
         nonNeg("max_keep_last_rate", maxKeepLastRate);
-        if (minPageLocality != null) Check.range("min_page_locality", minPageLocality, 0, 1);
-        if (maxCrossNodeMigrationRatio != null) Check.range("max_cross_node_migration_ratio", maxCrossNodeMigrationRatio, 0, 1);
-        if (maxSlowTierRatio != null) Check.range("max_slow_tier_ratio", maxSlowTierRatio, 0, 1);
+        if (minPageLocality != null) Validate.range("min_page_locality", minPageLocality, 0, 1);
+        if (maxCrossNodeMigrationRatio != null) Validate.range("max_cross_node_migration_ratio", maxCrossNodeMigrationRatio, 0, 1);
+        if (maxSlowTierRatio != null) Validate.range("max_slow_tier_ratio", maxSlowTierRatio, 0, 1);
     }
 
     public static Builder builder() {
@@ -86,7 +86,7 @@ public record AssertThresholds(
     }
 
     private static void nonNeg(String field, Double v) {
-        if (v != null) Check.nonNegative(field, v);
+        if (v != null) Validate.nonNegative(field, v);
     }
 
     /** One layer, field by field (what is not set stays null). */

@@ -1,6 +1,6 @@
 package io.ktstr4j.schemas.spec;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 
 /**
  * A value the host writes into a BPF map after the scheduler loads (ktstr {@code BpfMapWrite}; used to inject
@@ -12,8 +12,8 @@ import io.ktstr4j.schemas.Check;
  */
 public record BpfMapWrite(String mapNameSuffix, long offset, long value) {
     public BpfMapWrite {
-        Check.nonBlank("map_name_suffix", mapNameSuffix);
-        Check.nonNegative("offset", offset);
-        Check.range("value", value, 0, 0xFFFF_FFFFL);
+        Validate.nonBlank("map_name_suffix", mapNameSuffix);
+        Validate.nonNegative("offset", offset);
+        Validate.range("value", value, 0, 0xFFFF_FFFFL);
     }
 }

@@ -1,6 +1,6 @@
 package io.ktstr4j.schemas.spec;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.InvalidFieldException;
 import io.ktstr4j.schemas.topology.Topology;
 import java.util.ArrayList;
@@ -13,12 +13,12 @@ import java.util.List;
 public record Constraints(Integer minLlcs, Integer maxLlcs, Integer minCpus, Integer maxCpus, Integer minNumaNodes,
                           Integer maxNumaNodes, Boolean requiresSmt) {
     public Constraints {
-        minLlcs = (int) Check.atLeast("min_llcs", minLlcs == null ? 1 : minLlcs, 1);
-        maxLlcs = (int) Check.atLeast("max_llcs", maxLlcs == null ? 12 : maxLlcs, 1);
-        minCpus = (int) Check.atLeast("min_cpus", minCpus == null ? 1 : minCpus, 1);
-        maxCpus = (int) Check.atLeast("max_cpus", maxCpus == null ? 192 : maxCpus, 1);
-        minNumaNodes = (int) Check.atLeast("min_numa_nodes", minNumaNodes == null ? 1 : minNumaNodes, 1);
-        maxNumaNodes = (int) Check.atLeast("max_numa_nodes", maxNumaNodes == null ? 1 : maxNumaNodes, 1);
+        minLlcs = (int) Validate.atLeast("min_llcs", minLlcs == null ? 1 : minLlcs, 1);
+        maxLlcs = (int) Validate.atLeast("max_llcs", maxLlcs == null ? 12 : maxLlcs, 1);
+        minCpus = (int) Validate.atLeast("min_cpus", minCpus == null ? 1 : minCpus, 1);
+        maxCpus = (int) Validate.atLeast("max_cpus", maxCpus == null ? 192 : maxCpus, 1);
+        minNumaNodes = (int) Validate.atLeast("min_numa_nodes", minNumaNodes == null ? 1 : minNumaNodes, 1);
+        maxNumaNodes = (int) Validate.atLeast("max_numa_nodes", maxNumaNodes == null ? 1 : maxNumaNodes, 1);
         if (requiresSmt == null) requiresSmt = false;
         order("max_llcs", minLlcs, maxLlcs, "min_llcs");
         order("max_cpus", minCpus, maxCpus, "min_cpus");

@@ -1,6 +1,6 @@
 package io.ktstr4j.schemas.spec;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import java.util.List;
 
 /**
@@ -12,10 +12,10 @@ import java.util.List;
  */
 public record FlagDecl(String name, List<String> args, List<String> requires) {
     public FlagDecl {
-        Check.nonBlank("name", name);
+        Validate.nonBlank("name", name);
         if (name.contains("+")) throw new io.ktstr4j.schemas.InvalidFieldException("name", "'" + name
                 + "' must not contain '+' (profile names join flags with it)");
-        args = Check.list("args", args);
-        requires = Check.list("requires", requires);
+        args = Validate.list("args", args);
+        requires = Validate.list("requires", requires);
     }
 }

@@ -2,7 +2,7 @@ package io.ktstr4j.schemas.spec;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.InvalidFieldException;
 import java.util.List;
 
@@ -38,8 +38,8 @@ public sealed interface SchedulerSpec {
      */
     record Path(String name, String binary, List<String> args) implements SchedulerSpec {
         public Path {
-            Check.nonBlank("binary", binary);
-            args = Check.list("args", args);
+            Validate.nonBlank("binary", binary);
+            args = Validate.list("args", args);
             if (name == null || name.isBlank()) name = java.nio.file.Path.of(binary).getFileName().toString();
         }
     }
@@ -53,9 +53,9 @@ public sealed interface SchedulerSpec {
      */
     record KernelBuiltin(String name, List<String> enable, List<String> disable) implements SchedulerSpec {
         public KernelBuiltin {
-            Check.nonBlank("name", name);
-            enable = Check.list("enable", enable);
-            disable = Check.list("disable", disable);
+            Validate.nonBlank("name", name);
+            enable = Validate.list("enable", enable);
+            disable = Validate.list("disable", disable);
             if (enable.isEmpty()) throw new InvalidFieldException("enable", "needs at least one command");
         }
     }

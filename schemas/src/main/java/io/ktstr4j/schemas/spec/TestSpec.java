@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonAppend;
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.InvalidFieldException;
 import io.ktstr4j.schemas.Versioned;
 import io.ktstr4j.schemas.WithExtra;
@@ -97,31 +97,31 @@ public record TestSpec(
             "KTSTR_SHM_BASE=", "KTSTR_SHM_SIZE=", "KTSTR_MODE=");
 
     public TestSpec {
-        Check.nonBlank("name", name);
+        Validate.nonBlank("name", name);
         if (topology == null) topology = Topology.of(1, 1, 2, 1);
         if (scheduler == null) scheduler = new SchedulerSpec.Eevdf();
-        schedArgs = Check.list("sched_args", schedArgs);
-        flags = Check.list("flags", flags);
-        requiredFlags = Check.list("required_flags", requiredFlags);
-        excludedFlags = Check.list("excluded_flags", excludedFlags);
+        schedArgs = Validate.list("sched_args", schedArgs);
+        flags = Validate.list("flags", flags);
+        requiredFlags = Validate.list("required_flags", requiredFlags);
+        excludedFlags = Validate.list("excluded_flags", excludedFlags);
         sysctls = sysctls == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(sysctls));
-        kargs = Check.list("kargs", kargs);
-        durationMs = Check.atLeast("duration_ms", durationMs == null ? 2000 : durationMs, 1);
-        workersPerCgroup = (int) Check.atLeast("workers_per_cgroup", workersPerCgroup == null ? 2 : workersPerCgroup, 1);
-        memoryMb = Check.atLeast("memory_mb", memoryMb == null ? 2048 : memoryMb, 128);
-        watchdogTimeoutMs = Check.atLeast("watchdog_timeout_ms", watchdogTimeoutMs == null ? 4000 : watchdogTimeoutMs, 1);
-        vmTimeoutMs = Check.atLeast("vm_timeout_ms", vmTimeoutMs == null ? 60_000 : vmTimeoutMs, 1);
+        kargs = Validate.list("kargs", kargs);
+        durationMs = Validate.atLeast("duration_ms", durationMs == null ? 2000 : durationMs, 1);
+        workersPerCgroup = (int) Validate.atLeast("workers_per_cgroup", workersPerCgroup == null ? 2 : workersPerCgroup, 1);
+        memoryMb = Validate.atLeast("memory_mb", memoryMb == null ? 2048 : memoryMb, 128);
+        watchdogTimeoutMs = Validate.atLeast("watchdog_timeout_ms", watchdogTimeoutMs == null ? 4000 : watchdogTimeoutMs, 1);
+        vmTimeoutMs = Validate.atLeast("vm_timeout_ms", vmTimeoutMs == null ? 60_000 : vmTimeoutMs, 1);
         if (constraints == null) constraints = Constraints.defaults();
         if (schedulerAssert == null) schedulerAssert = AssertThresholds.EMPTY;
         if (assertions == null) assertions = AssertThresholds.EMPTY;
-        numSnapshots = (int) Check.nonNegative("num_snapshots", numSnapshots == null ? 0 : numSnapshots);
+        numSnapshots = (int) Validate.nonNegative("num_snapshots", numSnapshots == null ? 0 : numSnapshots);
         if (autoRepro == null) autoRepro = true;
         if (performanceMode == null) performanceMode = false;
         if (expectErr == null) expectErr = false;
         if (hostOnly == null) hostOnly = false;
-        extraIncludeFiles = Check.list("extra_include_files", extraIncludeFiles);
-        if (cleanupBudgetMs != null) Check.atLeast("cleanup_budget_ms", cleanupBudgetMs, 1);
-        extra = Check.map(extra);
+        extraIncludeFiles = Validate.list("extra_include_files", extraIncludeFiles);
+        if (cleanupBudgetMs != null) Validate.atLeast("cleanup_budget_ms", cleanupBudgetMs, 1);
+        extra = Validate.map(extra);
 
         if (plan != null && scenario != null)
             throw new InvalidFieldException("scenario", "give either plan or scenario, not both");

@@ -1,6 +1,6 @@
 package io.ktstr4j.schemas.topology;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 
 /**
  * One NUMA node of a non-uniform topology.
@@ -10,8 +10,8 @@ import io.ktstr4j.schemas.Check;
  */
 public record NumaNode(int llcs, Long memoryMb) {
     public NumaNode {
-        Check.nonNegative("llcs", llcs);
-        if (memoryMb != null) Check.atLeast("memory_mb", memoryMb, 1);
+        Validate.nonNegative("llcs", llcs);
+        if (memoryMb != null) Validate.atLeast("memory_mb", memoryMb, 1);
     }
 
     public static NumaNode of(int llcs) {

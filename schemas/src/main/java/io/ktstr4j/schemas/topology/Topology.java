@@ -2,7 +2,7 @@ package io.ktstr4j.schemas.topology;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.InvalidFieldException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,13 +35,13 @@ public record Topology(int numaNodes, int llcs, int coresPerLlc, int threadsPerC
 
     @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
     public Topology {
-        Check.range("numa_nodes", numaNodes, 1, MAX_NUMA_NODES);
-        Check.range("threads_per_core", threadsPerCore, 1, MAX_THREADS_PER_CORE);
-        Check.atLeast("cores_per_llc", coresPerLlc, 1);
-        nodes = Check.list("nodes", nodes);
+        Validate.range("numa_nodes", numaNodes, 1, MAX_NUMA_NODES);
+        Validate.range("threads_per_core", threadsPerCore, 1, MAX_THREADS_PER_CORE);
+        Validate.atLeast("cores_per_llc", coresPerLlc, 1);
+        nodes = Validate.list("nodes", nodes);
         distances = distances == null ? List.of() : distances.stream().map(r -> List.copyOf(r)).toList();
         if (nodes.isEmpty()) {
-            Check.atLeast("llcs", llcs, 1);
+            Validate.atLeast("llcs", llcs, 1);
             if (llcs % numaNodes != 0)
                 throw new InvalidFieldException("llcs", llcs + " is not a multiple of numa_nodes (" + numaNodes + ")");
         } else {
@@ -51,7 +51,7 @@ public record Topology(int numaNodes, int llcs, int coresPerLlc, int threadsPerC
             int sum = nodes.stream().mapToInt(NumaNode::llcs).sum();
             if (sum != llcs)
                 throw new InvalidFieldException("llcs", llcs + " does not equal the sum of nodes[*].llcs (" + sum + ")");
-            Check.atLeast("llcs", llcs, 1);
+            Validate.atLeast("llcs", llcs, 1);
         }
         long cpus = (long) llcs * coresPerLlc * threadsPerCore;
         if (cpus > MAX_CPUS)

@@ -1,6 +1,6 @@
 package io.ktstr4j.schemas.topology;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 
 /**
  * A named gauntlet topology.
@@ -10,8 +10,8 @@ import io.ktstr4j.schemas.Check;
  */
 public record TopologyPreset(String name, Topology topology) {
     public TopologyPreset {
-        Check.nonBlank("name", name);
-        Check.required("topology", topology);
+        Validate.nonBlank("name", name);
+        Validate.required("topology", topology);
     }
 
     public String label() {

@@ -1,11 +1,11 @@
 package io.ktstr4j.schemas.verdict;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 
 /** One reason behind a verdict. */
 public record Reason(DetailKind kind, String message) {
     public Reason {
-        Check.required("kind", kind);
+        Validate.required("kind", kind);
         message = message == null ? "" : message;
     }
 }

@@ -1,6 +1,6 @@
 package io.ktstr4j.schemas.verdict;
 
-import io.ktstr4j.schemas.Check;
+import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.InvalidFieldException;
 import io.ktstr4j.schemas.spec.AssertThresholds;
 import java.util.List;
@@ -14,8 +14,8 @@ import java.util.List;
  */
 public record Verdict(Outcome outcome, List<Reason> reasons, AssertThresholds thresholds) {
     public Verdict {
-        Check.required("outcome", outcome);
-        reasons = Check.list("reasons", reasons);
+        Validate.required("outcome", outcome);
+        reasons = Validate.list("reasons", reasons);
         if (outcome != Outcome.PASS && reasons.isEmpty())
             throw new InvalidFieldException("reasons", "must name at least one reason for outcome " + outcome);
     }

@@ -9,7 +9,7 @@ import io.ktstr4j.schemas.event.RunEvent;
 import io.ktstr4j.schemas.event.ScenarioEnd;
 import io.ktstr4j.schemas.event.ScenarioStart;
 import io.ktstr4j.schemas.event.VcpuStarted;
-import io.ktstr4j.schemas.event.VerdictEvent;
+import io.ktstr4j.schemas.event.RunVerdict;
 import io.ktstr4j.schemas.event.VmCreated;
 import io.ktstr4j.schemas.event.VmExited;
 import io.ktstr4j.schemas.monitor.CpuSnapshot;
@@ -77,7 +77,7 @@ public final class SyntheticRun {
             }
         }
         sink.accept(ev(t0 + 100L * ticks, new ScenarioEnd(100L * ticks)));
-        sink.accept(ev(t0 + 100L * ticks, new VerdictEvent(new Verdict(outcome,
+        sink.accept(ev(t0 + 100L * ticks, new RunVerdict(new Verdict(outcome,
                 outcome == Outcome.PASS ? List.of() : List.of(new Reason(DetailKind.OTHER, "synthetic " + outcome)),
                 Thresholds.defaults(ThresholdMode.RELEASE)))));
         sink.accept(ev(t0 + 100L * ticks, new VmExited(ExitReason.SHUTDOWN, 0, 100_000_000L * ticks, "")));

@@ -1,12 +1,22 @@
 package io.ktstr4j.sink.kafka;
 
+import static org.apache.kafka.common.config.TopicConfig.CLEANUP_POLICY_COMPACT;
+import static org.apache.kafka.common.config.TopicConfig.CLEANUP_POLICY_CONFIG;
+import static org.apache.kafka.common.config.TopicConfig.COMPRESSION_TYPE_CONFIG;
+import static org.apache.kafka.common.config.TopicConfig.MAX_MESSAGE_BYTES_CONFIG;
+import static org.apache.kafka.common.config.TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG;
+import static org.apache.kafka.common.config.TopicConfig.RETENTION_MS_CONFIG;
+import static org.apache.kafka.common.config.TopicConfig.SEGMENT_MS_CONFIG;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The topics ktstr4j writes, with partitions and configs chosen for their use (documented in docs/kafka.md).
- * All names start with a prefix ({@code ktstr4j} by default) so several installations can share a cluster.
+ * The topics ktstr4j writes, with partitions and configs chosen for their use: the one source of the topic table.
+ * docs/kafka.md, deploy/kubernetes/topics.yaml, deploy/compose/docker-compose.yml and deploy/README.md carry copies,
+ * which TopicTableDocsTest checks against this class. All names start with a prefix ({@code ktstr4j} by default) so
+ * several installations can share a cluster.
  */
 public final class TopicLayout {
     /** One topic: its short name (after the prefix), partitions and topic configs. */
@@ -26,20 +36,26 @@ public final class TopicLayout {
     /** Largest record value the broker is configured to accept on the topics with big records. */
     public static final int LARGE_TOPIC_MAX_MESSAGE_BYTES = 4 << 20;
 
+    /**
+     * {@code compression.type} value "keep the producer's codec" (the broker stores our zstd batches as they are).
+     * Kafka's constant for it ({@code BrokerCompressionType.PRODUCER}) is in server-common, not in kafka-clients.
+     */
+    public static final String COMPRESSION_TYPE_PRODUCER = "producer";
+
     public static final List<TopicSpec> SPECS = List.of(
-            spec(LIFECYCLE, 6, "retention.ms", String.valueOf(14 * DAY_MS)),
+            spec(LIFECYCLE, 6, RETENTION_MS_CONFIG, String.valueOf(14 * DAY_MS)),
             // The busiest topic (a sample per tick per run): shorter retention, more partitions.
-            spec(MONITOR, 12, "retention.ms", String.valueOf(3 * DAY_MS)),
-            spec(SNAPSHOTS, 3, "retention.ms", String.valueOf(14 * DAY_MS),
-                    "max.message.bytes", String.valueOf(LARGE_TOPIC_MAX_MESSAGE_BYTES)),
-            spec(RESULTS, 6, "retention.ms", String.valueOf(365 * DAY_MS)),
+            spec(MONITOR, 12, RETENTION_MS_CONFIG, String.valueOf(3 * DAY_MS)),
+            spec(SNAPSHOTS, 3, RETENTION_MS_CONFIG, String.valueOf(14 * DAY_MS),
+                    MAX_MESSAGE_BYTES_CONFIG, String.valueOf(LARGE_TOPIC_MAX_MESSAGE_BYTES)),
+            spec(RESULTS, 6, RETENTION_MS_CONFIG, String.valueOf(365 * DAY_MS)),
             // One record per (variant, kind) forever: the regression consumer's baseline.
-            spec(RESULTS_LATEST, 6, "cleanup.policy", "compact", "min.compaction.lag.ms", "0",
-                    "segment.ms", String.valueOf(DAY_MS)),
-            spec(FAILURES, 3, "retention.ms", String.valueOf(90 * DAY_MS),
-                    "max.message.bytes", String.valueOf(LARGE_TOPIC_MAX_MESSAGE_BYTES)),
-            spec(HOSTSTATE, 3, "retention.ms", String.valueOf(90 * DAY_MS),
-                    "max.message.bytes", String.valueOf(LARGE_TOPIC_MAX_MESSAGE_BYTES)));
+            spec(RESULTS_LATEST, 6, CLEANUP_POLICY_CONFIG, CLEANUP_POLICY_COMPACT, MIN_COMPACTION_LAG_MS_CONFIG, "0",
+                    SEGMENT_MS_CONFIG, String.valueOf(DAY_MS)),
+            spec(FAILURES, 3, RETENTION_MS_CONFIG, String.valueOf(90 * DAY_MS),
+                    MAX_MESSAGE_BYTES_CONFIG, String.valueOf(LARGE_TOPIC_MAX_MESSAGE_BYTES)),
+            spec(HOSTSTATE, 3, RETENTION_MS_CONFIG, String.valueOf(90 * DAY_MS),
+                    MAX_MESSAGE_BYTES_CONFIG, String.valueOf(LARGE_TOPIC_MAX_MESSAGE_BYTES)));
 
     private final String prefix;
 
@@ -78,7 +94,7 @@ public final class TopicLayout {
 
     private static TopicSpec spec(String suffix, int partitions, String... kv) {
         Map<String, String> c = new LinkedHashMap<>();
-        c.put("compression.type", "producer");
+        c.put(COMPRESSION_TYPE_CONFIG, COMPRESSION_TYPE_PRODUCER);
         for (int i = 0; i < kv.length; i += 2) {
             c.put(kv[i], kv[i + 1]);
         }

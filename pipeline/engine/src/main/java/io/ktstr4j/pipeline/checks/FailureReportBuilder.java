@@ -49,7 +49,7 @@ public final class FailureReportBuilder {
                 consoleLines.size());
         List<String> dump = consoleLines.stream().filter(l -> l.contains("sched_ext_dump")).toList();
         io.ktstr4j.schemas.failure.MonitorVerdict mv = null;
-        MonitorVerdict m = facts.monitor();
+        MonitorConclusion m = facts.monitor();
         if (m != null) {
             List<String> md = new ArrayList<>();
             m.findings().forEach(f -> md.add(f.message()));
@@ -60,7 +60,7 @@ public final class FailureReportBuilder {
                         s.totalSamples(), s.maxImbalanceRatio(), s.maxLocalDsqDepth(), s.stallDetected(),
                         s.avgNrRunning()));
             }
-            mv = new io.ktstr4j.schemas.failure.MonitorVerdict(m.state() == MonitorVerdict.State.PASSED, md);
+            mv = new io.ktstr4j.schemas.failure.MonitorVerdict(m.state() == MonitorConclusion.State.PASSED, md);
         }
         boolean timedOut = facts.vmExitReason() == io.ktstr4j.schemas.event.ExitReason.WATCHDOG_TIMEOUT;
         return new FailureReport(runKey, variant,

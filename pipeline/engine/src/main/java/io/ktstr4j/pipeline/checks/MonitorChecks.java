@@ -17,7 +17,7 @@ public final class MonitorChecks {
     }
 
     /** The run's monitor verdict once the sample stream completes. */
-    public static Mono<MonitorVerdict> verdict(Flux<MonitorSample> samples, Thresholds t) {
+    public static Mono<MonitorConclusion> verdict(Flux<MonitorSample> samples, Thresholds t) {
         return Mono.defer(() -> {
             MonitorEvaluator ev = new MonitorEvaluator(t);
             return samples.doOnNext(ev::accept).then(Mono.fromSupplier(ev::finish));

@@ -90,32 +90,32 @@ public final class MonitorEvaluator {
     }
 
     /** The verdict over everything fed so far. */
-    public MonitorVerdict finish() {
+    public MonitorConclusion finish() {
         if (samples == 0) {
-            return new MonitorVerdict(MonitorVerdict.State.NO_SAMPLES,
+            return new MonitorConclusion(MonitorConclusion.State.NO_SAMPLES,
                     List.of(new Finding(FindingKind.NOT_INITIALIZED, "monitor: no samples were taken")), null);
         }
         MonitorSummary summary = summary();
         if (implausibleDsq >= 0) {
-            return new MonitorVerdict(MonitorVerdict.State.NOT_INITIALIZED, List.of(new Finding(
+            return new MonitorConclusion(MonitorConclusion.State.NOT_INITIALIZED, List.of(new Finding(
                     FindingKind.NOT_INITIALIZED, String.format(Locale.ROOT,
                             "monitor not initialised: local DSQ depth %d at +%dms is past the plausibility ceiling %d",
                             implausibleDsq, implausibleAtMs, ViolationDetector.DSQ_PLAUSIBILITY_CEILING))), summary);
         }
         if (!clocksDiffer) {
-            return new MonitorVerdict(MonitorVerdict.State.NOT_INITIALIZED, List.of(new Finding(
+            return new MonitorConclusion(MonitorConclusion.State.NOT_INITIALIZED, List.of(new Finding(
                     FindingKind.NOT_INITIALIZED, "monitor not initialised: every rq_clock read was identical ("
                             + firstClock + ") over " + samples + " samples")), summary);
         }
         List<MonitorViolation> sustained = detector.firstSustained();
         if (sustained.isEmpty()) {
-            return new MonitorVerdict(MonitorVerdict.State.PASSED, List.of(), summary);
+            return new MonitorConclusion(MonitorConclusion.State.PASSED, List.of(), summary);
         }
         List<Finding> f = new ArrayList<>();
         for (MonitorViolation v : sustained) {
             f.add(new Finding(FindingKind.MONITOR, "monitor: " + v.message()));
         }
-        return new MonitorVerdict(MonitorVerdict.State.FAILED, f, summary);
+        return new MonitorConclusion(MonitorConclusion.State.FAILED, f, summary);
     }
 
     private MonitorSummary summary() {

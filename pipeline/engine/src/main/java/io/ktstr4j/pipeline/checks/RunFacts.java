@@ -25,7 +25,7 @@ public record RunFacts(
         boolean schedExt,
         AssertResult guestResult,
         WorkerChecks.Result workers,
-        MonitorVerdict monitor,
+        MonitorConclusion monitor,
         Integer schedExitCode,
         String lastInitStage,
         boolean scenarioStarted,
@@ -38,7 +38,7 @@ public record RunFacts(
         String monitorProblem) {
 
     /** Facts of a run whose monitor had nothing to say about itself. */
-    public RunFacts(boolean schedExt, AssertResult guestResult, WorkerChecks.Result workers, MonitorVerdict monitor,
+    public RunFacts(boolean schedExt, AssertResult guestResult, WorkerChecks.Result workers, MonitorConclusion monitor,
                     Integer schedExitCode, String lastInitStage, boolean scenarioStarted, String guestCrash,
                     ExitReason vmExitReason, Integer guestExitCode, String vmExitDetail, Long cleanupMs,
                     String infrastructureError) {

@@ -69,8 +69,8 @@ public final class VerdictMerger {
                 fails.add(reason(x));
             }
         }
-        MonitorVerdict m = f.schedExt() ? f.monitor() : null;
-        if (m != null && m.state() == MonitorVerdict.State.FAILED) {
+        MonitorConclusion m = f.schedExt() ? f.monitor() : null;
+        if (m != null && m.state() == MonitorConclusion.State.FAILED) {
             for (Finding x : m.findings()) {
                 fails.add(reason(x));
             }
@@ -98,10 +98,10 @@ public final class VerdictMerger {
             if (m == null) {
                 notes.add(new Reason(DetailKind.MONITOR, "monitor not available, sched_ext monitor checks did not run"
                         + (why == null ? "" : ": " + why)));
-            } else if (m.state() == MonitorVerdict.State.NOT_INITIALIZED || m.state() == MonitorVerdict.State.NO_SAMPLES) {
+            } else if (m.state() == MonitorConclusion.State.NOT_INITIALIZED || m.state() == MonitorConclusion.State.NO_SAMPLES) {
                 for (Finding x : m.findings()) {
                     unsure.add(new Reason(DetailKind.NOT_INITIALIZED, x.message()
-                            + (m.state() == MonitorVerdict.State.NO_SAMPLES && why != null ? "; " + why : "")));
+                            + (m.state() == MonitorConclusion.State.NO_SAMPLES && why != null ? "; " + why : "")));
                 }
             }
         }

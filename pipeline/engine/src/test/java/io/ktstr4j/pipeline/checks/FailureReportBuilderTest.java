@@ -31,7 +31,7 @@ class FailureReportBuilderTest {
         com2.add("scx: exiting");
         com2.add(FailureReportBuilder.SCHED_OUTPUT_END);
         RunFacts facts = new RunFacts(true, null, null,
-                new MonitorVerdict(MonitorVerdict.State.FAILED,
+                new MonitorConclusion(MonitorConclusion.State.FAILED,
                         List.of(new Finding(FindingKind.MONITOR, "monitor: imbalance ratio 9.0")), null),
                 1, "SCHED_STARTED", true, null, ExitReason.PANIC, 101, "kernel panic", null, null);
         Verdict v = VerdictMerger.merge(facts, Thresholds.resolve(ThresholdMode.RELEASE));

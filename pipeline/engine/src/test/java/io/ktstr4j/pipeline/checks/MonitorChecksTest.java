@@ -34,14 +34,14 @@ class MonitorChecksTest {
         return s;
     }
 
-    MonitorVerdict verdict(List<MonitorSample> s) {
+    MonitorConclusion verdict(List<MonitorSample> s) {
         return MonitorChecks.verdict(Flux.fromIterable(s), T).block();
     }
 
     @Test
     void balancedRunPassesWithSummary() {
-        MonitorVerdict v = verdict(balancedRun(20));
-        assertThat(v.state()).isEqualTo(MonitorVerdict.State.PASSED);
+        MonitorConclusion v = verdict(balancedRun(20));
+        assertThat(v.state()).isEqualTo(MonitorConclusion.State.PASSED);
         assertThat(v.summary().totalSamples()).isEqualTo(20);
         assertThat(v.summary().maxImbalanceRatio()).isEqualTo(1.0);
         assertThat(v.summary().maxLocalDsqDepth()).isEqualTo(1);
@@ -50,9 +50,9 @@ class MonitorChecksTest {
 
     @Test
     void imbalanceForFourSamplesIsNotSustainedButFiveIs() {
-        assertThat(verdict(withImbalance(20, 5, 4)).state()).isEqualTo(MonitorVerdict.State.PASSED);
-        MonitorVerdict v = verdict(withImbalance(20, 5, 5));
-        assertThat(v.state()).isEqualTo(MonitorVerdict.State.FAILED);
+        assertThat(verdict(withImbalance(20, 5, 4)).state()).isEqualTo(MonitorConclusion.State.PASSED);
+        MonitorConclusion v = verdict(withImbalance(20, 5, 5));
+        assertThat(v.state()).isEqualTo(MonitorConclusion.State.FAILED);
         assertThat(v.findings()).singleElement().satisfies(f -> {
             assertThat(f.kind()).isEqualTo(FindingKind.MONITOR);
             assertThat(f.message()).contains("imbalance ratio 8.0").contains("> 4.0").contains("5 samples");
@@ -64,7 +64,7 @@ class MonitorChecksTest {
         List<MonitorSample> s = withImbalance(20, 2, 4);
         s.set(7, Samples.sample(700, new long[] {8, 1, 1, 1}, new long[] {0, 0, 0, 0}));
         s.set(8, Samples.sample(800, new long[] {8, 1, 1, 1}, new long[] {0, 0, 0, 0}));
-        assertThat(verdict(s).state()).isEqualTo(MonitorVerdict.State.PASSED);
+        assertThat(verdict(s).state()).isEqualTo(MonitorConclusion.State.PASSED);
     }
 
     @Test
@@ -73,8 +73,8 @@ class MonitorChecksTest {
         for (int i = 3; i < 9; i++) {
             s.set(i, Samples.sample(i * 100L, new long[] {2, 2, 2, 2}, new long[] {0, 51, 0, 0}));
         }
-        MonitorVerdict v = verdict(s);
-        assertThat(v.state()).isEqualTo(MonitorVerdict.State.FAILED);
+        MonitorConclusion v = verdict(s);
+        assertThat(v.state()).isEqualTo(MonitorConclusion.State.FAILED);
         assertThat(v.findings().get(0).message()).contains("local DSQ depth 51 on cpu1 > 50");
     }
 
@@ -89,16 +89,16 @@ class MonitorChecksTest {
             idle.add(Samples.frozen(ms, 42, new long[] {0, 1}, null));
             preempted.add(Samples.frozen(ms, 42, new long[] {1, 1}, new Long[] {5L, ms * 1_000_000L}));
         }
-        MonitorVerdict v = verdict(stalled);
-        assertThat(v.state()).isEqualTo(MonitorVerdict.State.FAILED);
+        MonitorConclusion v = verdict(stalled);
+        assertThat(v.state()).isEqualTo(MonitorConclusion.State.FAILED);
         assertThat(v.findings().get(0).message()).startsWith("monitor: stall: cpu0");
         assertThat(v.summary().stallDetected()).isTrue();
-        assertThat(verdict(idle).state()).isEqualTo(MonitorVerdict.State.PASSED);
-        assertThat(verdict(preempted).state()).isEqualTo(MonitorVerdict.State.PASSED);
+        assertThat(verdict(idle).state()).isEqualTo(MonitorConclusion.State.PASSED);
+        assertThat(verdict(preempted).state()).isEqualTo(MonitorConclusion.State.PASSED);
         Thresholds noStall = Thresholds.resolve(ThresholdMode.RELEASE,
                 AssertThresholds.builder().failOnStall(false).build());
         assertThat(MonitorChecks.verdict(Flux.fromIterable(stalled), noStall).block().state())
-                .isEqualTo(MonitorVerdict.State.PASSED);
+                .isEqualTo(MonitorConclusion.State.PASSED);
     }
 
     @Test
@@ -108,8 +108,8 @@ class MonitorChecksTest {
         for (int i = 0; i < 10; i++) {
             s.add(Samples.withCounters(i * 100L, 11L * i, 6L * i));
         }
-        MonitorVerdict v = verdict(s);
-        assertThat(v.state()).isEqualTo(MonitorVerdict.State.FAILED);
+        MonitorConclusion v = verdict(s);
+        assertThat(v.state()).isEqualTo(MonitorConclusion.State.FAILED);
         assertThat(v.findings()).extracting(Finding::message)
                 .anyMatch(m -> m.contains("select_cpu_fallback rate 220/s > 200/s"))
                 .anyMatch(m -> m.contains("dispatch_keep_last rate 120/s > 100/s"));
@@ -119,7 +119,7 @@ class MonitorChecksTest {
         for (int i = 0; i < 10; i++) {
             ok.add(Samples.withCounters(i * 100L, 9L * i, 4L * i));
         }
-        assertThat(verdict(ok).state()).isEqualTo(MonitorVerdict.State.PASSED);
+        assertThat(verdict(ok).state()).isEqualTo(MonitorConclusion.State.PASSED);
     }
 
     @Test
@@ -130,17 +130,17 @@ class MonitorChecksTest {
                     io.ktstr4j.schemas.monitor.CpuSnapshot.basic(0, 0, 0, 0, 0),
                     io.ktstr4j.schemas.monitor.CpuSnapshot.basic(0, 0, 0, 0, 0)), null));
         }
-        MonitorVerdict v = verdict(zeros);
-        assertThat(v.state()).isEqualTo(MonitorVerdict.State.NOT_INITIALIZED);
+        MonitorConclusion v = verdict(zeros);
+        assertThat(v.state()).isEqualTo(MonitorConclusion.State.NOT_INITIALIZED);
         assertThat(v.findings().get(0).kind()).isEqualTo(FindingKind.NOT_INITIALIZED);
 
         List<MonitorSample> garbage = withImbalance(12, 2, 6); // would fail...
         garbage.set(1, Samples.sample(100, new long[] {1, 1, 1, 1}, new long[] {0, 20_000, 0, 0}));
-        MonitorVerdict g = verdict(garbage);
-        assertThat(g.state()).isEqualTo(MonitorVerdict.State.NOT_INITIALIZED); // ...but the data is not trusted
+        MonitorConclusion g = verdict(garbage);
+        assertThat(g.state()).isEqualTo(MonitorConclusion.State.NOT_INITIALIZED); // ...but the data is not trusted
         assertThat(g.findings().get(0).message()).contains("20000").contains("10000");
 
-        assertThat(verdict(List.of()).state()).isEqualTo(MonitorVerdict.State.NO_SAMPLES);
+        assertThat(verdict(List.of()).state()).isEqualTo(MonitorConclusion.State.NO_SAMPLES);
     }
 
     @Test
@@ -160,6 +160,6 @@ class MonitorChecksTest {
         Thresholds two = Thresholds.resolve(ThresholdMode.RELEASE,
                 AssertThresholds.builder().sustainedSamples(2).build());
         assertThat(MonitorChecks.verdict(Flux.fromIterable(withImbalance(20, 5, 2)), two).block().state())
-                .isEqualTo(MonitorVerdict.State.FAILED);
+                .isEqualTo(MonitorConclusion.State.FAILED);
     }
 }

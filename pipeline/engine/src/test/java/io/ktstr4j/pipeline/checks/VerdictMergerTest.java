@@ -27,11 +27,11 @@ class VerdictMergerTest {
                 WorkerChecksTest.worker(2, 1000, 10, 10, Set.of(1))))), T);
     }
 
-    static MonitorVerdict monitor(MonitorVerdict.State s, FindingKind k, String msg) {
-        return new MonitorVerdict(s, msg == null ? List.of() : List.of(new Finding(k, msg)), null);
+    static MonitorConclusion monitor(MonitorConclusion.State s, FindingKind k, String msg) {
+        return new MonitorConclusion(s, msg == null ? List.of() : List.of(new Finding(k, msg)), null);
     }
 
-    static RunFacts facts(boolean scx, AssertResult g, WorkerChecks.Result w, MonitorVerdict m, Integer schedExit,
+    static RunFacts facts(boolean scx, AssertResult g, WorkerChecks.Result w, MonitorConclusion m, Integer schedExit,
                           String stage, ExitReason exit) {
         return new RunFacts(scx, g, w, m, schedExit, stage, stage != null, null, exit, 0, null, 100L, null);
     }
@@ -61,7 +61,7 @@ class VerdictMergerTest {
                 List.of(new AssertDetail(DetailKind.OTHER, "op 2 failed: cpuset write EBUSY")), ScenarioStats.empty());
         WorkerChecks.Result starved = WorkerChecks.evaluate(List.of(CgroupReports.of("cg0", List.of(
                 WorkerChecksTest.worker(1, 0, 10, 10, Set.of(0))))), T);
-        MonitorVerdict m = monitor(MonitorVerdict.State.FAILED, FindingKind.MONITOR, "monitor: imbalance ratio 9.0");
+        MonitorConclusion m = monitor(MonitorConclusion.State.FAILED, FindingKind.MONITOR, "monitor: imbalance ratio 9.0");
         Verdict v = VerdictMerger.merge(facts(true, guestFail, starved, m, 3, "SCHED_STARTED", ExitReason.REBOOT), T);
         assertThat(v.outcome()).isEqualTo(Outcome.FAIL);
         assertThat(v.reasons()).extracting(Reason::kind).containsExactly(DetailKind.SCHEDULER_DIED,
@@ -70,14 +70,14 @@ class VerdictMergerTest {
 
     @Test
     void monitorFailureIgnoredUnderEevdf() {
-        MonitorVerdict m = monitor(MonitorVerdict.State.FAILED, FindingKind.MONITOR, "monitor: imbalance");
+        MonitorConclusion m = monitor(MonitorConclusion.State.FAILED, FindingKind.MONITOR, "monitor: imbalance");
         assertThat(VerdictMerger.merge(facts(false, PASSED, healthyWorkers(), m, null, "S", ExitReason.REBOOT), T)
                 .outcome()).isEqualTo(Outcome.PASS);
     }
 
     @Test
     void monitorNotInitialisedUnderSchedExtIsInconclusiveNotPass() {
-        MonitorVerdict m = monitor(MonitorVerdict.State.NOT_INITIALIZED, FindingKind.NOT_INITIALIZED,
+        MonitorConclusion m = monitor(MonitorConclusion.State.NOT_INITIALIZED, FindingKind.NOT_INITIALIZED,
                 "monitor not initialised: every rq_clock read was identical");
         Verdict v = VerdictMerger.merge(facts(true, PASSED, healthyWorkers(), m, null, "S", ExitReason.REBOOT), T);
         assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);

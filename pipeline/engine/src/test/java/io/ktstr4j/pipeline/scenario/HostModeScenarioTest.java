@@ -198,8 +198,8 @@ class HostModeScenarioTest {
         // bd: confined to CPU 1, swapped to pin's CPU 0, then pinned to a single CPU of its cpuset (0)
         assertThat(run.reportsOf("bd")).allSatisfy(r -> assertThat(r.cpusUsed()).isSubsetOf(0, 1));
         assertThat(run.reportsOf("pin")).singleElement().satisfies(r -> assertThat(r.cpusUsed()).contains(0));
-        assertThat(run.messages()).filteredOn(m -> m instanceof io.ktstr4j.schemas.event.PayloadMetricsEvent)
-                .extracting(m -> ((io.ktstr4j.schemas.event.PayloadMetricsEvent) m).metrics().exitCode())
+        assertThat(run.messages()).filteredOn(m -> m instanceof io.ktstr4j.schemas.event.PayloadMetricsReport)
+                .extracting(m -> ((io.ktstr4j.schemas.event.PayloadMetricsReport) m).metrics().exitCode())
                 .containsExactly(128 + 9, 0);
         assertThat(run.result()).hasValueSatisfying(r -> assertThat(r.result().passed()).as(r.toString()).isTrue());
     }

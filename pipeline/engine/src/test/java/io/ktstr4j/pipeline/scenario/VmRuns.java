@@ -14,7 +14,7 @@ import io.ktstr4j.schemas.event.ConsoleLine;
 import io.ktstr4j.schemas.event.FailureReport;
 import io.ktstr4j.schemas.event.RunEvent;
 import io.ktstr4j.schemas.event.Stimulus;
-import io.ktstr4j.schemas.event.VerdictEvent;
+import io.ktstr4j.schemas.event.RunVerdict;
 import io.ktstr4j.schemas.event.WorkerReports;
 import io.ktstr4j.schemas.json.Json;
 import io.ktstr4j.schemas.plan.ScenarioPlan;
@@ -105,8 +105,8 @@ final class VmRuns {
         long t0 = System.nanoTime();
         List<RunEvent> events = r.run(v, s::set).collectList().block(Duration.ofMinutes(5));
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        Verdict verdict = events.stream().map(RunEvent::body).filter(VerdictEvent.class::isInstance)
-                .map(b -> ((VerdictEvent) b).verdict()).findFirst().orElseThrow();
+        Verdict verdict = events.stream().map(RunEvent::body).filter(RunVerdict.class::isInstance)
+                .map(b -> ((RunVerdict) b).verdict()).findFirst().orElseThrow();
         return new Ran(verdict, events, s.get(), ms);
     }
 }

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * A vCPU's binary statistics file descriptor ({@code KVM_GET_STATS_FD} on the vCPU fd), as the KVM backend exposes
- * it: positioned reads only. The monitor parses the format ({@link KvmStats}); the backend owns the ioctl and fd.
+ * it: positioned reads only. The monitor parses the format ({@link KvmStatsLayout}); the backend owns the ioctl and fd.
  */
 @FunctionalInterface
 public interface KvmStatsFile {

@@ -5,7 +5,7 @@ import io.ktstr4j.schemas.event.GuestCrash;
 import io.ktstr4j.schemas.event.GuestExit;
 import io.ktstr4j.schemas.event.GuestMessage;
 import io.ktstr4j.schemas.event.InitStage;
-import io.ktstr4j.schemas.event.PayloadMetricsEvent;
+import io.ktstr4j.schemas.event.PayloadMetricsReport;
 import io.ktstr4j.schemas.event.ScenarioEnd;
 import io.ktstr4j.schemas.event.ScenarioStart;
 import io.ktstr4j.schemas.event.SchedExit;
@@ -60,7 +60,7 @@ public final class TlvDecoder {
                 case ShmLayout.MSG_SCHED_EXIT -> payload.length == 4 ? new SchedExit(i32(payload, 0))
                         : badLength(type, payload.length, "4");
                 case ShmLayout.MSG_CRASH -> new GuestCrash(utf8(payload));
-                case ShmLayout.MSG_PAYLOAD_METRICS -> new PayloadMetricsEvent(Json.read(payload, PayloadMetrics.class,
+                case ShmLayout.MSG_PAYLOAD_METRICS -> new PayloadMetricsReport(Json.read(payload, PayloadMetrics.class,
                         "guest PMET message"));
                 case ShmLayout.MSG_WORKER_REPORTS -> Json.read(payload, WorkerReports.class, "guest WREP message");
                 case ShmLayout.MSG_INIT_STAGE -> new InitStage(utf8(payload));

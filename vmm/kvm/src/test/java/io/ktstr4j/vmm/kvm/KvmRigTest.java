@@ -18,7 +18,7 @@ import io.ktstr4j.vmm.Vm;
 import io.ktstr4j.vmm.VmConfig;
 import io.ktstr4j.vmm.VmConfigException;
 import io.ktstr4j.vmm.boot.ElfKernelTest;
-import io.ktstr4j.vmm.monitor.KvmStats;
+import io.ktstr4j.vmm.monitor.KvmStatsLayout;
 import io.ktstr4j.vmm.hooks.KvmStatsFile;
 import io.ktstr4j.vmm.hooks.MonitorHooks;
 import java.io.IOException;
@@ -224,8 +224,8 @@ class KvmRigTest {
                 assertThat(hooks.cpuTime().cpuTimeNs(0).orElseThrow() - cpu0).as("a parked vCPU uses no CPU")
                         .isLessThan(20_000_000L);
                 KvmStatsFile stats = hooks.kvmStats().statsFile(0).orElseThrow();
-                Map<String, Long> kvm = KvmStats.surfaced(
-                        KvmStats.layout(stats).read(stats));
+                Map<String, Long> kvm = KvmStatsLayout.surfaced(
+                        KvmStatsLayout.layout(stats).read(stats));
                 System.out.println("vCPU 0 KVM stats: " + kvm);
                 assertThat(kvm.get("exits")).as("KVM_GET_STATS_FD exits").isPositive();
                 assertThat(kvm).containsKey("halt_exits");

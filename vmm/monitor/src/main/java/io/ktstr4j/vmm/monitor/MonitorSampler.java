@@ -86,7 +86,7 @@ public final class MonitorSampler {
     private final Supplier<Scheduler> schedulerFactory;
     private final MonitorErrors errors = new MonitorErrors();
     private volatile KvmStatsSource kvmStatsSource;
-    private final Map<Integer, KvmStats> kvmLayouts = new ConcurrentHashMap<>();
+    private final Map<Integer, KvmStatsLayout> kvmLayouts = new ConcurrentHashMap<>();
 
     /**
      * @param elapsedMs ms since the VM started (the sample timestamp)
@@ -147,7 +147,7 @@ public final class MonitorSampler {
         }
     }
 
-    /** Adds each vCPU's KVM statistics ({@link KvmStats#SURFACED}) to its samples; set before {@link #samples()}. */
+    /** Adds each vCPU's KVM statistics ({@link KvmStatsLayout#SURFACED}) to its samples; set before {@link #samples()}. */
     public MonitorSampler withKvmStats(KvmStatsSource source) {
         this.kvmStatsSource = source;
         return this;
@@ -164,8 +164,8 @@ public final class MonitorSampler {
             if (f.isEmpty()) {
                 return null;
             }
-            KvmStats layout = kvmLayouts.computeIfAbsent(cpu, c -> KvmStats.layout(f.get()));
-            return KvmStats.surfaced(layout.read(f.get()));
+            KvmStatsLayout layout = kvmLayouts.computeIfAbsent(cpu, c -> KvmStatsLayout.layout(f.get()));
+            return KvmStatsLayout.surfaced(layout.read(f.get()));
         } catch (RuntimeException e) {
             errors.count("kvm_stats", "vCPU " + cpu + ": " + e.getMessage());
             return null;

@@ -112,7 +112,7 @@ class MonitorSamplerTest {
                     throw new IllegalStateException("stats fd gone");
                 });
             }
-            return java.util.Optional.of(KvmStatsTest.over(KvmStatsTest.statsFile(new Object[][] {
+            return java.util.Optional.of(KvmStatsLayoutTest.over(KvmStatsLayoutTest.statsFile(new Object[][] {
                 {"exits", 0x0, 1, exits[cpu]}, {"halt_exits", 0x0, 1, 7L}, {"not_surfaced", 0x0, 1, 1L},
                 {"halt_poll_success_hist", 0x4, 2, 3L}})));
         });

@@ -11,11 +11,11 @@ import java.util.List;
  * @param findings one per sustained violation (FAILED) or the reason the data was not trusted
  * @param summary  ktstr's monitor summary (null when there were no samples)
  */
-public record MonitorVerdict(State state, List<Finding> findings, MonitorSummary summary) {
+public record MonitorConclusion(State state, List<Finding> findings, MonitorSummary summary) {
 
     public enum State { PASSED, FAILED, NOT_INITIALIZED, NO_SAMPLES }
 
-    public MonitorVerdict {
+    public MonitorConclusion {
         findings = List.copyOf(findings);
     }
 }

@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The binary stats parser on a buffer laid out as Documentation/virt/kvm/api.rst describes. */
-class KvmStatsTest {
+class KvmStatsLayoutTest {
 
     static final int NAME = 48;
 
@@ -61,29 +61,29 @@ class KvmStatsTest {
             {"halt_poll_success_hist", 0x4 | 0x20, 4, 7L}, // log histogram: skipped as scalar
             {"halt_exits", 0x0, 1, 40L},
             {"blocking", 0x1 | 0x40, 1, 1L}});             // instant boolean
-        KvmStats s = KvmStats.layout(over(f));
+        KvmStatsLayout s = KvmStatsLayout.layout(over(f));
         assertThat(s.id()).isEqualTo("kvm-1234/vcpu-0");
         assertThat(s.descriptors()).hasSize(5);
-        KvmStats.Descriptor hw = s.descriptors().get(1);
-        assertThat(hw.unit()).isEqualTo(KvmStats.Unit.SECONDS);
+        KvmStatsLayout.Descriptor hw = s.descriptors().get(1);
+        assertThat(hw.unit()).isEqualTo(KvmStatsLayout.Unit.SECONDS);
         assertThat(hw.exponent()).isEqualTo(-9);
-        assertThat(s.descriptors().get(2).type()).isEqualTo(KvmStats.Type.LOG_HIST);
-        assertThat(s.descriptors().get(4).type()).isEqualTo(KvmStats.Type.INSTANT);
+        assertThat(s.descriptors().get(2).type()).isEqualTo(KvmStatsLayout.Type.LOG_HIST);
+        assertThat(s.descriptors().get(4).type()).isEqualTo(KvmStatsLayout.Type.INSTANT);
         Map<String, Long> v = s.read(over(f));
         assertThat(v).containsEntry("exits", 1000L).containsEntry("halt_wait_ns", 5_000_000L)
                 .containsEntry("halt_exits", 40L).containsEntry("blocking", 1L)
                 .doesNotContainKey("halt_poll_success_hist");
-        assertThat(KvmStats.surfaced(v)).containsOnlyKeys("exits", "halt_wait_ns", "halt_exits");
+        assertThat(KvmStatsLayout.surfaced(v)).containsOnlyKeys("exits", "halt_wait_ns", "halt_exits");
     }
 
     @Test
     void rejectsCorruptHeadersWithoutHugeAllocations() {
         byte[] f = statsFile(new Object[][] {{"exits", 0, 1, 1L}});
         ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 1_000_000_000);
-        assertThatThrownBy(() -> KvmStats.layout(over(f))).hasMessageContaining("implausible");
+        assertThatThrownBy(() -> KvmStatsLayout.layout(over(f))).hasMessageContaining("implausible");
         byte[] g = statsFile(new Object[][] {{"exits", 0, 1, 1L}});
         ByteBuffer.wrap(g).order(ByteOrder.LITTLE_ENDIAN).putInt(16, 1 << 20); // descriptors far beyond the file
-        assertThatThrownBy(() -> KvmStats.layout(over(g))).hasMessageContaining("file ended");
-        assertThatThrownBy(() -> KvmStats.parse(ByteBuffer.allocate(10))).hasMessageContaining("shorter");
+        assertThatThrownBy(() -> KvmStatsLayout.layout(over(g))).hasMessageContaining("file ended");
+        assertThatThrownBy(() -> KvmStatsLayout.parse(ByteBuffer.allocate(10))).hasMessageContaining("shorter");
     }
 }

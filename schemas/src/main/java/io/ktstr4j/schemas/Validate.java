@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /** Small validation helpers for record compact constructors; every failure names the JSON field. */
-public final class Check {
-    private Check() {}
+public final class Validate {
+    private Validate() {}
 
     public static <T> T required(String field, T value) {
         if (value == null) throw new InvalidFieldException(field, "is required");

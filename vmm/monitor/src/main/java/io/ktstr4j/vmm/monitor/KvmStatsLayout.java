@@ -15,7 +15,7 @@ import java.util.Map;
  * descriptors ({@code flags, exponent, size, offset, bucket_size, name}) and a data block of u64 values. The layout
  * (header + descriptors) is read once; {@link #read(KvmStatsFile)} then reads only the data block.
  */
-public final class KvmStats {
+public final class KvmStatsLayout {
 
     public static final int HEADER_SIZE = 24;
     public static final int DESC_FIXED = 16;
@@ -40,7 +40,7 @@ public final class KvmStats {
     private final long dataOffset;
     private final long dataSize;
 
-    private KvmStats(String id, List<Descriptor> descriptors, long dataOffset) {
+    private KvmStatsLayout(String id, List<Descriptor> descriptors, long dataOffset) {
         this.id = id;
         this.descriptors = List.copyOf(descriptors);
         this.dataOffset = dataOffset;
@@ -52,7 +52,7 @@ public final class KvmStats {
     }
 
     /** Reads and parses the header and descriptors of {@code file}. */
-    public static KvmStats layout(KvmStatsFile file) {
+    public static KvmStatsLayout layout(KvmStatsFile file) {
         ByteBuffer h = readFully(file, 0, HEADER_SIZE);
         long descOffset = Integer.toUnsignedLong(h.getInt(16));
         long dataOffset = Integer.toUnsignedLong(h.getInt(20));
@@ -68,7 +68,7 @@ public final class KvmStats {
     }
 
     /** Parses a buffer that holds at least the header, id and descriptors (offsets relative to its start). */
-    public static KvmStats parse(ByteBuffer buf) {
+    public static KvmStatsLayout parse(ByteBuffer buf) {
         ByteBuffer b = buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int base = b.position();
         if (b.remaining() < HEADER_SIZE) {
@@ -106,7 +106,7 @@ public final class KvmStats {
                     type < 5 ? Type.values()[type] : Type.UNKNOWN, unit < 5 ? Unit.values()[unit] : Unit.UNKNOWN,
                     baseFlag == 1, b.getShort(d + 4), size, offset, bucket));
         }
-        return new KvmStats(id, out, dataOffset);
+        return new KvmStatsLayout(id, out, dataOffset);
     }
 
     private static String cString(ByteBuffer b, int at, int max) {
