@@ -1,5 +1,7 @@
 package io.ktstr4j.vmm.channel;
 
+import io.ktstr4j.vmm.ArrayGuestMemory;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ktstr4j.schemas.event.ChannelError;
@@ -35,13 +37,13 @@ class ChannelFuzzTest {
     @Test
     void millionHostileRingStatesNeverBreakTheReader() {
         Random rnd = new Random(SEED);
-        ByteArrayGuestMemory mem = new ByteArrayGuestMemory(BASE, REGION);
+        ArrayGuestMemory mem = new ArrayGuestMemory(BASE, REGION);
         TestRingWriter w = new TestRingWriter(mem, BASE);
         Map<String, Long> kinds = new TreeMap<>();
         long intact = 0;
         long decodedIntact = 0;
         for (int round = 0; round < ROUNDS; round++) {
-            java.util.Arrays.fill(mem.bytes, (byte) 0);
+            java.util.Arrays.fill(mem.bytes(), (byte) 0);
             int capacity = 64 + rnd.nextInt(REGION - 40 - 64 + 1);
             ShmLayout.initHeader(mem, BASE, 40 + capacity);
             long start = rnd.nextInt(4) == 0 ? (rnd.nextLong() & 0x7fff_ffff_ffffL) : rnd.nextInt(1000);
@@ -64,7 +66,7 @@ class ChannelFuzzTest {
             switch (mutation) {
                 case 0 -> { // flip random bytes anywhere in the region (header included)
                     for (int i = 1 + rnd.nextInt(4); i > 0; i--) {
-                        mem.bytes[rnd.nextInt(REGION)] ^= (byte) (1 << rnd.nextInt(8));
+                        mem.bytes()[rnd.nextInt(REGION)] ^= (byte) (1 << rnd.nextInt(8));
                     }
                 }
                 case 1 -> mem.writeU64(BASE + ShmLayout.OFF_WRITE_PTR, rnd.nextLong());

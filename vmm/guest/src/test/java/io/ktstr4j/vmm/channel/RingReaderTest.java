@@ -1,5 +1,7 @@
 package io.ktstr4j.vmm.channel;
 
+import io.ktstr4j.vmm.ArrayGuestMemory;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ktstr4j.schemas.event.ChannelError;
@@ -19,7 +21,7 @@ import reactor.test.StepVerifier;
 class RingReaderTest {
     static final long BASE = 0x7F00_0000L;
 
-    private final ByteArrayGuestMemory mem = new ByteArrayGuestMemory(BASE, 4096);
+    private final ArrayGuestMemory mem = new ArrayGuestMemory(BASE, 4096);
     private final TestRingWriter w = new TestRingWriter(mem, BASE);
 
     RingReaderTest() {
