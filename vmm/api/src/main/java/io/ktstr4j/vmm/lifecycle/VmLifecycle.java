@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.SignalType;
 import reactor.core.publisher.Sinks;
 
 /**
@@ -60,7 +61,12 @@ public abstract class VmLifecycle<M extends GuestMemory> implements Vm {
             thread = t;
             t.start();
             return sink.asFlux();
-        }).doOnCancel(() -> requestStop(ExitReason.CANCELLED, "event subscription cancelled"));
+        }).doFinally(signal -> {
+            // after the cancel reached the sink, so nothing (not even VmExited) reaches a subscriber that left
+            if (signal == SignalType.CANCEL) {
+                requestStop(ExitReason.CANCELLED, "event subscription cancelled");
+            }
+        });
     }
 
     @Override

@@ -150,9 +150,7 @@ class VmLifecycleTest {
         assertThat(vm.stopRequest().reason()).isEqualTo(ExitReason.CANCELLED);
         vm.close();
         assertThat(vm.stops).hasValue(1);
-        // a VmExited may still reach the subscriber while its cancel travels upstream; then it says CANCELLED
-        assertThat(seen).filteredOn(VmExited.class::isInstance)
-                .allSatisfy(e -> assertThat(((VmExited) e).reason()).isEqualTo(ExitReason.CANCELLED));
+        assertThat(seen).noneMatch(VmExited.class::isInstance); // the stop comes after the cancel reached the sink
     }
 
     /** Stops from several threads race the VM ending by itself and a reader that keeps emitting. */
