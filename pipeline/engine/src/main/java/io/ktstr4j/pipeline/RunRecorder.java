@@ -21,14 +21,13 @@ import io.ktstr4j.schemas.event.VmExited;
 import io.ktstr4j.schemas.event.WorkerReports;
 import io.ktstr4j.schemas.report.AssertResult;
 import io.ktstr4j.schemas.report.PayloadMetrics;
+import io.ktstr4j.vmm.console.ConsoleMarkers;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Watches every event of one run (before any buffer can drop it) and keeps what the verdict, the failure report,
@@ -39,7 +38,6 @@ public final class RunRecorder {
 
     public static final int MAX_CONSOLE_LINES = 20_000;
     public static final int MAX_SAMPLES = 20_000;
-    private static final Pattern KTSTR_EXIT = Pattern.compile("KTSTR_EXIT=(-?\\d+)");
 
     private final LongSupplier nanos;
     private final ArrayDeque<String> console = new ArrayDeque<>();
@@ -101,11 +99,11 @@ public final class RunRecorder {
                 if (com2.size() < MAX_CONSOLE_LINES) {
                     com2.add(l.line());
                 }
-                Matcher m = KTSTR_EXIT.matcher(l.line());
-                if (m.find()) {
-                    consoleExit = Integer.parseInt(m.group(1));
+                Integer code = ConsoleMarkers.exitCode(l.line());
+                if (code != null) {
+                    consoleExit = code;
                 }
-                if (tInit < 0 && l.line().contains("KTSTR_INIT_STARTED")) {
+                if (tInit < 0 && ConsoleMarkers.isInitStarted(l.line())) {
                     lastInitStage = InitStage.INIT_STARTED;
                     tInit = now;
                 }

@@ -1,7 +1,9 @@
 package io.ktstr4j.vmm;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
+import com.sun.jna.LastErrorException;
+import com.sun.jna.NativeLong;
+import io.ktstr4j.vmm.nativelib.KvmIoctls;
+import io.ktstr4j.vmm.nativelib.LibC;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +31,6 @@ public final class KvmProbe {
     public record Result(boolean usable, String reason) {}
 
     static final int KVM_API_VERSION = 12;
-    private static final int KVM_GET_API_VERSION = 0xAE00;
-    private static final int KVM_CREATE_VM = 0xAE01;
     private static final Pattern VIRT_FLAG = Pattern.compile("^flags\\s*:.*\\b(vmx|svm)\\b", Pattern.MULTILINE);
 
     private static volatile Result cached;
@@ -71,16 +71,6 @@ public final class KvmProbe {
         return new Result(true, "/dev/kvm opens, API version 12, VM creation works, not PVM, CPU has vmx/svm");
     }
 
-    interface CLib extends Library {
-        CLib INSTANCE = Native.load("c", CLib.class);
-
-        int open(String path, int flags);
-
-        int ioctl(int fd, long request, long arg);
-
-        int close(int fd);
-    }
-
     static Facts gather(Path devKvm, Path pvmModule, Path cpuinfo) {
         boolean present = Files.exists(devKvm);
         boolean opens = false;
@@ -88,20 +78,23 @@ public final class KvmProbe {
         int api = -1;
         boolean createVm = false;
         if (present) {
-            int fd = CLib.INSTANCE.open(devKvm.toString(), 02 | 02000000); // O_RDWR | O_CLOEXEC
-            if (fd < 0) {
-                openError = "errno " + Native.getLastError();
-            } else {
+            int fd = -1;
+            try {
+                fd = LibC.INSTANCE.open(devKvm.toString(), LibC.O_RDWR | LibC.O_CLOEXEC);
+            } catch (LastErrorException e) {
+                openError = "errno " + e.getErrorCode();
+            }
+            if (fd >= 0) {
                 opens = true;
                 try {
-                    api = CLib.INSTANCE.ioctl(fd, KVM_GET_API_VERSION, 0);
-                    int vm = CLib.INSTANCE.ioctl(fd, KVM_CREATE_VM, 0);
+                    api = ioctl(fd, KvmIoctls.KVM_GET_API_VERSION);
+                    int vm = ioctl(fd, KvmIoctls.KVM_CREATE_VM);
                     if (vm >= 0) {
                         createVm = true;
-                        CLib.INSTANCE.close(vm);
+                        close(vm);
                     }
                 } finally {
-                    CLib.INSTANCE.close(fd);
+                    close(fd);
                 }
             }
         }
@@ -112,5 +105,22 @@ public final class KvmProbe {
             virt = false;
         }
         return new Facts(present, opens, openError, api, createVm, Files.exists(pvmModule), virt);
+    }
+
+    /** The ioctl's result, or -1 when it fails (the probe only asks whether it works). */
+    private static int ioctl(int fd, long request) {
+        try {
+            return LibC.INSTANCE.ioctl(fd, new NativeLong(request), 0L);
+        } catch (LastErrorException e) {
+            return -1;
+        }
+    }
+
+    private static void close(int fd) {
+        try {
+            LibC.INSTANCE.close(fd);
+        } catch (LastErrorException e) {
+            // nothing to do about a failed close of a probe fd
+        }
     }
 }

@@ -1,9 +1,11 @@
 package io.ktstr4j.vmm.mem;
 
-import com.sun.jna.Native;
+import com.sun.jna.LastErrorException;
+import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import io.ktstr4j.vmm.GuestMemory;
 import io.ktstr4j.vmm.GuestMemoryException;
+import io.ktstr4j.vmm.nativelib.LibC;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -79,7 +81,7 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable {
             }
         } catch (RuntimeException e) {
             for (Mapping m : done) {
-                LibC.INSTANCE.munmap(m.host, m.region.size());
+                munmap(m);
             }
             throw e;
         }
@@ -93,31 +95,50 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable {
 
     private static Pointer mmap(Region r) {
         LibC c = LibC.INSTANCE;
-        Pointer p;
-        if (r.file() == null) {
-            p = c.mmap(null, r.size(), LibC.PROT_READ | LibC.PROT_WRITE,
-                    LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS | LibC.MAP_NORESERVE, -1, 0);
-        } else {
-            int fd = c.open(r.file().toString(), LibC.O_RDWR | LibC.O_CLOEXEC);
-            if (fd < 0) {
-                throw new GuestMemoryException("cannot open guest memory file " + r.file() + ": errno "
-                        + Native.getLastError());
+        NativeLong size = new NativeLong(r.size());
+        try {
+            if (r.file() == null) {
+                return c.mmap(null, size, LibC.PROT_READ | LibC.PROT_WRITE,
+                        LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS | LibC.MAP_NORESERVE, -1, new NativeLong(0));
             }
+        } catch (LastErrorException e) {
+            throw mmapFailed(r, e.getErrorCode());
+        }
+        int fd;
+        try {
+            fd = c.open(r.file().toString(), LibC.O_RDWR | LibC.O_CLOEXEC);
+        } catch (LastErrorException e) {
+            throw new GuestMemoryException("cannot open guest memory file " + r.file() + ": errno " + e.getErrorCode());
+        }
+        try {
+            return c.mmap(null, size, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, fd,
+                    new NativeLong(r.fileOffset()));
+        } catch (LastErrorException e) {
+            throw mmapFailed(r, e.getErrorCode());
+        } finally {
             try {
-                p = c.mmap(null, r.size(), LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, fd, r.fileOffset());
-            } finally {
                 c.close(fd); // the mapping keeps its own reference to the file
+            } catch (LastErrorException e) {
+                // the fd is gone either way
             }
         }
-        if (p == null || Pointer.nativeValue(p) == -1L) {
-            int errno = Native.getLastError();
-            String hint = errno == 22 && r.file() != null ? " (EINVAL: the file system of " + r.file().getParent()
-                    + " does not support shared mappings; put guest RAM files on a tmpfs such as /dev/shm)"
-                    : errno == 12 ? " (ENOMEM: not enough memory or address space; lower the guest's memory)" : "";
-            throw new GuestMemoryException("mmap of " + r.size() + " bytes of guest memory"
-                    + (r.file() == null ? "" : " from " + r.file()) + " failed: errno " + errno + hint);
+    }
+
+    private static GuestMemoryException mmapFailed(Region r, int errno) {
+        String hint = errno == LibC.EINVAL && r.file() != null ? " (EINVAL: the file system of "
+                + r.file().getParent() + " does not support shared mappings; put guest RAM files on a tmpfs such as"
+                + " /dev/shm)"
+                : errno == LibC.ENOMEM ? " (ENOMEM: not enough memory or address space; lower the guest's memory)" : "";
+        return new GuestMemoryException("mmap of " + r.size() + " bytes of guest memory"
+                + (r.file() == null ? "" : " from " + r.file()) + " failed: errno " + errno + hint);
+    }
+
+    private static void munmap(Mapping m) {
+        try {
+            LibC.INSTANCE.munmap(m.host, new NativeLong(m.region.size()));
+        } catch (LastErrorException e) {
+            // unmapping our own mapping fails only on a bug; nothing to do at teardown
         }
-        return p;
     }
 
     public List<Region> regions() {
@@ -237,7 +258,7 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable {
             }
             closed = true;
             for (Mapping m : mappings) {
-                LibC.INSTANCE.munmap(m.host, m.region.size());
+                munmap(m);
             }
         } finally {
             lock.writeLock().unlock();

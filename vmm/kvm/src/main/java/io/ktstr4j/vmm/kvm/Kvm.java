@@ -1,5 +1,6 @@
 package io.ktstr4j.vmm.kvm;
 
+import io.ktstr4j.vmm.nativelib.KvmIoctls;
 import io.ktstr4j.vmm.x86.CpuidEntry;
 import java.util.List;
 
@@ -31,12 +32,13 @@ public final class Kvm implements AutoCloseable {
         }
         Kvm k = new Kvm(fd);
         try {
-            int v = Sys.ioctl(fd, Ioctls.KVM_GET_API_VERSION, 0, "KVM_GET_API_VERSION");
+            int v = Sys.ioctl(fd, KvmIoctls.KVM_GET_API_VERSION, 0, "KVM_GET_API_VERSION");
             if (v != API_VERSION) {
                 throw new KvmException("KVM_GET_API_VERSION", 0, "API version " + v + ", expected " + API_VERSION);
             }
-            for (int cap : new int[] {Ioctls.KVM_CAP_IRQCHIP, Ioctls.KVM_CAP_USER_MEMORY, Ioctls.KVM_CAP_SET_TSS_ADDR,
-                    Ioctls.KVM_CAP_EXT_CPUID, Ioctls.KVM_CAP_PIT2, Ioctls.KVM_CAP_IMMEDIATE_EXIT}) {
+            for (int cap : new int[] {KvmIoctls.KVM_CAP_IRQCHIP, KvmIoctls.KVM_CAP_USER_MEMORY,
+                    KvmIoctls.KVM_CAP_SET_TSS_ADDR, KvmIoctls.KVM_CAP_EXT_CPUID, KvmIoctls.KVM_CAP_PIT2,
+                    KvmIoctls.KVM_CAP_IMMEDIATE_EXIT}) {
                 if (k.checkExtension(cap) <= 0) {
                     throw new KvmException("KVM_CHECK_EXTENSION(" + cap + ")", 0, "required capability " + cap
                             + " missing: this KVM cannot run the VMM");
@@ -54,35 +56,35 @@ public final class Kvm implements AutoCloseable {
     }
 
     public int checkExtension(int cap) {
-        return Sys.ioctl(fd, Ioctls.KVM_CHECK_EXTENSION, cap, "KVM_CHECK_EXTENSION(" + cap + ")");
+        return Sys.ioctl(fd, KvmIoctls.KVM_CHECK_EXTENSION, cap, "KVM_CHECK_EXTENSION(" + cap + ")");
     }
 
     /** The most vCPUs one VM may have (KVM_CAP_MAX_VCPUS, falling back to NR_VCPUS, then 4 as the API says). */
     public int maxVcpus() {
-        int max = checkExtension(Ioctls.KVM_CAP_MAX_VCPUS);
+        int max = checkExtension(KvmIoctls.KVM_CAP_MAX_VCPUS);
         if (max <= 0) {
-            max = checkExtension(Ioctls.KVM_CAP_NR_VCPUS);
+            max = checkExtension(KvmIoctls.KVM_CAP_NR_VCPUS);
         }
         return max <= 0 ? 4 : max;
     }
 
     public int maxMemslots() {
-        int n = checkExtension(Ioctls.KVM_CAP_NR_MEMSLOTS);
+        int n = checkExtension(KvmIoctls.KVM_CAP_NR_MEMSLOTS);
         return n <= 0 ? 32 : n;
     }
 
     public int vcpuMmapSize() {
-        return Sys.ioctl(fd, Ioctls.KVM_GET_VCPU_MMAP_SIZE, 0, "KVM_GET_VCPU_MMAP_SIZE");
+        return Sys.ioctl(fd, KvmIoctls.KVM_GET_VCPU_MMAP_SIZE, 0, "KVM_GET_VCPU_MMAP_SIZE");
     }
 
     public List<CpuidEntry> supportedCpuid() {
         byte[] buf = KvmStructs.emptyCpuid2(256);
-        Sys.ioctl(fd, Ioctls.KVM_GET_SUPPORTED_CPUID, buf, "KVM_GET_SUPPORTED_CPUID");
+        Sys.ioctl(fd, KvmIoctls.KVM_GET_SUPPORTED_CPUID, buf, "KVM_GET_SUPPORTED_CPUID");
         return KvmStructs.parseCpuid2(buf);
     }
 
     public VmFd createVm() {
-        int vmfd = Sys.ioctl(fd, Ioctls.KVM_CREATE_VM, 0, "KVM_CREATE_VM");
+        int vmfd = Sys.ioctl(fd, KvmIoctls.KVM_CREATE_VM, 0, "KVM_CREATE_VM");
         return new VmFd(this, vmfd);
     }
 

@@ -3,6 +3,7 @@ package io.ktstr4j.vmm.kvm;
 import com.sun.jna.Pointer;
 import io.ktstr4j.vmm.GuestMemory;
 import io.ktstr4j.vmm.GuestMemoryException;
+import io.ktstr4j.vmm.nativelib.LibC;
 import io.ktstr4j.vmm.x86.Layout;
 import io.ktstr4j.vmm.x86.RamLayout;
 import io.ktstr4j.vmm.x86.RamRegion;

@@ -1,5 +1,6 @@
 package io.ktstr4j.vmm.kvm;
 
+import io.ktstr4j.vmm.nativelib.KvmIoctls;
 import io.ktstr4j.vmm.x86.CpuidEntry;
 import io.ktstr4j.vmm.x86.Gdt;
 import io.ktstr4j.vmm.x86.Layout;
@@ -15,10 +16,11 @@ import java.util.List;
 public final class KvmStructs {
     private KvmStructs() {}
 
-    public static final int REGS_SIZE = 144;
-    public static final int SREGS_SIZE = 312;
-    public static final int FPU_SIZE = 416;
-    public static final int LAPIC_SIZE = 1024;
+    // the ioctl numbers encode these sizes, so their values live in the ioctl table
+    public static final int REGS_SIZE = KvmIoctls.REGS_SIZE;
+    public static final int SREGS_SIZE = KvmIoctls.SREGS_SIZE;
+    public static final int FPU_SIZE = KvmIoctls.FPU_SIZE;
+    public static final int LAPIC_SIZE = KvmIoctls.LAPIC_SIZE;
     public static final int CPUID_ENTRY_SIZE = 40;
     public static final int MSR_ENTRY_SIZE = 16;
     public static final int MEMORY_REGION_SIZE = 32;

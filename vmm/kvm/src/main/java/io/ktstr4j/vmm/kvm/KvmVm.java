@@ -6,19 +6,16 @@ import io.ktstr4j.schemas.event.ExitReason;
 import io.ktstr4j.schemas.event.KernelLoaded;
 import io.ktstr4j.schemas.event.VcpuStarted;
 import io.ktstr4j.schemas.event.VmCreated;
-import io.ktstr4j.schemas.event.VmEvent;
-import io.ktstr4j.schemas.event.VmExited;
-import io.ktstr4j.vmm.GuestMemory;
-import io.ktstr4j.vmm.GuestMemoryException;
 import io.ktstr4j.vmm.ShmRegion;
-import io.ktstr4j.vmm.Vm;
 import io.ktstr4j.vmm.boot.KernelLoader;
+import io.ktstr4j.vmm.console.GuestConsole;
 import io.ktstr4j.vmm.devices.I8042;
 import io.ktstr4j.vmm.devices.PortIoBus;
 import io.ktstr4j.vmm.devices.Uart8250;
 import io.ktstr4j.vmm.hooks.KvmStatsFile;
 import io.ktstr4j.vmm.hooks.MonitorHooks;
 import io.ktstr4j.vmm.hooks.VcpuRegisters;
+import io.ktstr4j.vmm.lifecycle.VmLifecycle;
 import io.ktstr4j.vmm.x86.CpuTopology;
 import io.ktstr4j.vmm.x86.Cpuid;
 import io.ktstr4j.vmm.x86.CpuidEntry;
@@ -30,77 +27,39 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
 
 /**
- * One KVM VM. Subscribing to {@link #events()} starts a controller thread that builds the VM, loads the kernel and
- * starts one platform thread per vCPU blocking in KVM_RUN; events go into a {@link Sinks.Many}. The first stop request
- * wins (guest reset/shutdown, panic, watchdog, cancel, error): vCPUs get {@code immediate_exit} plus a signal, the
- * threads are joined, every fd is closed, and VmExited is the last event. Guest RAM stays mapped after a guest-initiated
- * exit (so the host can drain the SHM ring) until {@link #close()}; a cancel releases it at once.
+ * One KVM VM on the common {@link VmLifecycle}: its thread builds the VM, loads the kernel and starts one platform
+ * thread per vCPU blocking in KVM_RUN. The first stop request wins (guest reset/shutdown, panic, watchdog, cancel,
+ * error): vCPUs get {@code immediate_exit} plus a signal, the threads are joined and every fd is closed. Guest RAM stays
+ * mapped after a guest-initiated exit (so the host can drain the SHM ring) until {@link #close()}; a cancel releases
+ * it at once.
  */
-final class KvmVm implements Vm {
+final class KvmVm extends VmLifecycle<KvmGuestMemory> {
     private static final AtomicInteger IDS = new AtomicInteger();
-    private static final Pattern EXIT_CODE = Pattern.compile("KTSTR_EXIT=(-?\\d+)");
-    private static final String PANIC_MARK = "Kernel panic - not syncing";
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final KvmBackend.Plan plan;
     private final CpuTopology topo;
-    private final int id = IDS.incrementAndGet();
-    private final Sinks.Many<VmEvent> sink = Sinks.many().unicast().onBackpressureBuffer();
-    private final Object emitLock = new Object();
-    private final AtomicBoolean subscribed = new AtomicBoolean();
-    private final AtomicReference<Stop> stop = new AtomicReference<>();
+    private final int id;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private final CountDownLatch finished = new CountDownLatch(1);
     private final List<VcpuFd> vcpus = new ArrayList<>();
     private final List<Thread> vcpuThreads = new ArrayList<>();
     private final List<AtomicReference<NativeLong>> vcpuTids = new ArrayList<>();
-    private volatile KvmGuestMemory memory;
-    private volatile boolean closed;
-    private volatile Integer exitCode;
-    private volatile String panicLine;
-    private volatile long createdNanos;
-    private Thread controller;
-    private final VcpuPauser pauser = new VcpuPauser(this::kickAll, () -> stop.get() != null);
-
-    private record Stop(ExitReason reason, String detail) {}
+    private final GuestConsole console = new GuestConsole();
+    private final VcpuPauser pauser = new VcpuPauser(this::kickAll, () -> stopRequest() != null);
 
     KvmVm(KvmBackend.Plan plan) {
+        this(plan, IDS.incrementAndGet());
+    }
+
+    private KvmVm(KvmBackend.Plan plan, int id) {
+        super("kvm-vm-" + id);
         this.plan = plan;
         this.topo = plan.topology();
-    }
-
-    @Override
-    public Flux<VmEvent> events() {
-        return Flux.defer(() -> {
-            if (!subscribed.compareAndSet(false, true)) {
-                return Flux.error(new IllegalStateException("events() of a VM can be subscribed once"));
-            }
-            if (closed) {
-                return Flux.error(new IllegalStateException("VM already closed"));
-            }
-            controller = new Thread(this::control, "kvm-vm-" + id);
-            controller.setDaemon(true);
-            controller.start();
-            return sink.asFlux();
-        }).doOnCancel(() -> requestStop(ExitReason.CANCELLED, "event subscription cancelled"));
-    }
-
-    @Override
-    public GuestMemory memory() {
-        KvmGuestMemory m = memory;
-        if (m == null) {
-            throw new GuestMemoryException("guest memory is not mapped yet (subscribe to events() first)");
-        }
-        return m;
+        this.id = id;
     }
 
     @Override
@@ -147,7 +106,7 @@ final class KvmVm implements Vm {
 
     private Optional<KvmStatsFile> statsFile(int vcpu) {
         synchronized (vcpus) {
-            if (vcpu < 0 || vcpu >= vcpus.size() || stop.get() != null) {
+            if (vcpu < 0 || vcpu >= vcpus.size() || stopRequest() != null) {
                 return Optional.empty();
             }
             return vcpus.get(vcpu).statsFile();
@@ -167,7 +126,7 @@ final class KvmVm implements Vm {
     }
 
     private OptionalLong sreg(int vcpu, int offset) {
-        if (!pauser.frozen() || stop.get() != null) {
+        if (!pauser.frozen() || stopRequest() != null) {
             return OptionalLong.empty();
         }
         synchronized (vcpus) {
@@ -182,35 +141,31 @@ final class KvmVm implements Vm {
         }
     }
 
-    /** The first request decides the exit reason; later ones are ignored. */
-    void requestStop(ExitReason reason, String detail) {
-        if (stop.compareAndSet(null, new Stop(reason, detail))) {
-            kickAll();
-            stopRequested.countDown();
-        }
+    /** The first stop request (the lifecycle takes it once) decides the exit reason; every vCPU leaves KVM_RUN soon. */
+    @Override
+    protected void onStop(Stop stop) {
+        kickAll();
+        stopRequested.countDown();
     }
 
-    private void emit(VmEvent e) {
-        synchronized (emitLock) {
-            sink.tryEmitNext(e); // fails only after cancel, when nobody listens
-        }
+    @Override
+    protected Integer guestExitCode() {
+        return console.exitCode();
     }
 
-    private long since() {
-        return System.nanoTime() - createdNanos;
-    }
-
-    private void control() {
+    @Override
+    protected Stop run() {
         Kvm kvm = null;
         VmFd vm = null;
         try {
             VcpuKicker.install();
             kvm = Kvm.open();
             List<CpuidEntry> supported = kvm.supportedCpuid();
-            createdNanos = System.nanoTime();
+            markCreated();
             vm = kvm.createVm();
             vm.setupX86();
-            memory = new KvmGuestMemory(plan.ram());
+            KvmGuestMemory memory = new KvmGuestMemory(plan.ram());
+            memoryReady(memory);
             memory.register(vm);
             VmFd vmf = vm;
             PortIoBus bus = new PortIoBus();
@@ -218,7 +173,8 @@ final class KvmVm implements Vm {
             ConsoleLines com2 = new ConsoleLines(l -> line(ConsoleLine.COM2, l));
             bus.register(Uart8250.COM1, 8, new Uart8250(com1, () -> vmf.pulseIrq(Uart8250.COM1_IRQ)));
             bus.register(Uart8250.COM2, 8, new Uart8250(com2, () -> vmf.pulseIrq(Uart8250.COM2_IRQ)));
-            bus.register(I8042.DATA_PORT, 5, new I8042(() -> requestStop(resetReason(), resetDetail()),
+            bus.register(I8042.DATA_PORT, 5, new I8042(() -> requestStop(resetReason(),
+                    panicOr("guest reset through the i8042")),
                     () -> vmf.pulseIrq(I8042.IRQ)));
             for (int cpu = 0; cpu < topo.cpus(); cpu++) {
                 // the vCPU id is the initial APIC ID, so the topology's APIC IDs are what the guest reads
@@ -239,7 +195,7 @@ final class KvmVm implements Vm {
             bsp.setRegs(KvmStructs.bootRegs(loaded.entry()));
             emit(new KernelLoaded(plan.image().kernelPath().toString(), plan.image().format(),
                     plan.image().kernelFileBytes(), loaded.initramfsBytes(), plan.image().cmdlineString()));
-            for (int cpu = 0; cpu < topo.cpus() && stop.get() == null; cpu++) {
+            for (int cpu = 0; cpu < topo.cpus() && stopRequest() == null; cpu++) {
                 int c = cpu;
                 Thread t = new Thread(() -> vcpuLoop(c, bus), "kvm-vm-" + id + "-vcpu-" + cpu);
                 t.setDaemon(true);
@@ -257,7 +213,6 @@ final class KvmVm implements Vm {
         } catch (Throwable e) {
             requestStop(ExitReason.ERROR, e.getMessage() == null ? e.toString() : e.getMessage());
         } finally {
-            Stop s = stop.get();
             joinVcpus();
             synchronized (vcpus) {
                 vcpus.forEach(VcpuFd::close);
@@ -269,38 +224,26 @@ final class KvmVm implements Vm {
                 kvm.close();
             }
             // a cancelled VM has no one left to read its memory; a finished one keeps it for the SHM drain until close()
-            if (s.reason() == ExitReason.CANCELLED || closed) {
-                releaseMemory();
+            if (stopRequest().reason() == ExitReason.CANCELLED || isClosed()) {
+                release();
             }
-            emit(new VmExited(s.reason(), exitCode, since(), s.detail()));
-            synchronized (emitLock) {
-                sink.tryEmitComplete();
-            }
-            finished.countDown();
         }
+        return stopRequest();
     }
 
     private ExitReason resetReason() {
-        return panicLine != null ? ExitReason.PANIC : ExitReason.REBOOT;
+        return console.panicLine() != null ? ExitReason.PANIC : ExitReason.REBOOT;
     }
 
-    private String resetDetail() {
-        return panicLine != null ? panicLine : "guest reset through the i8042";
+    /** A reset after a panic is the panic: the panic line is the detail. */
+    private String panicOr(String detail) {
+        String panicLine = console.panicLine();
+        return panicLine != null ? panicLine : detail;
     }
 
     private void line(String port, String text) {
-        if (text.contains(PANIC_MARK) && panicLine == null) {
-            panicLine = text.trim();
-        }
-        Matcher m = EXIT_CODE.matcher(text);
-        if (m.find()) {
-            try {
-                exitCode = Integer.parseInt(m.group(1));
-            } catch (NumberFormatException ignored) {
-                // out of int range: not a code the agent writes
-            }
-        }
-        emit(new ConsoleLine(port, since(), text));
+        console.observe(port, text);
+        emit(new ConsoleLine(port, sinceCreatedNanos(), text));
     }
 
     private void vcpuLoop(int cpu, PortIoBus bus) {
@@ -310,13 +253,13 @@ final class KvmVm implements Vm {
             vcpuTids.get(cpu).set(VcpuKicker.currentThread());
         }
         try {
-            if (stop.get() != null) {
+            if (stopRequest() != null) {
                 return;
             }
             emit(new VcpuStarted(cpu, topo.apicId(cpu)));
-            while (stop.get() == null) {
+            while (stopRequest() == null) {
                 pauser.parkIfRequested();
-                if (stop.get() != null) {
+                if (stopRequest() != null) {
                     break;
                 }
                 if (!pauser.requested()) {
@@ -332,13 +275,14 @@ final class KvmVm implements Vm {
                         }
                     }
                     case VcpuFd.EXIT_HLT -> requestStop(ExitReason.SHUTDOWN, "vCPU " + cpu + " halted");
-                    case VcpuFd.EXIT_SHUTDOWN -> requestStop(resetReason(), panicLine != null ? panicLine
-                            : "triple fault on vCPU " + cpu + " (the guest reset itself)");
+                    case VcpuFd.EXIT_SHUTDOWN -> requestStop(resetReason(),
+                            panicOr("triple fault on vCPU " + cpu + " (the guest reset itself)"));
                     case VcpuFd.EXIT_SYSTEM_EVENT -> {
                         int type = v.systemEventType();
                         switch (type) {
                             case VcpuFd.SYSTEM_EVENT_SHUTDOWN -> requestStop(ExitReason.SHUTDOWN, "guest powered off");
-                            case VcpuFd.SYSTEM_EVENT_RESET -> requestStop(resetReason(), resetDetail());
+                            case VcpuFd.SYSTEM_EVENT_RESET -> requestStop(resetReason(),
+                                    panicOr("guest reset through the i8042"));
                             case VcpuFd.SYSTEM_EVENT_CRASH -> requestStop(ExitReason.PANIC, "guest crash event");
                             default -> requestStop(ExitReason.ERROR, "unknown system event " + type);
                         }
@@ -388,24 +332,12 @@ final class KvmVm implements Vm {
         }
     }
 
-    private void releaseMemory() {
-        KvmGuestMemory m = memory;
+    /** Unmaps guest RAM; idempotent (also called by the VM's thread when a cancel leaves nobody to read it). */
+    @Override
+    protected void release() {
+        KvmGuestMemory m = mappedMemory();
         if (m != null) {
             m.close();
         }
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-        requestStop(ExitReason.CANCELLED, "VM closed");
-        if (controller != null) {
-            try {
-                finished.await(15, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        releaseMemory();
     }
 }

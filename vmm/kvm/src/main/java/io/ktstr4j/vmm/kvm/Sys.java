@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
+import io.ktstr4j.vmm.nativelib.LibC;
 
 /** Thin wrappers that turn errno into {@link KvmException} naming the call. */
 final class Sys {

@@ -5,6 +5,8 @@ import com.sun.jna.Memory;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import io.ktstr4j.vmm.hooks.KvmStatsFile;
+import io.ktstr4j.vmm.nativelib.KvmIoctls;
+import io.ktstr4j.vmm.nativelib.LibC;
 import io.ktstr4j.vmm.x86.CpuidEntry;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -51,35 +53,35 @@ public final class VcpuFd implements AutoCloseable {
     }
 
     public void setCpuid(List<CpuidEntry> entries) {
-        Sys.ioctl(fd, Ioctls.KVM_SET_CPUID2, KvmStructs.cpuid2(entries), "KVM_SET_CPUID2(vcpu " + id + ")");
+        Sys.ioctl(fd, KvmIoctls.KVM_SET_CPUID2, KvmStructs.cpuid2(entries), "KVM_SET_CPUID2(vcpu " + id + ")");
     }
 
     public byte[] getSregs() {
         byte[] b = new byte[KvmStructs.SREGS_SIZE];
-        Sys.ioctl(fd, Ioctls.KVM_GET_SREGS, b, "KVM_GET_SREGS(vcpu " + id + ")");
+        Sys.ioctl(fd, KvmIoctls.KVM_GET_SREGS, b, "KVM_GET_SREGS(vcpu " + id + ")");
         return b;
     }
 
     public void setSregs(byte[] sregs) {
-        Sys.ioctl(fd, Ioctls.KVM_SET_SREGS, sregs.clone(), "KVM_SET_SREGS(vcpu " + id + ")");
+        Sys.ioctl(fd, KvmIoctls.KVM_SET_SREGS, sregs.clone(), "KVM_SET_SREGS(vcpu " + id + ")");
     }
 
     public byte[] getRegs() {
         byte[] b = new byte[KvmStructs.REGS_SIZE];
-        Sys.ioctl(fd, Ioctls.KVM_GET_REGS, b, "KVM_GET_REGS(vcpu " + id + ")");
+        Sys.ioctl(fd, KvmIoctls.KVM_GET_REGS, b, "KVM_GET_REGS(vcpu " + id + ")");
         return b;
     }
 
     public void setRegs(byte[] regs) {
-        Sys.ioctl(fd, Ioctls.KVM_SET_REGS, regs.clone(), "KVM_SET_REGS(vcpu " + id + ")");
+        Sys.ioctl(fd, KvmIoctls.KVM_SET_REGS, regs.clone(), "KVM_SET_REGS(vcpu " + id + ")");
     }
 
     public void setFpu(byte[] fpu) {
-        Sys.ioctl(fd, Ioctls.KVM_SET_FPU, fpu.clone(), "KVM_SET_FPU(vcpu " + id + ")");
+        Sys.ioctl(fd, KvmIoctls.KVM_SET_FPU, fpu.clone(), "KVM_SET_FPU(vcpu " + id + ")");
     }
 
     public void setMsrs(byte[] msrs) {
-        int n = Sys.ioctl(fd, Ioctls.KVM_SET_MSRS, msrs.clone(), "KVM_SET_MSRS(vcpu " + id + ")");
+        int n = Sys.ioctl(fd, KvmIoctls.KVM_SET_MSRS, msrs.clone(), "KVM_SET_MSRS(vcpu " + id + ")");
         if (n != KvmStructs.msrCount(msrs)) {
             throw new KvmException("KVM_SET_MSRS(vcpu " + id + ")", 0, "set " + n + " of " + KvmStructs.msrCount(msrs)
                     + " MSRs");
@@ -88,12 +90,12 @@ public final class VcpuFd implements AutoCloseable {
 
     public byte[] getLapic() {
         byte[] b = new byte[KvmStructs.LAPIC_SIZE];
-        Sys.ioctl(fd, Ioctls.KVM_GET_LAPIC, b, "KVM_GET_LAPIC(vcpu " + id + ")");
+        Sys.ioctl(fd, KvmIoctls.KVM_GET_LAPIC, b, "KVM_GET_LAPIC(vcpu " + id + ")");
         return b;
     }
 
     public void setLapic(byte[] lapic) {
-        Sys.ioctl(fd, Ioctls.KVM_SET_LAPIC, lapic.clone(), "KVM_SET_LAPIC(vcpu " + id + ")");
+        Sys.ioctl(fd, KvmIoctls.KVM_SET_LAPIC, lapic.clone(), "KVM_SET_LAPIC(vcpu " + id + ")");
     }
 
     /**
@@ -102,7 +104,7 @@ public final class VcpuFd implements AutoCloseable {
      */
     public int run() {
         try {
-            LibC.INSTANCE.ioctl(fd, new NativeLong(Ioctls.KVM_RUN), 0L);
+            LibC.INSTANCE.ioctl(fd, new NativeLong(KvmIoctls.KVM_RUN), 0L);
         } catch (LastErrorException e) {
             if (e.getErrorCode() == LibC.EINTR || e.getErrorCode() == LibC.EAGAIN) {
                 return EXIT_INTR;
@@ -209,7 +211,7 @@ public final class VcpuFd implements AutoCloseable {
         }
         if (statsFd < 0) {
             try {
-                statsFd = Sys.ioctl(fd, Ioctls.KVM_GET_STATS_FD, 0L, "KVM_GET_STATS_FD(vcpu " + id + ")");
+                statsFd = Sys.ioctl(fd, KvmIoctls.KVM_GET_STATS_FD, 0L, "KVM_GET_STATS_FD(vcpu " + id + ")");
             } catch (KvmException e) {
                 statsFd = -2;
                 return Optional.empty();

@@ -5,6 +5,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
+import io.ktstr4j.vmm.nativelib.LibC;
 
 /**
  * Kicks vCPU threads out of KVM_RUN. A signal only interrupts KVM_RUN if it has a handler, but a Java callback cannot

@@ -1,5 +1,6 @@
 package io.ktstr4j.vmm.kvm;
 
+import io.ktstr4j.vmm.nativelib.KvmIoctls;
 import io.ktstr4j.vmm.x86.Layout;
 
 /** A KVM VM file descriptor: memory slots, the in-kernel irqchip and PIT, interrupt lines, vCPU creation. */
@@ -19,18 +20,18 @@ public final class VmFd implements AutoCloseable {
 
     /** TSS and identity-map pages (needed on Intel for real-mode emulation), in the MMIO gap where no RAM is. */
     public void setupX86() {
-        Sys.ioctl(fd, Ioctls.KVM_SET_TSS_ADDR, Layout.KVM_TSS, "KVM_SET_TSS_ADDR");
+        Sys.ioctl(fd, KvmIoctls.KVM_SET_TSS_ADDR, Layout.KVM_TSS, "KVM_SET_TSS_ADDR");
         byte[] addr = new byte[8];
         KvmStructs.le(addr).putLong(0, Layout.KVM_IDENTITY_MAP);
-        Sys.ioctl(fd, Ioctls.KVM_SET_IDENTITY_MAP_ADDR, addr, "KVM_SET_IDENTITY_MAP_ADDR");
-        Sys.ioctl(fd, Ioctls.KVM_CREATE_IRQCHIP, 0, "KVM_CREATE_IRQCHIP");
+        Sys.ioctl(fd, KvmIoctls.KVM_SET_IDENTITY_MAP_ADDR, addr, "KVM_SET_IDENTITY_MAP_ADDR");
+        Sys.ioctl(fd, KvmIoctls.KVM_CREATE_IRQCHIP, 0, "KVM_CREATE_IRQCHIP");
         byte[] pit = new byte[64];
         KvmStructs.le(pit).putInt(0, 1); // KVM_PIT_SPEAKER_DUMMY: port 0x61 handled in the kernel
-        Sys.ioctl(fd, Ioctls.KVM_CREATE_PIT2, pit, "KVM_CREATE_PIT2");
+        Sys.ioctl(fd, KvmIoctls.KVM_CREATE_PIT2, pit, "KVM_CREATE_PIT2");
     }
 
     public void setUserMemoryRegion(int slot, long gpa, long size, long hostAddr) {
-        Sys.ioctl(fd, Ioctls.KVM_SET_USER_MEMORY_REGION, KvmStructs.memoryRegion(slot, gpa, size, hostAddr),
+        Sys.ioctl(fd, KvmIoctls.KVM_SET_USER_MEMORY_REGION, KvmStructs.memoryRegion(slot, gpa, size, hostAddr),
                 String.format("KVM_SET_USER_MEMORY_REGION(slot %d, gpa 0x%x, %d bytes)", slot, gpa, size));
     }
 
@@ -38,7 +39,7 @@ public final class VmFd implements AutoCloseable {
     public void irqLine(int irq, int level) {
         byte[] b = new byte[8];
         KvmStructs.le(b).putInt(0, irq).putInt(4, level);
-        Sys.ioctl(fd, Ioctls.KVM_IRQ_LINE, b, "KVM_IRQ_LINE(" + irq + ")");
+        Sys.ioctl(fd, KvmIoctls.KVM_IRQ_LINE, b, "KVM_IRQ_LINE(" + irq + ")");
     }
 
     /** An edge on an ISA interrupt line: high then low. */
@@ -48,7 +49,7 @@ public final class VmFd implements AutoCloseable {
     }
 
     public VcpuFd createVcpu(int id) {
-        int vfd = Sys.ioctl(fd, Ioctls.KVM_CREATE_VCPU, id, "KVM_CREATE_VCPU(" + id + ")");
+        int vfd = Sys.ioctl(fd, KvmIoctls.KVM_CREATE_VCPU, id, "KVM_CREATE_VCPU(" + id + ")");
         try {
             return new VcpuFd(id, vfd, kvm.vcpuMmapSize());
         } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package io.ktstr4j.vmm.kvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ktstr4j.vmm.nativelib.KvmIoctls;
 import io.ktstr4j.vmm.x86.CpuidEntry;
 import io.ktstr4j.vmm.x86.Layout;
 import java.nio.ByteBuffer;
@@ -15,20 +16,20 @@ class KvmStructsTest {
     @Test
     void ioctlNumbersMatchTheKernelHeaders() {
         // values from include/uapi/linux/kvm.h on x86_64 (as printed by a C program with the real header)
-        assertThat(Ioctls.KVM_GET_API_VERSION).isEqualTo(0xae00L);
-        assertThat(Ioctls.KVM_CREATE_VM).isEqualTo(0xae01L);
-        assertThat(Ioctls.KVM_GET_SUPPORTED_CPUID).isEqualTo(0xc008ae05L);
-        assertThat(Ioctls.KVM_SET_USER_MEMORY_REGION).isEqualTo(0x4020ae46L);
-        assertThat(Ioctls.KVM_SET_IDENTITY_MAP_ADDR).isEqualTo(0x4008ae48L);
-        assertThat(Ioctls.KVM_CREATE_PIT2).isEqualTo(0x4040ae77L);
-        assertThat(Ioctls.KVM_RUN).isEqualTo(0xae80L);
-        assertThat(Ioctls.KVM_GET_REGS).isEqualTo(0x8090ae81L);
-        assertThat(Ioctls.KVM_SET_SREGS).isEqualTo(0x4138ae84L);
-        assertThat(Ioctls.KVM_SET_MSRS).isEqualTo(0x4008ae89L);
-        assertThat(Ioctls.KVM_SET_FPU).isEqualTo(0x41a0ae8dL);
-        assertThat(Ioctls.KVM_GET_LAPIC).isEqualTo(0x8400ae8eL);
-        assertThat(Ioctls.KVM_SET_CPUID2).isEqualTo(0x4008ae90L);
-        assertThat(Ioctls.KVM_IRQ_LINE).isEqualTo(0x4008ae61L);
+        assertThat(KvmIoctls.KVM_GET_API_VERSION).isEqualTo(0xae00L);
+        assertThat(KvmIoctls.KVM_CREATE_VM).isEqualTo(0xae01L);
+        assertThat(KvmIoctls.KVM_GET_SUPPORTED_CPUID).isEqualTo(0xc008ae05L);
+        assertThat(KvmIoctls.KVM_SET_USER_MEMORY_REGION).isEqualTo(0x4020ae46L);
+        assertThat(KvmIoctls.KVM_SET_IDENTITY_MAP_ADDR).isEqualTo(0x4008ae48L);
+        assertThat(KvmIoctls.KVM_CREATE_PIT2).isEqualTo(0x4040ae77L);
+        assertThat(KvmIoctls.KVM_RUN).isEqualTo(0xae80L);
+        assertThat(KvmIoctls.KVM_GET_REGS).isEqualTo(0x8090ae81L);
+        assertThat(KvmIoctls.KVM_SET_SREGS).isEqualTo(0x4138ae84L);
+        assertThat(KvmIoctls.KVM_SET_MSRS).isEqualTo(0x4008ae89L);
+        assertThat(KvmIoctls.KVM_SET_FPU).isEqualTo(0x41a0ae8dL);
+        assertThat(KvmIoctls.KVM_GET_LAPIC).isEqualTo(0x8400ae8eL);
+        assertThat(KvmIoctls.KVM_SET_CPUID2).isEqualTo(0x4008ae90L);
+        assertThat(KvmIoctls.KVM_IRQ_LINE).isEqualTo(0x4008ae61L);
     }
 
     @Test

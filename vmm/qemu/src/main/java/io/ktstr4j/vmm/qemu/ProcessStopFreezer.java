@@ -1,9 +1,8 @@
 package io.ktstr4j.vmm.qemu;
 
+import com.sun.jna.LastErrorException;
 import io.ktstr4j.vmm.hooks.VmFreezer;
-
-import com.sun.jna.Library;
-import com.sun.jna.Native;
+import io.ktstr4j.vmm.nativelib.LibC;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,13 +17,7 @@ import java.util.stream.Stream;
  */
 public final class ProcessStopFreezer implements VmFreezer {
 
-    interface Signals extends Library {
-        Signals LIBC = Native.load("c", Signals.class);
-
-        int kill(int pid, int sig);
-    }
-
-    static final int SIGCONT = 18, SIGSTOP = 19;
+    static final int SIGCONT = LibC.SIGCONT, SIGSTOP = LibC.SIGSTOP;
 
     private final long pid;
     private final Duration timeout;
@@ -56,8 +49,10 @@ public final class ProcessStopFreezer implements VmFreezer {
     }
 
     private void signal(int sig) {
-        if (Signals.LIBC.kill((int) pid, sig) != 0) {
-            throw new IllegalStateException("kill(" + pid + ", " + sig + ") failed, errno " + Native.getLastError()
+        try {
+            LibC.INSTANCE.kill((int) pid, sig);
+        } catch (LastErrorException e) {
+            throw new IllegalStateException("kill(" + pid + ", " + sig + ") failed, errno " + e.getErrorCode()
                     + " (process gone?)");
         }
     }

@@ -5,16 +5,14 @@ import io.ktstr4j.schemas.event.ExitReason;
 import io.ktstr4j.schemas.event.KernelLoaded;
 import io.ktstr4j.schemas.event.VcpuStarted;
 import io.ktstr4j.schemas.event.VmCreated;
-import io.ktstr4j.schemas.event.VmEvent;
-import io.ktstr4j.schemas.event.VmExited;
 import io.ktstr4j.schemas.topology.Topology;
-import io.ktstr4j.vmm.GuestMemory;
 import io.ktstr4j.vmm.ShmRegion;
-import io.ktstr4j.vmm.Vm;
 import io.ktstr4j.vmm.VmConfig;
-import io.ktstr4j.vmm.mem.MappedGuestMemory;
+import io.ktstr4j.vmm.console.GuestConsole;
 import io.ktstr4j.vmm.hooks.MonitorHooks;
 import io.ktstr4j.vmm.hooks.VmFreezer;
+import io.ktstr4j.vmm.lifecycle.VmLifecycle;
+import io.ktstr4j.vmm.mem.MappedGuestMemory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
@@ -34,27 +32,21 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
 
 /**
- * One QEMU VM. Subscribing to {@link #events()} starts a supervisor platform thread that creates the RAM files, maps
- * them, starts qemu and waits for it (with the watchdog); one platform thread per serial port and one for QMP read
- * qemu's sockets. Nothing blocks the subscriber's thread. Cancelling kills qemu at once (SIGKILL) and releases
- * everything; {@link #close()} does the same and waits until it is done.
+ * One QEMU VM on the common {@link VmLifecycle}: its (supervisor) thread creates the RAM files, maps them, starts
+ * qemu and waits for it (with the watchdog); one platform thread per serial port and one for QMP read qemu's sockets.
+ * A stop (cancel, close) kills qemu at once (SIGKILL); the supervisor then reaps it and cleans up.
  */
-final class QemuVm implements Vm {
+final class QemuVm extends VmLifecycle<MappedGuestMemory> {
 
     private static final Logger LOG = LoggerFactory.getLogger(QemuVm.class);
-    private static final Pattern PANIC = Pattern.compile("Kernel panic - not syncing");
-    private static final Pattern EXIT_CODE = Pattern.compile("KTSTR_EXIT=(-?\\d+)");
     private static final Pattern QMP_SHUTDOWN =
             Pattern.compile("\"event\"\\s*:\\s*\"SHUTDOWN\".*\"reason\"\\s*:\\s*\"([a-z-]+)\"");
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
@@ -84,55 +76,20 @@ final class QemuVm implements Vm {
     }
 
     private final Plan plan;
-    private final AtomicBoolean subscribed = new AtomicBoolean();
-    private final AtomicBoolean cancelled = new AtomicBoolean();
     private final Object lock = new Object();
     private final List<Path> ramFiles = new ArrayList<>();
     private final List<ServerSocketChannel> servers = Collections.synchronizedList(new ArrayList<>());
     private final List<Thread> readers = Collections.synchronizedList(new ArrayList<>());
-    private volatile MappedGuestMemory memory;
+    private final GuestConsole console = new GuestConsole();
     private volatile Process process;
-    private volatile Thread supervisor;
     private volatile Path runDir;
-    private volatile boolean closed;
-    private volatile long createdNanos;
-    private volatile String panicLine;
-    private volatile Integer guestExitCode;
     private volatile String qmpShutdownReason;
     private volatile QmpFreezer controlQmp;
     private volatile ProcVcpuCpuTime vcpuCpuTime;
 
     QemuVm(Plan plan) {
+        super("qemu-vm-supervisor");
         this.plan = plan;
-    }
-
-    @Override
-    public Flux<VmEvent> events() {
-        return Flux.create(sink -> {
-            if (!subscribed.compareAndSet(false, true)) {
-                sink.error(new IllegalStateException("Vm.events() can be subscribed once; this VM already ran"));
-                return;
-            }
-            if (closed) {
-                sink.error(new IllegalStateException("this VM is closed"));
-                return;
-            }
-            sink.onCancel(this::cancel);
-            Thread t = new Thread(() -> supervise(sink), "qemu-vm-supervisor");
-            t.setDaemon(true);
-            supervisor = t;
-            t.start();
-        }, FluxSink.OverflowStrategy.BUFFER);
-    }
-
-    @Override
-    public GuestMemory memory() {
-        MappedGuestMemory m = memory;
-        if (m == null) {
-            throw new IllegalStateException("guest memory is available from VmCreated until close(); the VM has not"
-                    + " been created yet (subscribe to events())");
-        }
-        return m;
     }
 
     @Override
@@ -197,8 +154,8 @@ final class QemuVm implements Vm {
 
     // ------------------------------------------------------------------ the supervisor thread
 
-    private void supervise(FluxSink<VmEvent> sink) {
-        createdNanos = System.nanoTime();
+    @Override
+    protected Stop run() {
         ExitReason reason;
         String detail;
         Integer qemuStatus = null;
@@ -214,15 +171,15 @@ final class QemuVm implements Vm {
                     f.setLength(node.bytes());
                 }
             }
-            memory = MappedGuestMemory.map(plan.ram().regions());
-            if (cancelled.get()) {
+            memoryReady(MappedGuestMemory.map(plan.ram().regions()));
+            if (stopRequest() != null) {
                 throw new CancelledException();
             }
-            sink.next(new VmCreated(QemuBackend.NAME, plan.topology().totalCpus(), plan.config().memoryMb(),
+            emit(new VmCreated(QemuBackend.NAME, plan.topology().totalCpus(), plan.config().memoryMb(),
                     plan.topology().label()));
 
             Path initrd = joinInitramfs();
-            sink.next(new KernelLoaded(plan.config().kernel().toString(), plan.kernelFormat(), plan.kernelBytes(),
+            emit(new KernelLoaded(plan.config().kernel().toString(), plan.kernelFormat(), plan.kernelBytes(),
                     plan.initramfsBytes(), plan.cmdline()));
 
             Path com1 = runDir.resolve("com1.sock");
@@ -233,8 +190,8 @@ final class QemuVm implements Vm {
             ServerSocketChannel s1 = listen(com1);
             ServerSocketChannel s2 = listen(com2);
             ServerSocketChannel sq = listen(qmp);
-            startReader("qemu-vm-com1", s1, line -> onConsole(sink, ConsoleLine.COM1, line));
-            startReader("qemu-vm-com2", s2, line -> onConsole(sink, ConsoleLine.COM2, line));
+            startReader("qemu-vm-com1", s1, line -> onConsole(ConsoleLine.COM1, line));
+            startReader("qemu-vm-com2", s2, line -> onConsole(ConsoleLine.COM2, line));
             startQmp(sq);
 
             argv = QemuCommand.argv(new QemuCommand.Spec(plan.qemu(), plan.machine(), plan.kvm(), plan.topology(),
@@ -250,7 +207,7 @@ final class QemuVm implements Vm {
             command.addAll(argv);
             LOG.debug("starting {}", command);
             synchronized (lock) {
-                if (cancelled.get()) {
+                if (stopRequest() != null) {
                     throw new CancelledException();
                 }
                 process = new ProcessBuilder(command)
@@ -261,7 +218,7 @@ final class QemuVm implements Vm {
                 LIVE.add(process);
             }
             for (int cpu = 0; cpu < plan.topology().totalCpus(); cpu++) {
-                sink.next(new VcpuStarted(cpu, plan.topology().locate(cpu).apicId()));
+                emit(new VcpuStarted(cpu, plan.topology().locate(cpu).apicId()));
             }
 
             boolean exited = process.waitFor(plan.effectiveWatchdog().toMillis(), TimeUnit.MILLISECONDS);
@@ -271,15 +228,15 @@ final class QemuVm implements Vm {
             }
             qemuStatus = process.isAlive() ? null : process.exitValue();
             drainReaders();
-            if (cancelled.get()) {
+            if (stopRequest() != null) {
                 reason = ExitReason.CANCELLED;
                 detail = "cancelled; qemu killed";
             } else if (!exited) {
                 reason = ExitReason.WATCHDOG_TIMEOUT;
                 detail = "watchdog " + plan.watchdogText() + " expired; qemu killed";
-            } else if (panicLine != null) {
+            } else if (console.panicLine() != null) {
                 reason = ExitReason.PANIC;
-                detail = panicLine;
+                detail = console.panicLine();
             } else if (qemuStatus != null && qemuStatus == 0) {
                 String r = qmpShutdownReason;
                 if ("guest-shutdown".equals(r)) {
@@ -303,7 +260,7 @@ final class QemuVm implements Vm {
             detail = "interrupted";
         } catch (Exception e) {
             reason = ExitReason.ERROR;
-            detail = (cancelled.get() ? "cancelled; " : "") + "qemu backend failed: " + e
+            detail = (stopRequest() != null ? "cancelled; " : "") + "qemu backend failed: " + e
                     + (log != null && Files.exists(log) ? "; qemu said: " + tail(log) : "");
             LOG.debug("qemu vm failed", e);
         }
@@ -317,9 +274,12 @@ final class QemuVm implements Vm {
         drainReaders();
         closeControl();
         releaseFiles();
-        long duration = System.nanoTime() - createdNanos;
-        sink.next(new VmExited(reason, guestExitCode, duration, detail));
-        sink.complete();
+        return new Stop(reason, detail);
+    }
+
+    @Override
+    protected Integer guestExitCode() {
+        return console.exitCode();
     }
 
     private static final class CancelledException extends Exception {
@@ -399,19 +359,9 @@ final class QemuVm implements Vm {
         t.start();
     }
 
-    private void onConsole(FluxSink<VmEvent> sink, String port, String line) {
-        if (ConsoleLine.COM1.equals(port) && panicLine == null && PANIC.matcher(line).find()) {
-            panicLine = line.strip();
-        }
-        Matcher m = EXIT_CODE.matcher(line);
-        if (m.find()) {
-            try {
-                guestExitCode = Integer.parseInt(m.group(1));
-            } catch (NumberFormatException e) {
-                // not a code we can represent; ignore
-            }
-        }
-        sink.next(new ConsoleLine(port, System.nanoTime() - createdNanos, line));
+    private void onConsole(String port, String line) {
+        console.observe(port, line);
+        emit(new ConsoleLine(port, sinceCreatedNanos(), line));
     }
 
     /** Waits for the port readers to reach end of stream, so every line is emitted before VmExited. */
@@ -507,9 +457,9 @@ final class QemuVm implements Vm {
 
     // ------------------------------------------------------------------ stopping
 
-    /** Subscriber cancelled: kill qemu now (non-blocking); the supervisor reaps it and cleans up. */
-    private void cancel() {
-        cancelled.set(true);
+    /** Cancelled or closed: kill qemu now (non-blocking); the supervisor reaps it and cleans up. */
+    @Override
+    protected void onStop(Stop stop) {
         synchronized (lock) {
             Process p = process;
             if (p != null) {
@@ -526,23 +476,11 @@ final class QemuVm implements Vm {
         }
     }
 
+    /** After the supervisor is done (or gave up waiting): unmap guest RAM and delete what is left. */
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        Thread t = supervisor;
-        if (t != null && t.isAlive()) {
-            cancel();
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(15));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    protected void release() {
         closeControl();
-        MappedGuestMemory m = memory;
+        MappedGuestMemory m = mappedMemory();
         if (m != null) {
             m.close();
         }

@@ -1,4 +1,4 @@
-package io.ktstr4j.vmm.kvm;
+package io.ktstr4j.vmm.nativelib;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
@@ -6,8 +6,11 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 
-/** The few libc calls the KVM backend needs. Every call reports failure as {@link LastErrorException} (errno). */
-interface LibC extends Library {
+/**
+ * The one JNA binding of libc: every call the VMMs, guest-memory mapping and the KVM probe make. A call declared
+ * {@code throws LastErrorException} reports a non-zero errno as that exception (JNA clears errno before the call).
+ */
+public interface LibC extends Library {
     LibC INSTANCE = Native.load("c", LibC.class);
 
     int O_RDWR = 2;
@@ -21,7 +24,11 @@ interface LibC extends Library {
     int MAP_NORESERVE = 0x4000;
     int EINTR = 4;
     int EAGAIN = 11;
+    int EINVAL = 22;
+    int ENOMEM = 12;
     int SIGUSR1 = 10;
+    int SIGCONT = 18;
+    int SIGSTOP = 19;
 
     int open(String path, int flags) throws LastErrorException;
 
@@ -44,4 +51,6 @@ interface LibC extends Library {
     int sigaction(int sig, Pointer act, Pointer oldact) throws LastErrorException;
 
     int getpid();
+
+    int kill(int pid, int sig) throws LastErrorException;
 }

@@ -1,0 +1,181 @@
+package io.ktstr4j.vmm.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ktstr4j.schemas.event.ConsoleLine;
+import io.ktstr4j.schemas.event.ExitReason;
+import io.ktstr4j.schemas.event.VmEvent;
+import io.ktstr4j.schemas.event.VmExited;
+import io.ktstr4j.vmm.ArrayGuestMemory;
+import io.ktstr4j.vmm.ShmRegion;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.test.StepVerifier;
+
+/** The lifecycle every backend shares, driven by a stand-in backend: no KVM, no QEMU. */
+class VmLifecycleTest {
+
+    /**
+     * Maps memory, emits a console line, then waits for a stop (or ends by itself with SHUTDOWN); a "console reader"
+     * thread keeps emitting lines until release(), as a serial port reader can outlive the VM's thread.
+     */
+    static final class FakeVm extends VmLifecycle<ArrayGuestMemory> {
+        final AtomicInteger stops = new AtomicInteger();
+        final AtomicInteger releases = new AtomicInteger();
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final CountDownLatch running = new CountDownLatch(1);
+        final AtomicBoolean readerRuns = new AtomicBoolean(true);
+        final boolean endsItself;
+
+        FakeVm(boolean endsItself) {
+            super("fake-vm");
+            this.endsItself = endsItself;
+        }
+
+        @Override
+        protected Stop run() throws InterruptedException {
+            memoryReady(new ArrayGuestMemory(4096));
+            emit(new ConsoleLine(ConsoleLine.COM1, sinceCreatedNanos(), "booting"));
+            Thread reader = new Thread(() -> {
+                while (readerRuns.get()) {
+                    emit(new ConsoleLine(ConsoleLine.COM2, sinceCreatedNanos(), "late line"));
+                    Thread.onSpinWait();
+                }
+            }, "fake-reader");
+            reader.setDaemon(true);
+            reader.start();
+            running.countDown();
+            if (endsItself) {
+                requestStop(ExitReason.SHUTDOWN, "guest powered off");
+            } else {
+                stopped.await(10, TimeUnit.SECONDS);
+            }
+            return stopRequest();
+        }
+
+        @Override
+        protected void onStop(Stop stop) {
+            stops.incrementAndGet();
+            stopped.countDown();
+        }
+
+        @Override
+        protected Integer guestExitCode() {
+            return 7;
+        }
+
+        @Override
+        protected void release() {
+            releases.incrementAndGet();
+            readerRuns.set(false);
+        }
+
+        @Override
+        public ShmRegion shm() {
+            return new ShmRegion(0, 0);
+        }
+
+        @Override
+        public String cmdline() {
+            return "";
+        }
+    }
+
+    @Test
+    void eventsCanBeSubscribedOnce() {
+        FakeVm vm = new FakeVm(true);
+        try {
+            vm.events().filter(VmExited.class::isInstance).blockLast(Duration.ofSeconds(10));
+            StepVerifier.create(vm.events())
+                    .expectErrorMessage("Vm.events() can be subscribed once; this VM already ran")
+                    .verify(Duration.ofSeconds(5));
+        } finally {
+            vm.close();
+        }
+    }
+
+    @Test
+    void aClosedVmCannotBeStarted() {
+        FakeVm vm = new FakeVm(true);
+        vm.close();
+        StepVerifier.create(vm.events()).expectErrorMessage("this VM is closed").verify(Duration.ofSeconds(5));
+        assertThat(vm.releases).hasValue(1);
+    }
+
+    @Test
+    void guestMemoryBeforeTheVmMapsItIsTheSameError() {
+        FakeVm vm = new FakeVm(true);
+        assertThatThrownBy(vm::memory).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("has not been created yet");
+        vm.events().blockLast(Duration.ofSeconds(10));
+        assertThat(vm.memory().size()).isEqualTo(4096); // still there after the exit, until close
+        vm.close();
+    }
+
+    @Test
+    void theFirstStopWinsAndIsTakenOnce() throws Exception {
+        FakeVm vm = new FakeVm(false);
+        List<VmEvent> seen = new CopyOnWriteArrayList<>();
+        vm.events().subscribe(seen::add);
+        assertThat(vm.running.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(vm.requestStop(ExitReason.WATCHDOG_TIMEOUT, "first")).isTrue();
+        assertThat(vm.requestStop(ExitReason.ERROR, "second")).isFalse();
+        vm.close();
+        vm.close();
+        assertThat(vm.stops).hasValue(1);
+        assertThat(vm.releases).hasValue(1);
+        VmExited exit = (VmExited) seen.get(seen.size() - 1);
+        assertThat(exit.reason()).isEqualTo(ExitReason.WATCHDOG_TIMEOUT);
+        assertThat(exit.detail()).isEqualTo("first");
+        assertThat(exit.exitCode()).isEqualTo(7);
+    }
+
+    @Test
+    void cancellingStopsTheVm() throws Exception {
+        FakeVm vm = new FakeVm(false);
+        List<VmEvent> seen = new CopyOnWriteArrayList<>();
+        Disposable d = vm.events().subscribe(seen::add);
+        assertThat(vm.running.await(10, TimeUnit.SECONDS)).isTrue();
+        d.dispose();
+        assertThat(vm.stopped.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(vm.stopRequest().reason()).isEqualTo(ExitReason.CANCELLED);
+        vm.close();
+        assertThat(vm.stops).hasValue(1);
+        assertThat(seen).noneMatch(VmExited.class::isInstance); // the stop comes after the cancel reached the sink
+    }
+
+    /** Stops from several threads race the VM ending by itself and a reader that keeps emitting. */
+    @RepeatedTest(20)
+    void vmExitedIsAlwaysLastAndOnly() throws Exception {
+        boolean endsItself = System.nanoTime() % 2 == 0;
+        FakeVm vm = new FakeVm(endsItself);
+        List<VmEvent> seen = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        vm.events().subscribe(seen::add, e -> done.countDown(), done::countDown);
+        assertThat(vm.running.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread[] stoppers = new Thread[4];
+        for (int i = 0; i < stoppers.length; i++) {
+            stoppers[i] = new Thread(() -> vm.requestStop(ExitReason.ERROR, "raced"));
+            stoppers[i].start();
+        }
+        vm.close();
+        for (Thread t : stoppers) {
+            t.join(10_000);
+        }
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(5); // a reader that outlived the VM's thread gets its chance to emit late
+        assertThat(seen.get(seen.size() - 1)).isInstanceOf(VmExited.class);
+        assertThat(seen.stream().filter(VmExited.class::isInstance).count()).isEqualTo(1);
+        assertThat(vm.stops).hasValue(1);
+        assertThat(vm.releases).hasValue(1);
+    }
+}
