@@ -20,7 +20,6 @@ public interface GuestImage {
      */
     record Contents(AgentPlan plan, long memoryBudgetBytes, List<Path> includeFiles, Scheduler scheduler) {
         public Contents {
-            Objects.requireNonNull(plan, "plan");
             includeFiles = includeFiles == null ? List.of() : List.copyOf(includeFiles);
         }
     }
