@@ -1,7 +1,8 @@
 /*
- * Parser for the agent's plan text, "ktstr4j-plan v1" (docs/scenarios.md). One record per line, tokens separated by
- * spaces, key=value fields; the host has already resolved every CpusetSpec and affinity into CPU lists, so nothing
- * here needs the topology. Errors name the line number and the offending token.
+ * Parser for the agent's plan text, "ktstr4j-plan v1" (docs/guest-agent.md, "The plan"), as written by the host's
+ * io.ktstr4j.vmm.plan.AgentPlanWriter: change both together. One record per line, tokens separated by spaces,
+ * key=value fields; the host has already resolved every CpusetSpec and affinity into CPU lists, so nothing here
+ * needs the topology. Errors name the line number and the offending token.
  */
 #include "sc.h"
 

@@ -4,12 +4,12 @@ import io.ktstr4j.pipeline.ScenarioEngine;
 
 import io.ktstr4j.pipeline.DefaultPlanCompiler;
 import io.ktstr4j.pipeline.GuestMonitorSource;
-import io.ktstr4j.pipeline.InitramfsGuestImage;
 import io.ktstr4j.pipeline.MonitorSource;
 import io.ktstr4j.pipeline.PlanCompiler;
-import io.ktstr4j.pipeline.RingGuestChannel;
 import io.ktstr4j.pipeline.ScenarioCatalog;
 import io.ktstr4j.pipeline.VariantRunner;
+import io.ktstr4j.vmm.channel.GuestLink;
+import io.ktstr4j.vmm.initramfs.InitramfsGuestImage;
 import java.io.PrintStream;
 import java.time.Clock;
 
@@ -65,7 +65,7 @@ public class Services {
     /** Resolves {@code --backend} (auto|kvm|qemu) on this host; throws VmConfigException with what is missing. */
     public RunnerChoice runner(String backendRequest, boolean verbose) {
         Backends.Selection sel = Backends.select(backendRequest);
-        VariantRunner r = new VariantRunner(sel.backend(), new InitramfsGuestImage(null, null), new RingGuestChannel(),
+        VariantRunner r = new VariantRunner(sel.backend(), new InitramfsGuestImage(null, null), GuestLink.Factory.RING,
                 monitor(), Clock.systemUTC(), VariantRunner.DEFAULT_BUFFER, verbose);
         return new RunnerChoice(r, sel.backend().name(), sel.reason());
     }

@@ -32,7 +32,7 @@ class ArchitectureTest {
         MODULES.put("vmm-api", new String[] {"io.ktstr4j.vmm", "io.ktstr4j.vmm.hooks..", "io.ktstr4j.vmm.mem..",
             "io.ktstr4j.vmm.lifecycle..", "io.ktstr4j.vmm.nativelib.."});
         MODULES.put("guest", new String[] {"io.ktstr4j.vmm.channel..", "io.ktstr4j.vmm.initramfs..",
-            "io.ktstr4j.vmm.guest.."});
+            "io.ktstr4j.vmm.plan..", "io.ktstr4j.vmm.console.."});
         MODULES.put("monitor", new String[] {"io.ktstr4j.vmm.monitor.."});
         MODULES.put("vmm-kvm", new String[] {"io.ktstr4j.vmm.kvm..", "io.ktstr4j.vmm.boot..", "io.ktstr4j.vmm.x86..",
             "io.ktstr4j.vmm.devices.."});

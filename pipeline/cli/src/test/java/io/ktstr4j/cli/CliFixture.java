@@ -1,11 +1,11 @@
 package io.ktstr4j.cli;
 
 import io.ktstr4j.pipeline.FakeVm;
-import io.ktstr4j.pipeline.GuestChannel;
 import io.ktstr4j.pipeline.MonitorSource;
 import io.ktstr4j.pipeline.ScenarioCatalog;
 import io.ktstr4j.pipeline.VariantRunner;
 import io.ktstr4j.pipeline.VariantRunnerTest;
+import io.ktstr4j.vmm.channel.GuestLink;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +43,7 @@ abstract class CliFixture {
 
             @Override
             public RunnerChoice runner(String backendRequest, boolean verbose) {
-                GuestChannel ch = VariantRunnerTest.guest(VariantRunnerTest.healthy(secondWorkerWork));
+                GuestLink.Factory ch = VariantRunnerTest.guest(VariantRunnerTest.healthy(secondWorkerWork));
                 return new RunnerChoice(new VariantRunner(FakeVm.backend(new FakeVm(3, false), backendFailure),
                         v -> List.of(), ch, MonitorSource.NONE, null, 1024, verbose), "fake", "test");
             }

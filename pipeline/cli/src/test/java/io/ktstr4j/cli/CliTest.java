@@ -3,7 +3,6 @@ package io.ktstr4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ktstr4j.pipeline.FakeVm;
-import io.ktstr4j.pipeline.GuestChannel;
 import io.ktstr4j.pipeline.MonitorSource;
 import io.ktstr4j.pipeline.ScenarioCatalog;
 import io.ktstr4j.pipeline.VariantRunner;

@@ -2,6 +2,9 @@ package io.ktstr4j.pipeline;
 
 import io.ktstr4j.schemas.spec.TestSpec;
 import io.ktstr4j.schemas.topology.Topology;
+import io.ktstr4j.vmm.plan.AgentPlan;
+import io.ktstr4j.vmm.plan.AgentPlanWriter;
+import io.ktstr4j.vmm.plan.RawAgentPlan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,15 +27,15 @@ public final class DefaultPlanCompiler implements PlanCompiler {
     }
 
     @Override
-    public String compile(TestSpec spec, Topology topology, Duration duration) {
+    public AgentPlan compile(TestSpec spec, Topology topology, Duration duration) {
         if (spec.scenario() != null && spec.scenario().startsWith(PLAN_FILE_PREFIX)) {
             Path p = Path.of(spec.scenario().substring(PLAN_FILE_PREFIX.length()));
             try {
                 String text = Files.readString(p, StandardCharsets.UTF_8);
-                if (!text.startsWith("ktstr4j-plan ")) {
+                if (!text.startsWith(AgentPlanWriter.MAGIC)) {
                     throw new IllegalArgumentException(p + ": an agent plan file must start with 'ktstr4j-plan <kind>'");
                 }
-                return text;
+                return new RawAgentPlan(text);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read plan file " + p + ": " + e.getMessage(), e);
             }

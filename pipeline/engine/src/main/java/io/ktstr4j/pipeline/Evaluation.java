@@ -156,7 +156,7 @@ public final class Evaluation {
         if (cgroups == null) {
             return null;
         }
-        Map<String, Set<Integer>> allowed = PlanCpusets.allowed(v.planText());
+        Map<String, Set<Integer>> allowed = PlanCpusets.allowed(v.plan());
         CpusetResolver resolver = new CpusetResolver(v.topology());
         List<CgroupReports> out = new ArrayList<>();
         for (CgroupReports cg : cgroups) {

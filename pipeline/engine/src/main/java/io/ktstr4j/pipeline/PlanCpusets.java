@@ -1,15 +1,18 @@
 package io.ktstr4j.pipeline;
 
-import io.ktstr4j.pipeline.scenario.CpuList;
+import io.ktstr4j.vmm.plan.AgentOp;
+import io.ktstr4j.vmm.plan.AgentPlan;
+import io.ktstr4j.vmm.plan.AgentScenario;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Which CPUs each cgroup's workers were allowed on, read from the agent plan a variant ran, so the isolation check
+ * Which CPUs each cgroup's workers were allowed on, read from the agent scenario a variant ran, so the isolation check
  * can judge real runs. A cgroup is judged only when the plan confines it for as long as it has workers; it is left
  * out (not judged) when it ever runs workers without a cpuset of its own or of an ancestor, when its cpuset is
  * cleared, or when tasks are moved into or out of it (a moved task reports under the cgroup it started in, but runs
@@ -20,49 +23,39 @@ public final class PlanCpusets {
     private PlanCpusets() {
     }
 
-    /** cgroup name → allowed CPUs, for the judged cgroups only. */
-    public static Map<String, Set<Integer>> allowed(String planText) {
+    /** cgroup name → allowed CPUs, for the judged cgroups only; none for a plan the host does not read. */
+    public static Map<String, Set<Integer>> allowed(AgentPlan plan) {
+        if (!(plan instanceof AgentScenario scenario)) {
+            return Map.of();
+        }
         Map<String, Set<Integer>> own = new LinkedHashMap<>();
         Map<String, Boolean> confinedNow = new HashMap<>();
         Set<String> unjudged = new HashSet<>();
         Set<String> names = new TreeSet<>();
-        if (planText == null) {
-            return Map.of();
-        }
-        for (String raw : planText.split("\n")) {
-            String line = raw.strip();
-            Map<String, String> kv = fields(line);
-            if (line.startsWith("cgroup ")) {
-                String name = line.split("\\s+")[1];
-                names.add(name);
-                if (kv.containsKey("cpus")) {
-                    give(own, confinedNow, name, kv.get("cpus"));
-                } else if (!inheritsConfinement(name, confinedNow)) {
-                    unjudged.add(name); // defined with workers and nothing confining it
-                }
-            } else if (line.startsWith("op ")) {
-                String kind = line.split("\\s+")[1];
-                switch (kind) {
-                    case "add_cgroup" -> confinedNow.put(kv.get("name"), false);
-                    case "set_cpuset" -> give(own, confinedNow, kv.get("cgroup"), kv.get("cpus"));
-                    case "clear_cpuset" -> unjudged.add(kv.get("cgroup"));
-                    case "swap_cpusets" -> {
-                        Set<Integer> a = own.getOrDefault(kv.get("a"), Set.of());
-                        Set<Integer> b = own.getOrDefault(kv.get("b"), Set.of());
-                        own.computeIfAbsent(kv.get("a"), k -> new TreeSet<>()).addAll(b);
-                        own.computeIfAbsent(kv.get("b"), k -> new TreeSet<>()).addAll(a);
+        // In the agent's order: the backdrop, then each step's setup and its ops.
+        scenario.backdrop().forEach(c -> define(c, own, confinedNow, unjudged, names));
+        for (AgentScenario.Step step : scenario.steps()) {
+            step.setup().forEach(c -> define(c, own, confinedNow, unjudged, names));
+            for (AgentOp op : step.ops()) {
+                if (op instanceof AgentOp.AddCgroup a) {
+                    confinedNow.put(a.name(), false);
+                } else if (op instanceof AgentOp.SetCpuset sc) {
+                    give(own, confinedNow, sc.cgroup(), sc.cpus());
+                } else if (op instanceof AgentOp.ClearCpuset cc) {
+                    unjudged.add(cc.cgroup());
+                } else if (op instanceof AgentOp.SwapCpusets sw) {
+                    Set<Integer> a = own.getOrDefault(sw.a(), Set.of());
+                    Set<Integer> b = own.getOrDefault(sw.b(), Set.of());
+                    own.computeIfAbsent(sw.a(), k -> new TreeSet<>()).addAll(b);
+                    own.computeIfAbsent(sw.b(), k -> new TreeSet<>()).addAll(a);
+                } else if (op instanceof AgentOp.Spawn sp) {
+                    String cg = sp.cgroup();
+                    if (!Boolean.TRUE.equals(confinedNow.get(cg)) && !inheritsConfinement(cg, confinedNow)) {
+                        unjudged.add(cg);
                     }
-                    case "spawn" -> {
-                        String cg = kv.get("cgroup");
-                        if (!Boolean.TRUE.equals(confinedNow.get(cg)) && !inheritsConfinement(cg, confinedNow)) {
-                            unjudged.add(cg);
-                        }
-                    }
-                    case "move_all_tasks" -> {
-                        unjudged.add(kv.get("from"));
-                        unjudged.add(kv.get("to"));
-                    }
-                    default -> { }
+                } else if (op instanceof AgentOp.MoveAllTasks m) {
+                    unjudged.add(m.from());
+                    unjudged.add(m.to());
                 }
             }
         }
@@ -78,12 +71,23 @@ public final class PlanCpusets {
         return out;
     }
 
+    /** A cgroup with workers: confined by its own cpuset or an ancestor's, else not judged. */
+    private static void define(AgentScenario.Cgroup c, Map<String, Set<Integer>> own, Map<String, Boolean> confinedNow,
+                               Set<String> unjudged, Set<String> names) {
+        names.add(c.name());
+        if (c.cpus() != null) {
+            give(own, confinedNow, c.name(), c.cpus());
+        } else if (!inheritsConfinement(c.name(), confinedNow)) {
+            unjudged.add(c.name());
+        }
+    }
+
     private static void give(Map<String, Set<Integer>> own, Map<String, Boolean> confinedNow, String cgroup,
-                             String cpus) {
+                             List<Integer> cpus) {
         if (cgroup == null || cpus == null) {
             return;
         }
-        own.computeIfAbsent(cgroup, k -> new TreeSet<>()).addAll(CpuList.parse(cpus));
+        own.computeIfAbsent(cgroup, k -> new TreeSet<>()).addAll(cpus);
         confinedNow.put(cgroup, true);
     }
 
@@ -113,19 +117,5 @@ public final class PlanCpusets {
     private static String parent(String name) {
         int i = name.lastIndexOf('/');
         return i < 0 ? null : name.substring(0, i);
-    }
-
-    private static Map<String, String> fields(String line) {
-        Map<String, String> kv = new HashMap<>();
-        for (String tok : line.split("\\s+")) {
-            if (tok.equals("--")) {
-                break; // payload arguments follow
-            }
-            int eq = tok.indexOf('=');
-            if (eq > 0) {
-                kv.putIfAbsent(tok.substring(0, eq), tok.substring(eq + 1));
-            }
-        }
-        return kv;
     }
 }

@@ -1,16 +1,17 @@
 package io.ktstr4j.pipeline;
 
-import io.ktstr4j.pipeline.scenario.AgentPlanWriter;
+import io.ktstr4j.pipeline.scenario.AgentPlanCompiler;
 import io.ktstr4j.pipeline.scenario.PlanDefaults;
 import io.ktstr4j.pipeline.scenario.PlanValidator;
 import io.ktstr4j.pipeline.scenario.ScenarioLibrary;
 
 import io.ktstr4j.schemas.plan.ScenarioPlan;
 import io.ktstr4j.schemas.spec.TestSpec;
+import io.ktstr4j.vmm.plan.AgentPlan;
 import java.util.List;
 import java.util.Optional;
 
-/** The bridge to the scenario engine (package io.ktstr4j.pipeline.scenario): its canned library and plan writer. */
+/** The bridge to the scenario engine (package io.ktstr4j.pipeline.scenario): its canned library and plan compiler. */
 public final class ScenarioEngine {
 
     private ScenarioEngine() {
@@ -36,7 +37,7 @@ public final class ScenarioEngine {
     }
 
     /**
-     * Inline plan or canned scenario → validated for the topology → agent text. The test's duration (the spec's or
+     * Inline plan or canned scenario → validated for the topology → the agent's scenario. The test's duration (the spec's or
      * {@code --duration}) replaces the plan's own. A canned scenario the topology cannot hold is a SKIP.
      */
     public static PlanCompiler compiler() {
@@ -55,12 +56,12 @@ public final class ScenarioEngine {
                     plan.steps(), plan.extra());
             PlanValidator validator = new PlanValidator(topology,
                     new PlanDefaults(duration.toMillis(), spec.workersPerCgroup()));
-            return new AgentPlanWriter().write(validator.validate(plan));
+            return new AgentPlanCompiler().compile(validator.validate(plan));
         };
     }
 
     /** For callers that hold a spec already (tests): compile it for one topology. */
-    static String compile(TestSpec spec, io.ktstr4j.schemas.topology.Topology t, java.time.Duration d) {
+    static AgentPlan compile(TestSpec spec, io.ktstr4j.schemas.topology.Topology t, java.time.Duration d) {
         return compiler().compile(spec, t, d);
     }
 }

@@ -2,6 +2,7 @@ package io.ktstr4j.pipeline;
 
 import io.ktstr4j.schemas.spec.Thresholds;
 import io.ktstr4j.schemas.topology.Topology;
+import io.ktstr4j.vmm.plan.AgentPlan;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.List;
  * @param topology   the guest CPU topology
  * @param scheduler  scheduler under test and its flag profile
  * @param kernel     kernel image to boot
- * @param planText   the compiled agent plan ({@code ktstr4j-plan v1 …})
+ * @param plan       the compiled agent plan (null when the variant is skipped)
  * @param duration   scenario duration
  * @param memoryMb   guest RAM
  * @param watchdog   VM watchdog
@@ -32,7 +33,7 @@ public record Variant(
         Topology topology,
         SchedulerChoice scheduler,
         Path kernel,
-        String planText,
+        AgentPlan plan,
         Duration duration,
         long memoryMb,
         Duration watchdog,
@@ -57,23 +58,23 @@ public record Variant(
 
     /** Without guest include files and with a plain verdict. */
     public Variant(String testName, String preset, Topology topology, SchedulerChoice scheduler, Path kernel,
-                   String planText, Duration duration, long memoryMb, Duration watchdog, Thresholds thresholds,
+                   AgentPlan plan, Duration duration, long memoryMb, Duration watchdog, Thresholds thresholds,
                    List<String> kargs, List<String> sysctls, String workType, String skipReason, int numSnapshots) {
-        this(testName, preset, topology, scheduler, kernel, planText, duration, memoryMb, watchdog, thresholds, kargs,
+        this(testName, preset, topology, scheduler, kernel, plan, duration, memoryMb, watchdog, thresholds, kargs,
                 sysctls, workType, skipReason, numSnapshots, List.of(), false);
     }
 
     /** A variant that runs, without periodic snapshots (most callers). */
     public Variant(String testName, String preset, Topology topology, SchedulerChoice scheduler, Path kernel,
-                   String planText, Duration duration, long memoryMb, Duration watchdog, Thresholds thresholds,
+                   AgentPlan plan, Duration duration, long memoryMb, Duration watchdog, Thresholds thresholds,
                    List<String> kargs, List<String> sysctls, String workType) {
-        this(testName, preset, topology, scheduler, kernel, planText, duration, memoryMb, watchdog, thresholds, kargs,
+        this(testName, preset, topology, scheduler, kernel, plan, duration, memoryMb, watchdog, thresholds, kargs,
                 sysctls, workType, null, 0);
     }
 
     /** The same variant with {@code n} periodic snapshots. */
     public Variant withSnapshots(int n) {
-        return new Variant(testName, preset, topology, scheduler, kernel, planText, duration, memoryMb, watchdog,
+        return new Variant(testName, preset, topology, scheduler, kernel, plan, duration, memoryMb, watchdog,
                 thresholds, kargs, sysctls, workType, skipReason, n, includeFiles, expectErr);
     }
 

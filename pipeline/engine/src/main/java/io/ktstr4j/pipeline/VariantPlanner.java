@@ -7,6 +7,7 @@ import io.ktstr4j.schemas.spec.Thresholds;
 import io.ktstr4j.schemas.topology.Topology;
 import io.ktstr4j.schemas.topology.TopologyPreset;
 import io.ktstr4j.schemas.topology.TopologyPresets;
+import io.ktstr4j.vmm.plan.AgentPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +63,7 @@ public final class VariantPlanner {
         List<SchedulerChoice> schedulers = schedulers(spec, o, kernel);
         List<Variant> out = new ArrayList<>();
         for (TopologyPreset tp : topologies) {
-            String plan = null;
+            AgentPlan plan = null;
             String skip = null;
             try {
                 plan = compiler.compile(spec, tp.topology(), duration);

@@ -1,7 +1,6 @@
 package io.ktstr4j.pipeline;
 
 import io.ktstr4j.pipeline.checks.MonitorChecks;
-import io.ktstr4j.schemas.event.ConsoleLine;
 import io.ktstr4j.schemas.event.DumpRequested;
 import io.ktstr4j.schemas.event.EventBody;
 import io.ktstr4j.schemas.event.EventsDropped;
@@ -11,12 +10,11 @@ import io.ktstr4j.schemas.event.RunEvent;
 import io.ktstr4j.schemas.event.RunVerdict;
 import io.ktstr4j.schemas.event.VmCreated;
 import io.ktstr4j.schemas.event.VmExited;
-import io.ktstr4j.vmm.ShmRegion;
 import io.ktstr4j.vmm.Vm;
 import io.ktstr4j.vmm.VmBackend;
 import io.ktstr4j.vmm.VmConfig;
-import io.ktstr4j.vmm.channel.Com2MessageDecoder;
-import io.ktstr4j.vmm.channel.ShmLayout;
+import io.ktstr4j.vmm.channel.GuestLink;
+import io.ktstr4j.vmm.initramfs.GuestImage;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +31,7 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Runs one variant as a {@code Flux<RunEvent>}: build the initramfs, create the VM through the backend, merge VM
- * events, guest channel messages and monitor samples and snapshots, then append the verdict, the failure report (non-pass only),
+ * events, guest messages and monitor samples and snapshots, then append the verdict, the failure report (non-pass only),
  * the result (sidecar) and finally the VM exit. Every body is wrapped with the run id, the variant key, a
  * sequence number from 0 and a timestamp.
  *
@@ -53,17 +51,17 @@ public final class VariantRunner {
 
     private final VmBackend backend;
     private final GuestImage image;
-    private final GuestChannel channel;
+    private final GuestLink.Factory links;
     private final MonitorSource monitor;
     private final Clock clock;
     private final int bufferSize;
     private final boolean verbose;
 
-    public VariantRunner(VmBackend backend, GuestImage image, GuestChannel channel, MonitorSource monitor,
+    public VariantRunner(VmBackend backend, GuestImage image, GuestLink.Factory links, MonitorSource monitor,
                          Clock clock, int bufferSize, boolean verbose) {
         this.backend = Objects.requireNonNull(backend, "backend");
         this.image = Objects.requireNonNull(image, "image");
-        this.channel = channel == null ? GuestChannel.NONE : channel;
+        this.links = links == null ? GuestLink.Factory.NONE : links;
         this.monitor = monitor == null ? MonitorSource.NONE : monitor;
         this.clock = clock == null ? Clock.systemUTC() : clock;
         if (bufferSize < 1) {
@@ -151,13 +149,21 @@ public final class VariantRunner {
         if (v.kernel() == null) {
             throw new IllegalArgumentException("kernel: no kernel image given (use --kernel or $KTSTR4J_KERNEL)");
         }
-        List<Path> archives = image.build(v);
+        List<Path> archives = image.build(guestContents(v));
         VmConfig cfg = new VmConfig(v.kernel(), archives, v.topology(), v.memoryMb(), v.kargs(),
                 VmConfig.DEFAULT_SHM_BYTES, v.watchdog(), verbose);
         return backend.create(cfg);
     }
 
+    /** The image may take half of the guest's RAM. */
+    private static GuestImage.Contents guestContents(Variant v) {
+        SchedulerChoice s = v.scheduler();
+        return new GuestImage.Contents(v.plan(), v.memoryMb() * 1024 * 1024 / 2, v.includeFiles(),
+                s.isSchedExt() ? new GuestImage.Scheduler(s.binary(), s.args(), s.opsName()) : null);
+    }
+
     private Flux<EventBody> liveEvents(Vm vm, Variant v, boolean monitorRan, RunRecorder rec, RunSignals signals) {
+        GuestLink link = links.open(vm);
         Sinks.Empty<Void> gone = Sinks.empty();
         Sinks.Empty<Void> created = Sinks.empty();
         Mono<Void> vmGone = gone.asMono();
@@ -175,9 +181,9 @@ public final class VariantRunner {
                     gone.tryEmitEmpty();
                 })
                 .cast(EventBody.class);
-        vmEvents = com2Messages(vmEvents);
-        // Guest memory is valid from VmCreated on: the channel and the monitor start only then.
-        Flux<EventBody> guest = created.asMono().thenMany(Flux.defer(() -> channel.open(vm, vmGone)))
+        vmEvents = link.withCom2Messages(vmEvents);
+        // Guest memory is valid from VmCreated on: the guest link and the monitor start only then.
+        Flux<EventBody> guest = created.asMono().thenMany(Flux.defer(() -> link.messages(vmGone)))
                 .cast(EventBody.class);
         Flux<EventBody> monitored = Flux.empty();
         if (monitorRan) {
@@ -189,39 +195,16 @@ public final class VariantRunner {
                             MonitorChecks.violations(shared.ofType(MonitorSample.class)
                                             .skipUntilOther(signals.scenarioStart())
                                             .takeUntilOther(signals.result()), v.thresholds()).take(1)
-                                    .map(viol -> requestDump(vm, viol.message()))))
+                                    .map(viol -> requestDump(link, viol.message()))))
                     : src;
         }
         return Flux.merge(vmEvents, guest, monitored);
     }
 
-    /**
-     * The agent's fallback transport (no SHM ring): messages between markers on COM2 become guest messages, and their
-     * hex lines are not passed on as console lines.
-     */
-    private static Flux<EventBody> com2Messages(Flux<EventBody> vmEvents) {
-        return Flux.defer(() -> {
-            Com2MessageDecoder com2 = new Com2MessageDecoder();
-            return vmEvents.concatMapIterable(e -> {
-                if (!(e instanceof ConsoleLine c) || !ConsoleLine.COM2.equals(c.port())) {
-                    return List.of(e);
-                }
-                Com2MessageDecoder.Result r = com2.accept(c.line());
-                if (!r.consumed()) {
-                    return List.of(e);
-                }
-                return List.<EventBody>copyOf(r.messages());
-            }).concatWith(Mono.fromSupplier(com2::close));
-        });
-    }
-
-    /** Asks the guest for a sched_ext dump (SysRq-D) through the SHM header's control byte, once per run. */
-    private static EventBody requestDump(Vm vm, String why) {
+    /** Asks the guest for a sched_ext dump (SysRq-D), once per run. */
+    private static EventBody requestDump(GuestLink link, String why) {
         try {
-            ShmRegion shm = vm.shm();
-            if (shm != null && shm.size() > ShmLayout.OFF_CTRL_DUMP) {
-                vm.memory().writeU8(shm.guestPhysBase() + ShmLayout.OFF_CTRL_DUMP, ShmLayout.DUMP_REQUEST);
-            }
+            link.requestDump();
         } catch (RuntimeException e) {
             return new DumpRequested(why + " (dump request could not be written: " + e.getMessage() + ")");
         }

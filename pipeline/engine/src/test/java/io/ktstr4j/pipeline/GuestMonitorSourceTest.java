@@ -58,7 +58,7 @@ class GuestMonitorSourceTest {
 
     static Variant withKernel(Path kernel) {
         Variant v = VariantRunnerTest.variant(SchedulerChoice.eevdf());
-        return new Variant(v.testName(), v.preset(), v.topology(), v.scheduler(), kernel, v.planText(), v.duration(),
+        return new Variant(v.testName(), v.preset(), v.topology(), v.scheduler(), kernel, v.plan(), v.duration(),
                 v.memoryMb(), v.watchdog(), v.thresholds(), v.kargs(), v.sysctls(), v.workType(), null, 0);
     }
 

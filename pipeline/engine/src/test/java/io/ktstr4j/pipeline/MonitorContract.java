@@ -26,6 +26,8 @@ import io.ktstr4j.schemas.spec.Thresholds;
 import io.ktstr4j.schemas.verdict.DetailKind;
 import io.ktstr4j.schemas.verdict.Reason;
 import io.ktstr4j.schemas.verdict.Verdict;
+import io.ktstr4j.vmm.channel.GuestLink;
+import io.ktstr4j.vmm.initramfs.InitramfsGuestImage;
 import io.ktstr4j.vmm.monitor.Btf;
 import io.ktstr4j.vmm.monitor.KernelDebugFiles;
 import io.ktstr4j.vmm.VmBackend;
@@ -94,7 +96,7 @@ abstract class MonitorContract {
         assertThat(variant.numSnapshots()).isEqualTo(SNAPSHOTS);
 
         VariantRunner runner = new VariantRunner(backend(), new InitramfsGuestImage(
-                tmp.resolve("cache"), null), new RingGuestChannel(),
+                tmp.resolve("cache"), null), GuestLink.Factory.RING,
                 new GuestMonitorSource(), Clock.systemUTC(), VariantRunner.DEFAULT_BUFFER, false);
         for (int attempt = 1; ; attempt++) {
             long t0 = System.nanoTime();

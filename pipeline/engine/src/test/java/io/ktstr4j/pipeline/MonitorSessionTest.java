@@ -58,7 +58,7 @@ class MonitorSessionTest {
 
     static Variant variant(Duration duration, int snapshots) {
         Variant v = VariantRunnerTest.variant(SchedulerChoice.eevdf());
-        return new Variant(v.testName(), v.preset(), v.topology(), v.scheduler(), v.kernel(), v.planText(), duration,
+        return new Variant(v.testName(), v.preset(), v.topology(), v.scheduler(), v.kernel(), v.plan(), duration,
                 v.memoryMb(), v.watchdog(), v.thresholds(), v.kargs(), v.sysctls(), v.workType(), null, snapshots);
     }
 

@@ -9,34 +9,36 @@ import io.ktstr4j.pipeline.checks.WorkerSample;
 import io.ktstr4j.schemas.spec.AssertThresholds;
 import io.ktstr4j.schemas.spec.ThresholdMode;
 import io.ktstr4j.schemas.spec.Thresholds;
+import io.ktstr4j.schemas.plan.HoldSpec;
+import io.ktstr4j.schemas.plan.WorkType;
 import io.ktstr4j.schemas.topology.Topology;
+import io.ktstr4j.vmm.plan.AgentOp;
+import io.ktstr4j.vmm.plan.AgentScenario;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class PlanCpusetsTest {
 
     @Test
     void confinedCgroupsGetTheUnionOfTheirCpusetsAndChildrenInherit() {
-        String plan = """
-                ktstr4j-plan v1
-                backdrop
-                cgroup a cpus=0-1 workers=2 work=SpinWait policy=normal affinity=inherit mempolicy=default
-                cgroup a/child workers=1 work=SpinWait policy=normal affinity=inherit mempolicy=default
-                cgroup b cpus=2-3 workers=2 work=SpinWait policy=normal affinity=inherit mempolicy=default
-                step index=0 hold=frac:0.5
-                op set_cpuset cgroup=b cpus=3-4
-                op add_cgroup name=c
-                op set_cpuset cgroup=c cpus=5
-                op spawn cgroup=c workers=1 work=SpinWait policy=normal affinity=inherit mempolicy=default
-                op add_cgroup name=d
-                op spawn cgroup=d workers=1 work=SpinWait policy=normal affinity=inherit mempolicy=default
-                op run_payload name=x exe=/bin/x cgroup=a -- cpus=9
-                end
-                """;
+        AgentScenario plan = scenario()
+                .backdrop(cgroup("a", List.of(0, 1), 2))
+                .backdrop(cgroup("a/child", null, 1))
+                .backdrop(cgroup("b", List.of(2, 3), 2))
+                .step(new HoldSpec.Frac(0.5), List.of(), List.of(
+                        new AgentOp.SetCpuset("b", List.of(3, 4)),
+                        new AgentOp.AddCgroup("c"),
+                        new AgentOp.SetCpuset("c", List.of(5)),
+                        new AgentOp.Spawn("c", work(1)),
+                        new AgentOp.AddCgroup("d"),
+                        new AgentOp.Spawn("d", work(1)),
+                        new AgentOp.RunPayload("x", "/bin/x", "a", List.of("cpus=9"))))
+                .build();
         assertThat(PlanCpusets.allowed(plan)).isEqualTo(Map.of(
                 "a", Set.of(0, 1), "a/child", Set.of(0, 1), "b", Set.of(2, 3, 4), "c", Set.of(5)));
     }
@@ -45,23 +47,19 @@ class PlanCpusetsTest {
     void clearedMovedOrUnconfinedCgroupsAreNotJudgedAndSwapsShareBothSets() {
         // cg_0 keeps a cpuset throughout (0-7, then 0-6, then cg_1's 7-14 by the swap); cg_1's is cleared; tmp and
         // side run unconfined; tasks move into cg_1/inner
-        String plan = """
-                ktstr4j-plan v1
-                backdrop
-                cgroup cg_0 cpus=0-7 workers=4 work=PipeIo burst_iters=1024 policy=normal affinity=fixed:0-3 mempolicy=default
-                cgroup cg_1 cpus=7-14 workers=2 work=Bursty policy=fifo:10 affinity=inherit mempolicy=bind:1
-                cgroup cg_1/inner workers=1 work=Sequence policy=normal affinity=inherit mempolicy=default
-                step index=0 hold=frac:0.25
-                cgroup tmp workers=2 work=FutexFanOut policy=normal affinity=inherit mempolicy=default
-                step index=1 hold=fixed:400
-                op set_cpuset cgroup=cg_0 cpus=0-6
-                op clear_cpuset cgroup=cg_1
-                op swap_cpusets a=cg_0 b=cg_1
-                op add_cgroup name=side
-                op spawn cgroup=side workers=2 work=MutexContention policy=normal affinity=inherit mempolicy=default
-                op move_all_tasks from=side to=cg_1/inner
-                end
-                """;
+        AgentScenario plan = scenario()
+                .backdrop(cgroup("cg_0", range(0, 7), 4))
+                .backdrop(cgroup("cg_1", range(7, 14), 2))
+                .backdrop(cgroup("cg_1/inner", null, 1))
+                .step(new HoldSpec.Frac(0.25), List.of(cgroup("tmp", null, 2)), List.of())
+                .step(new HoldSpec.Fixed(400), List.of(), List.of(
+                        new AgentOp.SetCpuset("cg_0", range(0, 6)),
+                        new AgentOp.ClearCpuset("cg_1"),
+                        new AgentOp.SwapCpusets("cg_0", "cg_1"),
+                        new AgentOp.AddCgroup("side"),
+                        new AgentOp.Spawn("side", work(2)),
+                        new AgentOp.MoveAllTasks("side", "cg_1/inner")))
+                .build();
         assertThat(PlanCpusets.allowed(plan)).isEqualTo(Map.of("cg_0",
                 Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14)));
         assertThat(PlanCpusets.allowed(null)).isEmpty();
@@ -69,9 +67,8 @@ class PlanCpusetsTest {
 
     @Test
     void evaluationJudgesIsolationOfARealRunFromThePlan() {
-        String plan = "ktstr4j-plan v1\nbackdrop\ncgroup a cpus=4-7 workers=2 work=SpinWait policy=normal"
-                + " affinity=inherit mempolicy=default\ncgroup free workers=1 work=SpinWait policy=normal"
-                + " affinity=inherit mempolicy=default\nend\n";
+        AgentScenario plan = scenario().backdrop(cgroup("a", range(4, 7), 2)).backdrop(cgroup("free", null, 1))
+                .build();
         Variant v = new Variant("t", "numa2-4llc", Topology.parse("2n4l4c1t"), null, Path.of("/k"), plan,
                 Duration.ofSeconds(1), 256, Duration.ofSeconds(10), null, List.of(), List.of(), "SpinWait");
         List<CgroupReports> cgs = Evaluation.withCpusets(List.of(
@@ -84,6 +81,22 @@ class PlanCpusetsTest {
                 AssertThresholds.builder().isolation(true).build()));
         assertThat(r.findings()).extracting(f -> f.kind()).containsExactly(FindingKind.ISOLATION);
         assertThat(r.findings().get(0).message()).contains("tid 2").contains("[9]");
+    }
+
+    static AgentScenario.Builder scenario() {
+        return AgentScenario.builder("t", 1000, range(0, 15));
+    }
+
+    static AgentScenario.Cgroup cgroup(String name, List<Integer> cpus, int workers) {
+        return new AgentScenario.Cgroup(name, cpus, work(workers));
+    }
+
+    static AgentScenario.Work work(int workers) {
+        return new AgentScenario.Work(workers, new WorkType.CpuSpin(), null, null, null, null);
+    }
+
+    static List<Integer> range(int from, int to) {
+        return IntStream.rangeClosed(from, to).boxed().toList();
     }
 
     static WorkerSample worker(long tid, Set<Integer> cpus) {

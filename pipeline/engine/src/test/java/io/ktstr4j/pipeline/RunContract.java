@@ -15,7 +15,10 @@ import io.ktstr4j.schemas.verdict.Outcome;
 import io.ktstr4j.schemas.verdict.Reason;
 import io.ktstr4j.schemas.verdict.Verdict;
 import io.ktstr4j.vmm.VmBackend;
+import io.ktstr4j.vmm.channel.GuestLink;
 import io.ktstr4j.vmm.initramfs.CpioWriter;
+import io.ktstr4j.vmm.initramfs.GuestImage;
+import io.ktstr4j.vmm.initramfs.InitramfsGuestImage;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +59,7 @@ abstract class RunContract {
     }
 
     VariantRunner runner(GuestImage image) {
-        return new VariantRunner(backend(), image, new RingGuestChannel(), MonitorSource.NONE,
+        return new VariantRunner(backend(), image, GuestLink.Factory.RING, MonitorSource.NONE,
                 Clock.systemUTC(), VariantRunner.DEFAULT_BUFFER, false);
     }
 

@@ -10,6 +10,7 @@ import io.ktstr4j.schemas.verdict.DetailKind;
 import io.ktstr4j.schemas.verdict.Outcome;
 import io.ktstr4j.schemas.verdict.Reason;
 import io.ktstr4j.schemas.verdict.Verdict;
+import io.ktstr4j.vmm.plan.RawAgentPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,7 @@ class VariantPlannerTest {
 
     List<Variant> plan(String specJson) {
         TestSpec spec = Json.read(specJson, TestSpec.class, "spec");
-        return new VariantPlanner((s, t, d) -> "ktstr4j-plan v1\nend\n").plan(spec, new VariantPlanner.Overrides(
+        return new VariantPlanner((s, t, d) -> new RawAgentPlan("ktstr4j-plan v1\nend\n")).plan(spec, new VariantPlanner.Overrides(
                 List.of("tiny-1llc"), null, List.of(), Duration.ofSeconds(1), 256L, Duration.ofSeconds(10),
                 ThresholdMode.RELEASE, Path.of("/k/bzImage"), List.of()));
     }

@@ -20,6 +20,7 @@ import io.ktstr4j.schemas.verdict.Outcome;
 import io.ktstr4j.schemas.verdict.Reason;
 import io.ktstr4j.schemas.verdict.Verdict;
 import io.ktstr4j.vmm.Vm;
+import io.ktstr4j.vmm.channel.GuestLink;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,19 +79,19 @@ class VariantRunnerMonitorTest {
         return run(m, v, guest(healthy(99_000)));
     }
 
-    static List<RunEvent> run(MonitorSource m, Variant v, GuestChannel ch) {
+    static List<RunEvent> run(MonitorSource m, Variant v, GuestLink.Factory ch) {
         return run(m, v, ch, e -> { });
     }
 
     /** {@code seen} gets each event as it leaves the runner, i.e. after the run's recorder has observed it. */
-    static List<RunEvent> run(MonitorSource m, Variant v, GuestChannel ch, java.util.function.Consumer<RunEvent> seen) {
+    static List<RunEvent> run(MonitorSource m, Variant v, GuestLink.Factory ch, java.util.function.Consumer<RunEvent> seen) {
         VariantRunner r = new VariantRunner(FakeVm.backend(new FakeVm(2, false), null), x -> List.of(), ch, m, null,
                 1024, false);
         return r.run(v).doOnNext(seen).collectList().block(Duration.ofSeconds(10));
     }
 
     /** The healthy guest, with its result (and what follows) only once {@code trigger} completes. */
-    static GuestChannel resultAfter(Mono<?> trigger) {
+    static GuestLink.Factory resultAfter(Mono<?> trigger) {
         List<GuestMessage> all = healthy(99_000);
         int r = 0;
         while (!(all.get(r) instanceof TestResult)) {
@@ -98,13 +99,13 @@ class VariantRunnerMonitorTest {
         }
         List<GuestMessage> before = all.subList(0, r);
         List<GuestMessage> after = all.subList(r, all.size());
-        return (vm, gone) -> Flux.fromIterable(before)
+        return vm -> GuestLink.receiving(gone -> Flux.fromIterable(before)
                 .concatWith(trigger.thenMany(Flux.fromIterable(after)))
-                .concatWith(gone.then(Mono.empty()));
+                .concatWith(gone.then(Mono.empty())));
     }
 
     /** The healthy guest: SCENARIO_START once {@code booted} completes, its result once {@code sampled} does. */
-    static GuestChannel startAfterThenResultAfter(Mono<?> booted, Mono<?> sampled) {
+    static GuestLink.Factory startAfterThenResultAfter(Mono<?> booted, Mono<?> sampled) {
         List<GuestMessage> all = healthy(99_000);
         int s = 0;
         while (!(all.get(s) instanceof ScenarioStart)) {
@@ -117,10 +118,10 @@ class VariantRunnerMonitorTest {
         List<GuestMessage> boot = all.subList(0, s);
         List<GuestMessage> test = all.subList(s, r);
         List<GuestMessage> end = all.subList(r, all.size());
-        return (vm, gone) -> Flux.fromIterable(boot)
+        return vm -> GuestLink.receiving(gone -> Flux.fromIterable(boot)
                 .concatWith(booted.thenMany(Flux.fromIterable(test)))
                 .concatWith(sampled.thenMany(Flux.fromIterable(end)))
-                .concatWith(gone.then(Mono.empty()));
+                .concatWith(gone.then(Mono.empty())));
     }
 
     /**

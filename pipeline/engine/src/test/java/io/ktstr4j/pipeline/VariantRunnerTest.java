@@ -26,6 +26,8 @@ import io.ktstr4j.schemas.topology.TopologyPresets;
 import io.ktstr4j.schemas.verdict.DetailKind;
 import io.ktstr4j.schemas.verdict.Outcome;
 import io.ktstr4j.vmm.VmConfigException;
+import io.ktstr4j.vmm.channel.GuestLink;
+import io.ktstr4j.vmm.plan.RawAgentPlan;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +44,7 @@ public class VariantRunnerTest {
 
     static Variant variant(SchedulerChoice s) {
         return new Variant("steady", "tiny-2llc", TopologyPresets.get("tiny-2llc"), s, Path.of("/k/bzImage"),
-                "ktstr4j-plan v1\n", Duration.ofSeconds(2), 256, Duration.ofSeconds(20),
+                new RawAgentPlan("ktstr4j-plan v1\n"), Duration.ofSeconds(2), 256, Duration.ofSeconds(20),
                 Thresholds.resolve(ThresholdMode.RELEASE), List.of(), List.of(), "CpuSpin");
     }
 
@@ -52,8 +54,8 @@ public class VariantRunnerTest {
                 .iterations(work / 1024).completed(true).build();
     }
 
-    public static GuestChannel guest(List<GuestMessage> msgs) {
-        return (vm, gone) -> Flux.fromIterable(msgs).concatWith(gone.then(reactor.core.publisher.Mono.empty()));
+    public static GuestLink.Factory guest(List<GuestMessage> msgs) {
+        return vm -> GuestLink.receiving(gone -> Flux.fromIterable(msgs).concatWith(gone.then(reactor.core.publisher.Mono.empty())));
     }
 
     public static List<GuestMessage> healthy(long secondWorkerWork) {
@@ -63,7 +65,7 @@ public class VariantRunnerTest {
                 new TestResult(AssertResult.pass(ScenarioStats.empty())), new ScenarioEnd(2000), new GuestExit(0));
     }
 
-    static VariantRunner runner(FakeVm vm, RuntimeException fail, GuestChannel ch, int buffer) {
+    static VariantRunner runner(FakeVm vm, RuntimeException fail, GuestLink.Factory ch, int buffer) {
         return new VariantRunner(FakeVm.backend(vm, fail), v -> List.of(), ch, MonitorSource.NONE, null, buffer,
                 false);
     }
@@ -132,7 +134,7 @@ public class VariantRunnerTest {
     @Test
     void backendFailureBecomesAnErrorVerdictNotAnErrorSignal() {
         StepVerifier.create(runner(new FakeVm(0, false), new VmConfigException("kernel: /k/bzImage does not exist"),
-                        GuestChannel.NONE, 16).run(variant(SchedulerChoice.eevdf())))
+                        GuestLink.Factory.NONE, 16).run(variant(SchedulerChoice.eevdf())))
                 .assertNext(e -> {
                     assertThat(e.seq()).isZero();
                     RunVerdict v = (RunVerdict) e.body();
@@ -147,7 +149,7 @@ public class VariantRunnerTest {
 
     @Test
     void vmThatNeverReachesInitIsAnError() {
-        List<RunEvent> events = runner(new FakeVm(4, false), null, GuestChannel.NONE, 64)
+        List<RunEvent> events = runner(new FakeVm(4, false), null, GuestLink.Factory.NONE, 64)
                 .run(variant(SchedulerChoice.eevdf())).collectList().block(Duration.ofSeconds(10));
         RunVerdict v = (RunVerdict) events.stream().map(RunEvent::body).filter(RunVerdict.class::isInstance)
                 .findFirst().orElseThrow();
@@ -183,7 +185,7 @@ public class VariantRunnerTest {
         com2.addAll(com2Block(io.ktstr4j.vmm.channel.ShmLayout.MSG_EXIT, le32(0)));
         com2.add("===KTSTR4J_MSG_START 45584954 4 00000000==="); // cut off by the VM's end
         AtomicReference<RunSummary> summary = new AtomicReference<>();
-        List<RunEvent> events = runner(new FakeVm(2, false, com2), null, GuestChannel.NONE, 1024)
+        List<RunEvent> events = runner(new FakeVm(2, false, com2), null, GuestLink.Factory.NONE, 1024)
                 .run(variant(SchedulerChoice.eevdf()), summary::set).collectList().block(Duration.ofSeconds(10));
         List<String> types = events.stream().map(e -> e.body().typeName()).toList();
         assertThat(types).contains("guest.init_stage", "guest.scenario_start", "guest.worker_reports",
@@ -201,7 +203,7 @@ public class VariantRunnerTest {
     @Test
     void cancellingClosesTheVm() throws Exception {
         FakeVm vm = new FakeVm(1, true);
-        StepVerifier.create(runner(vm, null, GuestChannel.NONE, 64).run(variant(SchedulerChoice.eevdf())))
+        StepVerifier.create(runner(vm, null, GuestLink.Factory.NONE, 64).run(variant(SchedulerChoice.eevdf())))
                 .expectNextCount(1)
                 .thenCancel()
                 .verify(Duration.ofSeconds(10));

@@ -3,6 +3,7 @@ package io.ktstr4j.pipeline.scenario;
 import io.ktstr4j.schemas.plan.AffinityKind;
 import io.ktstr4j.schemas.plan.CpusetSpec;
 import io.ktstr4j.schemas.topology.Topology;
+import io.ktstr4j.vmm.plan.CpuList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;

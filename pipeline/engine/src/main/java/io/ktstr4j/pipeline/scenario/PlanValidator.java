@@ -14,6 +14,7 @@ import io.ktstr4j.schemas.plan.Step;
 import io.ktstr4j.schemas.plan.Work;
 import io.ktstr4j.schemas.plan.WorkType;
 import io.ktstr4j.schemas.topology.Topology;
+import io.ktstr4j.vmm.plan.CpuList;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -7,6 +7,7 @@ import io.ktstr4j.pipeline.scenario.CpusetResolver.ResolvedAffinity;
 import io.ktstr4j.schemas.plan.AffinityKind;
 import io.ktstr4j.schemas.topology.Topology;
 import io.ktstr4j.schemas.topology.TopologyPresets;
+import io.ktstr4j.vmm.plan.CpuList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

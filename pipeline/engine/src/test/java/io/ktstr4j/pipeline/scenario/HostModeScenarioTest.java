@@ -38,7 +38,7 @@ class HostModeScenarioTest {
     static final Topology HOST = Topology.parse("1n1l2c1t");
 
     static String compile(ScenarioPlan plan) {
-        return new AgentPlanWriter().write(new PlanValidator(HOST).validate(plan));
+        return new AgentPlanCompiler().compile(new PlanValidator(HOST).validate(plan)).text();
     }
 
     /** Step hold per work type in host mode: long enough for every type to loop a few times on a busy host. */

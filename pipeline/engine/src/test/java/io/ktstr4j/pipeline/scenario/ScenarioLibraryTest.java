@@ -49,7 +49,7 @@ class ScenarioLibraryTest {
         for (String preset : List.of("tiny-2llc", "numa2-4llc")) {
             var topo = TopologyPresets.get(preset);
             assertThat(ScenarioLibrary.entry(name).orElseThrow().unmetBy(topo)).isEmpty();
-            String text = new AgentPlanWriter().write(new PlanValidator(topo).validate(plan));
+            String text = new AgentPlanCompiler().compile(new PlanValidator(topo).validate(plan)).text();
             assertThat(text).startsWith("ktstr4j-plan v1\nname " + name + "\n").endsWith("end\n");
             assertThat(text.lines().filter(l -> l.startsWith("step ")).count()).isEqualTo(plan.steps().size());
         }

@@ -1,9 +1,7 @@
 package io.ktstr4j.pipeline.scenario;
 
 import io.ktstr4j.pipeline.DefaultPlanCompiler;
-import io.ktstr4j.pipeline.InitramfsGuestImage;
 import io.ktstr4j.pipeline.MonitorSource;
-import io.ktstr4j.pipeline.RingGuestChannel;
 import io.ktstr4j.pipeline.RunSummary;
 import io.ktstr4j.pipeline.ScenarioEngine;
 import io.ktstr4j.pipeline.Variant;
@@ -22,6 +20,8 @@ import io.ktstr4j.schemas.report.WorkerReport;
 import io.ktstr4j.schemas.spec.TestSpec;
 import io.ktstr4j.schemas.spec.ThresholdMode;
 import io.ktstr4j.schemas.verdict.Verdict;
+import io.ktstr4j.vmm.channel.GuestLink;
+import io.ktstr4j.vmm.initramfs.InitramfsGuestImage;
 import io.ktstr4j.vmm.qemu.QemuBackend;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,7 +47,7 @@ final class VmRuns {
     }
 
     static VariantRunner runner(Path cacheDir) {
-        return new VariantRunner(new QemuBackend(), new InitramfsGuestImage(cacheDir, null), new RingGuestChannel(),
+        return new VariantRunner(new QemuBackend(), new InitramfsGuestImage(cacheDir, null), GuestLink.Factory.RING,
                 MonitorSource.NONE, Clock.systemUTC(), VariantRunner.DEFAULT_BUFFER, false);
     }
 

@@ -1,11 +1,15 @@
 package io.ktstr4j.vmm.channel;
 
 import io.ktstr4j.schemas.event.ChannelError;
+import io.ktstr4j.schemas.event.ConsoleLine;
+import io.ktstr4j.schemas.event.EventBody;
 import io.ktstr4j.schemas.event.GuestMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The agent's fallback transport when the SHM ring is unavailable: each message on COM2 as
@@ -38,6 +42,26 @@ public final class Com2MessageDecoder {
     private StringBuilder hex;
     /** In SKIPPING: reported at the end marker (null when already reported). */
     private ChannelError skipError;
+
+    /**
+     * A VM's events with the agent's fallback transport (no SHM ring) decoded: messages between markers on COM2
+     * become guest messages, and their hex lines are not passed on as console lines.
+     */
+    public static Flux<EventBody> decodeIn(Flux<EventBody> vmEvents) {
+        return Flux.defer(() -> {
+            Com2MessageDecoder com2 = new Com2MessageDecoder();
+            return vmEvents.concatMapIterable(e -> {
+                if (!(e instanceof ConsoleLine c) || !ConsoleLine.COM2.equals(c.port())) {
+                    return List.of(e);
+                }
+                Result r = com2.accept(c.line());
+                if (!r.consumed()) {
+                    return List.of(e);
+                }
+                return List.<EventBody>copyOf(r.messages());
+            }).concatWith(Mono.fromSupplier(com2::close));
+        });
+    }
 
     public Result accept(String line) {
         String l = line.strip();

@@ -1,6 +1,7 @@
 package io.ktstr4j.vmm.initramfs;
 
 import com.github.luben.zstd.Zstd;
+import io.ktstr4j.vmm.plan.AgentPlanWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -128,7 +129,7 @@ public final class InitramfsBuilder {
 
     /** The plan text ({@code /plan}); its first line names its kind ({@code ktstr4j-plan trivial|v1}). */
     public InitramfsBuilder plan(String planText) {
-        if (!planText.startsWith("ktstr4j-plan ")) {
+        if (!planText.startsWith(AgentPlanWriter.MAGIC)) {
             throw new IllegalArgumentException("plan: the first line must be 'ktstr4j-plan <kind>', got '"
                     + planText.lines().findFirst().orElse("") + "'");
         }

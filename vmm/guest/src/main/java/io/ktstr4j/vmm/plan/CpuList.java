@@ -1,4 +1,4 @@
-package io.ktstr4j.pipeline.scenario;
+package io.ktstr4j.vmm.plan;
 
 import java.util.ArrayList;
 import java.util.Collection;

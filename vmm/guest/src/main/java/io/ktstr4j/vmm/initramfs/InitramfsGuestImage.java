@@ -1,11 +1,10 @@
-package io.ktstr4j.pipeline;
+package io.ktstr4j.vmm.initramfs;
 
-import io.ktstr4j.vmm.initramfs.InitramfsBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The real guest image: the packaged agent as /init, the plan, and the scheduler binary and the spec's include files
+/** The real guest image: the packaged agent as /init, the plan, and the scheduler binary and the include files
  * (content-cached base). */
 public final class InitramfsGuestImage implements GuestImage {
 
@@ -19,17 +18,17 @@ public final class InitramfsGuestImage implements GuestImage {
     }
 
     @Override
-    public List<Path> build(Variant v) throws IOException {
-        InitramfsBuilder b = InitramfsBuilder.withCache(cacheDir).plan(v.planText())
-                .memoryBudgetBytes(v.memoryMb() * 1024 * 1024 / 2);
+    public List<Path> build(Contents c) throws IOException {
+        InitramfsBuilder b = InitramfsBuilder.withCache(cacheDir).plan(c.plan().text())
+                .memoryBudgetBytes(c.memoryBudgetBytes());
         if (agentOverride != null) {
             b.agent(agentOverride);
         }
-        for (Path f : v.includeFiles()) {
+        for (Path f : c.includeFiles()) {
             b.includeFile(f.getFileName().toString(), f);
         }
-        if (v.scheduler().isSchedExt()) {
-            b.scheduler(v.scheduler().binary(), v.scheduler().args(), v.scheduler().opsName());
+        if (c.scheduler() != null) {
+            b.scheduler(c.scheduler().binary(), c.scheduler().args(), c.scheduler().opsName());
         }
         return b.build().archives();
     }

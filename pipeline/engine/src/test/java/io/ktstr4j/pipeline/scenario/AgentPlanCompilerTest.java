@@ -14,11 +14,12 @@ import io.ktstr4j.schemas.plan.SchedPolicy;
 import io.ktstr4j.schemas.plan.Work;
 import io.ktstr4j.schemas.plan.WorkType;
 import io.ktstr4j.schemas.topology.TopologyPresets;
+import io.ktstr4j.vmm.plan.AgentPlanWriter;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class AgentPlanWriterTest {
+class AgentPlanCompilerTest {
 
     /** Every op kind, several work types and placements, on numa2-4llc (16 CPUs, 2 nodes). */
     static ScenarioPlan everything() {
@@ -80,14 +81,14 @@ class AgentPlanWriterTest {
     @Test
     void writesTheGoldenText() {
         ValidatedPlan vp = new PlanValidator(TopologyPresets.get("numa2-4llc")).validate(everything());
-        assertThat(new AgentPlanWriter().write(vp)).isEqualTo(GOLDEN);
+        assertThat(AgentPlanWriter.write(new AgentPlanCompiler().compile(vp))).isEqualTo(GOLDEN);
     }
 
     @Test
     void planDefaultsFillDurationAndWorkers() {
         ValidatedPlan vp = new PlanValidator(TopologyPresets.get("tiny-2llc"), new PlanDefaults(700, 3))
                 .validate(scenario("d").step(step().setup(cgroup("a"))).build());
-        assertThat(new AgentPlanWriter(0, 1000).write(vp)).isEqualTo("""
+        assertThat(AgentPlanWriter.write(new AgentPlanCompiler(0, 1000).compile(vp))).isEqualTo("""
                 ktstr4j-plan v1
                 name d
                 duration_ms 700
