@@ -30,7 +30,6 @@ public final class KvmProbe {
     /** The decision and, always, the reason in words. */
     public record Result(boolean usable, String reason) {}
 
-    static final int KVM_API_VERSION = 12;
     private static final Pattern VIRT_FLAG = Pattern.compile("^flags\\s*:.*\\b(vmx|svm)\\b", Pattern.MULTILINE);
 
     private static volatile Result cached;
@@ -55,8 +54,9 @@ public final class KvmProbe {
             return new Result(false, "/dev/kvm cannot be opened: " + f.openError()
                     + " (run as a user in the kvm group or as root)");
         }
-        if (f.apiVersion() != KVM_API_VERSION) {
-            return new Result(false, "/dev/kvm reports API version " + f.apiVersion() + ", expected " + KVM_API_VERSION);
+        if (f.apiVersion() != KvmIoctls.KVM_API_VERSION) {
+            return new Result(false,
+                    "/dev/kvm reports API version " + f.apiVersion() + ", expected " + KvmIoctls.KVM_API_VERSION);
         }
         if (f.pvmModuleLoaded()) {
             return new Result(false, "/dev/kvm is PVM (/sys/module/kvm_pvm is present): it cannot boot a standard"

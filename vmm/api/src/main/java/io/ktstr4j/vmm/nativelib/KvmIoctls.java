@@ -35,6 +35,9 @@ public final class KvmIoctls {
         return ((long) dir << 30) | ((long) size << 16) | (KVMIO << 8) | nr;
     }
 
+    /** The only KVM API version there has ever been (KVM_GET_API_VERSION answers it on every usable host). */
+    public static final int KVM_API_VERSION = 12;
+
     public static final long KVM_GET_API_VERSION = io(0x00);
     public static final long KVM_CREATE_VM = io(0x01);
     public static final long KVM_CHECK_EXTENSION = io(0x03);

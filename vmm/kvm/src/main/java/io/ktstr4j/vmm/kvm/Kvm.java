@@ -7,7 +7,6 @@ import java.util.List;
 /** An open {@code /dev/kvm}: API version, capabilities, supported CPUID, and VM creation. */
 public final class Kvm implements AutoCloseable {
     public static final String DEVICE = "/dev/kvm";
-    public static final int API_VERSION = 12;
 
     private final int fd;
     private boolean closed;
@@ -33,8 +32,9 @@ public final class Kvm implements AutoCloseable {
         Kvm k = new Kvm(fd);
         try {
             int v = Sys.ioctl(fd, KvmIoctls.KVM_GET_API_VERSION, 0, "KVM_GET_API_VERSION");
-            if (v != API_VERSION) {
-                throw new KvmException("KVM_GET_API_VERSION", 0, "API version " + v + ", expected " + API_VERSION);
+            if (v != KvmIoctls.KVM_API_VERSION) {
+                throw new KvmException("KVM_GET_API_VERSION", 0,
+                        "API version " + v + ", expected " + KvmIoctls.KVM_API_VERSION);
             }
             for (int cap : new int[] {KvmIoctls.KVM_CAP_IRQCHIP, KvmIoctls.KVM_CAP_USER_MEMORY,
                     KvmIoctls.KVM_CAP_SET_TSS_ADDR, KvmIoctls.KVM_CAP_EXT_CPUID, KvmIoctls.KVM_CAP_PIT2,

@@ -2,36 +2,11 @@ package io.ktstr4j.vmm.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** SIGSTOP/SIGCONT freezing of a real child process, and vCPU CPU time from procfs thread names. */
+/** vCPU CPU time from procfs thread names, and the /proc/PID/task/TID/stat parser behind it. */
 class ProcFreezerTest {
-
-    static char state(long pid) throws Exception {
-        return ProcStat.state(Files.readString(Path.of("/proc/" + pid + "/stat")));
-    }
-
-    @Test
-    void stopsAndResumesAProcess() throws Exception {
-        Process p = new ProcessBuilder("sleep", "30").start();
-        try {
-            ProcessStopFreezer f = new ProcessStopFreezer(p.pid(), Duration.ofSeconds(5));
-            f.freeze();
-            assertThat(state(p.pid())).isEqualTo('T');
-            f.thaw();
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (state(p.pid()) == 'T' && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
-            assertThat(state(p.pid())).isNotEqualTo('T');
-        } finally {
-            p.destroyForcibly();
-        }
-    }
 
     @Test
     void readsCpuTimeOfThreadsNamedLikeQemuVcpus() throws Exception {
