@@ -9,9 +9,16 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +70,32 @@ class ArchitectureTest {
                 .as("classes of module %s (package %s) imported", m.getKey(), pkg).isTrue();
         }
         assertThat(main.stream().anyMatch(c -> c.getSimpleName().endsWith("Test"))).as("test classes left out").isFalse();
+    }
+
+    @Test
+    void theModuleMapInTheDocsIsTheBuild() throws IOException {
+        // docs/design/architecture.md's table lists every Maven module with its artifact; a module added, moved or
+        // renamed without the map being told fails here.
+        Path root = Path.of(System.getProperty("ktstr.projectRoot", "../.."));
+        Map<String, String> documented = new TreeMap<>();
+        Matcher m = Pattern.compile("(?m)^\\| `([\\w/-]+)` \\| (ktstr4j-[\\w-]+) \\|")
+            .matcher(Files.readString(root.resolve("docs/design/architecture.md")));
+        while (m.find()) {
+            documented.put(m.group(1), m.group(2));
+        }
+        Map<String, String> built = new TreeMap<>();
+        try (Stream<Path> poms = Files.walk(root, 3)) {
+            for (Path pom : poms.filter(p -> p.getFileName().toString().equals("pom.xml")).toList()) {
+                String xml = Files.readString(pom);
+                if (pom.getParent().equals(root) || xml.contains("<packaging>pom</packaging>")) {
+                    continue;
+                }
+                Matcher a = Pattern.compile("</parent>\\s*<artifactId>([^<]+)</artifactId>").matcher(xml);
+                assertThat(a.find()).as("artifactId in %s", pom).isTrue();
+                built.put(root.relativize(pom.getParent()).toString(), a.group(1));
+            }
+        }
+        assertThat(documented).as("module table of docs/design/architecture.md vs the pom.xml files").isEqualTo(built);
     }
 
     @Test
