@@ -215,7 +215,11 @@ final class KvmVm extends VmLifecycle<KvmGuestMemory> {
         } finally {
             joinVcpus();
             synchronized (vcpus) {
+                // Closed vCPUs leave the list: a freeze or kick after the guest ended must not touch their unmapped
+                // kvm_run page (a write there is a SIGSEGV of the JVM) nor signal thread ids that no longer exist.
                 vcpus.forEach(VcpuFd::close);
+                vcpus.clear();
+                vcpuTids.clear();
             }
             if (vm != null) {
                 vm.close();
@@ -249,6 +253,10 @@ final class KvmVm extends VmLifecycle<KvmGuestMemory> {
     private void vcpuLoop(int cpu, PortIoBus bus) {
         VcpuFd v;
         synchronized (vcpus) {
+            if (cpu >= vcpus.size()) {
+                pauser.leave();
+                return; // the VM ended and released its vCPUs before this thread got going
+            }
             v = vcpus.get(cpu);
             vcpuTids.get(cpu).set(VcpuKicker.currentThread());
         }

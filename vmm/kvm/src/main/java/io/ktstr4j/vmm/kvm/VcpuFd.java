@@ -115,8 +115,10 @@ public final class VcpuFd implements AutoCloseable {
     }
 
     /** Makes the next (or current, once kicked) KVM_RUN return at once. */
-    public void setImmediateExit(boolean on) {
-        run.setByte(RUN_IMMEDIATE_EXIT, (byte) (on ? 1 : 0));
+    public synchronized void setImmediateExit(boolean on) {
+        if (!closed) { // kvm_run is unmapped once closed
+            run.setByte(RUN_IMMEDIATE_EXIT, (byte) (on ? 1 : 0));
+        }
     }
 
     // KVM_EXIT_IO
