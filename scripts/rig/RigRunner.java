@@ -177,12 +177,12 @@ public class RigRunner {
         long t0 = System.nanoTime();
         Thread t = new Thread(() -> {
             while (true) {
+                System.out.println("RIG ALIVE " + (System.nanoTime() - t0) / 1_000_000_000L + " s");
                 try {
                     Thread.sleep(seconds * 1000);
                 } catch (InterruptedException e) {
                     return;
                 }
-                System.out.println("RIG ALIVE " + (System.nanoTime() - t0) / 1_000_000_000L + " s");
             }
         }, "rig-heartbeat");
         t.setDaemon(true);

@@ -83,12 +83,14 @@ per=${RIG_TIMEOUT:-900}
 logdir=$out/rig-logs
 rm -rf "$logdir"; mkdir -p "$logdir"
 export RIG_ENV="${RIG_ENV:-JAVA_HOME PATH HOME MAVEN_OPTS LANG CI} KTSTR4J_KERNEL KTSTR4J_ROOT"
+rigpid=
+trap '[ -z "$rigpid" ] || stop_rig "$rigpid"' EXIT # stopped or interrupted: take the running rig down too
 descendants() { local c; for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
 stop_rig() { # PID: ends the rig's QEMU (kvm-rig then exits 125)
   local d qemus=()
   for d in $(descendants "$1"); do [ "$(cat "/proc/$d/comm" 2>/dev/null)" = qemu-system-x86 ] && qemus+=("$d"); done
   [ ${#qemus[@]} -gt 0 ] || return 0
-  kill "${qemus[@]}" 2>/dev/null; kill -CONT "${qemus[@]}" 2>/dev/null
+  kill "${qemus[@]}" 2>/dev/null || true; kill -CONT "${qemus[@]}" 2>/dev/null || true
   sleep 5
   kill -KILL "${qemus[@]}" 2>/dev/null || true
 }
@@ -137,7 +139,9 @@ while [ ${#pending[@]} -gt 0 ]; do
   echo "run-rig-tests: rig $boots: ${#sel[@]} of $n entries (${per} s each at most, ${left} s left of RIG_BUDGET)" >&2
   rm -f "$logdir/frozen" "$logdir/timedout"
   # shellcheck disable=SC2086
-  "$rig" --timeout "$left" --cpus "${RIG_CPUS:-2}" -- \
+  # ("RIG BOOTED" first: the JVM takes up to a minute to print its first heartbeat on a busy host, and the rig's boot
+  # is silent too.)
+  "$rig" --timeout "$left" --cpus "${RIG_CPUS:-2}" -- sh -c 'echo "RIG BOOTED"; exec "$@"' sh \
     ${pin:+taskset -c "$pin"} java -Xss2m -XX:ErrorFile="$logdir/hs_err.rig$boots.%p.log" ${RIG_JAVA_OPTS:-} \
     -cp "$CP" "$runner" "$tags" "${sel[@]}" > "$log" 2>&1 &
   rigpid=$!
