@@ -110,8 +110,8 @@ watch_rig() { # PID LOG
       stop_rig "$1"; return 0
     fi
     if [ "$s" -gt "$e" ] && [ $(( SECONDS - since )) -ge "$per" ]; then
-      echo "it ran for more than ${per} s (RIG_TIMEOUT), so its rig was stopped" > "$logdir/timedout"
-      echo "run-rig-tests: the running test $(cat "$logdir/timedout")" >&2
+      echo "the entry ran for more than ${per} s (RIG_TIMEOUT), so its rig was stopped" > "$logdir/timedout"
+      echo "run-rig-tests: $(cat "$logdir/timedout")" >&2
       stop_rig "$1"; return 0
     fi
   done
@@ -223,6 +223,7 @@ while [ ${#pending[@]} -gt 0 ]; do
   fi
   keep=(); for i in "${pending[@]}"; do [ "$i" = "$v" ] || keep+=("$i"); done; pending=("${keep[@]}")
 done
+rm -f "$logdir/frozen" "$logdir/timedout"
 summary=()
 for ((i = 0; i < n; i++)); do
   summary+=("${names[i]}: ${results[i]}")
