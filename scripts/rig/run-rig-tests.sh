@@ -26,7 +26,8 @@
 # once: nested KVM under multi-threaded TCG resets many-vCPU guests otherwise, docs/vmm.md), RIG_JAVA_OPTS (extra JVM
 # options inside, e.g. -Dktstr.rig.topologies=numa2-4llc; -Drig.heartbeatSeconds=0 turns the heartbeat off, so with a
 # low RIG_FROZEN_SECONDS a quiet test "freezes": how the freeze handling is tested), RIG_ENV (variables passed into the
-# rig, as kvm-rig's; KTSTR4J_KERNEL and KTSTR4J_ROOT are added when set).
+# rig, as kvm-rig's; KTSTR4J_KERNEL and KTSTR4J_ROOT are added when set). RIG=scripts/rig/fake-kvm-rig tests this
+# script's bookkeeping on the host in seconds (a frozen or crashed rig at a chosen entry; see that file).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 rig=${RIG:-$root/../shared/rig/kvm-rig}
@@ -138,9 +139,10 @@ while [ ${#pending[@]} -gt 0 ]; do
   sel=(); for i in "${pending[@]}"; do sel+=("${methods[i]}"); done
   echo "run-rig-tests: rig $boots: ${#sel[@]} of $n entries (${per} s each at most, ${left} s left of RIG_BUDGET)" >&2
   rm -f "$logdir/frozen" "$logdir/timedout"
-  # shellcheck disable=SC2086
+  : > "$log" # before tail -f looks for it
   # ("RIG BOOTED" first: the JVM takes up to a minute to print its first heartbeat on a busy host, and the rig's boot
   # is silent too.)
+  # shellcheck disable=SC2086
   "$rig" --timeout "$left" --cpus "${RIG_CPUS:-2}" -- sh -c 'echo "RIG BOOTED"; exec "$@"' sh \
     ${pin:+taskset -c "$pin"} java -Xss2m -XX:ErrorFile="$logdir/hs_err.rig$boots.%p.log" ${RIG_JAVA_OPTS:-} \
     -cp "$CP" "$runner" "$tags" "${sel[@]}" > "$log" 2>&1 &
