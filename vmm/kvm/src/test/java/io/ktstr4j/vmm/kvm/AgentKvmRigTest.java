@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Tag;
 
 /**
  * The agent's contract on the Java VMM: the SHM ring in guest memory this VMM maps, COM2 through its UART, the
- * reboot through its i8042. Runs inside ../shared/rig/kvm-rig (vmm/src/test/rig/run-rig-tests.sh).
+ * reboot through its i8042. Runs inside ../shared/rig/kvm-rig (scripts/rig/run-rig-tests.sh).
  */
 @Tag("rig")
 class AgentKvmRigTest extends AgentVmContract {

@@ -43,7 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import reactor.core.Disposable;
 
 /**
- * End to end on real KVM (run inside ../shared/rig/kvm-rig: vmm/src/test/rig/run-rig-tests.sh). Skips with the
+ * End to end on real KVM (run inside ../shared/rig/kvm-rig: scripts/rig/run-rig-tests.sh). Skips with the
  * probe's reason where KVM cannot run a standard guest (this project's hosts: PVM).
  */
 @Tag("rig")
