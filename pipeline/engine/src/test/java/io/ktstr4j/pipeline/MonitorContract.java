@@ -261,7 +261,7 @@ abstract class MonitorContract {
                         + "sched domains on cpu0: %s; event counters: %s; snapshot scx %s; maps %s%n", median(scx0),
                 during.stream().mapToLong(s -> s.cpus().get(0).localDsqDepth()).max().orElse(0), last.scxFlags(),
                 (last.schedstat().runDelay() - first.schedstat().runDelay()) / 1e6,
-                (last.vcpuCpuTimeNs() - first.vcpuCpuTimeNs()) / 1_000_000,
+                (vcpuTimes.get(vcpuTimes.size() - 1) - vcpuTimes.get(0)) / 1_000_000,
                 last.schedDomains() == null ? "none" : last.schedDomains().stream().map(d -> d.name()).toList(),
                 kernelHasCounters ? last.eventCounters() : "absent (kernel has no struct scx_event_stats)",
                 snap.scx(), snap.bpfMaps().stream().map(m -> m.name() + "(" + m.mapType() + ", "
