@@ -1,5 +1,6 @@
 package io.ktstr4j.bench;
 
+import io.ktstr4j.cli.Backends;
 import io.ktstr4j.schemas.event.ConsoleLine;
 import io.ktstr4j.schemas.event.ExitReason;
 import io.ktstr4j.schemas.event.VmCreated;
@@ -7,7 +8,6 @@ import io.ktstr4j.schemas.event.VmEvent;
 import io.ktstr4j.schemas.event.VmExited;
 import io.ktstr4j.schemas.topology.Topology;
 import io.ktstr4j.schemas.topology.TopologyPresets;
-import io.ktstr4j.cli.Backends;
 import io.ktstr4j.vmm.KvmProbe;
 import io.ktstr4j.vmm.VmBackend;
 import io.ktstr4j.vmm.VmConfig;

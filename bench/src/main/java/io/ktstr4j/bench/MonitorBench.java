@@ -2,13 +2,13 @@ package io.ktstr4j.bench;
 
 import io.ktstr4j.schemas.event.Snapshot;
 import io.ktstr4j.schemas.monitor.CpuSnapshot;
+import io.ktstr4j.vmm.hooks.VmFreezer;
 import io.ktstr4j.vmm.monitor.Btf;
 import io.ktstr4j.vmm.monitor.GuestKernel;
 import io.ktstr4j.vmm.monitor.MonitorSampler;
-import io.ktstr4j.vmm.qemu.QmpFreezer;
 import io.ktstr4j.vmm.monitor.Snapshotter;
 import io.ktstr4j.vmm.monitor.SyntheticGuest;
-import io.ktstr4j.vmm.hooks.VmFreezer;
+import io.ktstr4j.vmm.qemu.QmpFreezer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;

@@ -3,10 +3,9 @@ package io.ktstr4j.cli;
 import io.ktstr4j.vmm.KvmProbe;
 import io.ktstr4j.vmm.VmBackend;
 import io.ktstr4j.vmm.VmConfigException;
-
+import io.ktstr4j.vmm.kvm.KvmBackend;
 import io.ktstr4j.vmm.qemu.QemuBackend;
 import io.ktstr4j.vmm.qemu.QemuOptions;
-import java.lang.reflect.InvocationTargetException;
 import java.util.Locale;
 
 /**
@@ -51,10 +50,10 @@ public final class Backends {
 
     /** Resolves {@code --backend} on this host. */
     public static Selection select(String request) {
-        Decision d = decide(Request.parse(request), KvmProbe.probe(), QemuBackend.findQemu().isPresent(),
-                kvmBackendPresent());
+        // The CLI module depends on vmm-kvm, so the Java VMM is always there; decide() keeps the case for embedders.
+        Decision d = decide(Request.parse(request), KvmProbe.probe(), QemuBackend.findQemu().isPresent(), true);
         VmBackend backend = d.backend().equals("kvm")
-                ? instantiateKvmBackend()
+                ? new KvmBackend()
                 : new QemuBackend(QemuOptions.defaults()
                         .withAccel(d.qemuUsesKvm() ? QemuOptions.Accel.KVM : QemuOptions.Accel.TCG));
         return new Selection(backend, d);
@@ -109,30 +108,6 @@ public final class Backends {
                 return new Decision("qemu", false, "auto: no usable KVM (" + kvm.reason() + "), so QEMU with TCG");
             }
             default -> throw new IllegalStateException("request " + request);
-        }
-    }
-
-    static boolean kvmBackendPresent() {
-        try {
-            Class.forName(KVM_BACKEND_CLASS, false, Backends.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
-    }
-
-    private static VmBackend instantiateKvmBackend() {
-        try {
-            Class<?> c = Class.forName(KVM_BACKEND_CLASS);
-            return (VmBackend) c.getDeclaredConstructor().newInstance();
-        } catch (ClassNotFoundException e) {
-            throw new VmConfigException("--backend kvm: " + KVM_BACKEND_CLASS + " is not on the class path", e);
-        } catch (InvocationTargetException e) {
-            throw new VmConfigException("--backend kvm: " + KVM_BACKEND_CLASS + " failed to start: "
-                    + e.getCause(), e.getCause());
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new VmConfigException("--backend kvm: cannot instantiate " + KVM_BACKEND_CLASS
-                    + " (needs a public no-arg constructor and to implement VmBackend): " + e, e);
         }
     }
 }

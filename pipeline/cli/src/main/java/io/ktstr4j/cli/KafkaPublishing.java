@@ -1,12 +1,12 @@
 package io.ktstr4j.cli;
 
+import io.ktstr4j.cli.kafka.KafkaClientOptions;
 import io.ktstr4j.schemas.event.RunEvent;
 import io.ktstr4j.sink.kafka.KafkaSinkConfig;
 import io.ktstr4j.sink.kafka.KafkaUnavailableException;
 import io.ktstr4j.sink.kafka.PublishSummary;
 import io.ktstr4j.sink.kafka.RunPublisher;
 import io.ktstr4j.sink.kafka.TopicAdmin;
-import io.ktstr4j.cli.kafka.KafkaClientOptions;
 import java.io.PrintStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;

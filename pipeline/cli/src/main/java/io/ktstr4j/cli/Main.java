@@ -1,8 +1,9 @@
 package io.ktstr4j.cli;
 
+import io.ktstr4j.cli.kafka.KafkaCommand;
 import java.util.Arrays;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The ktstr4j command line: {@code run}, {@code list}, {@code show-thresholds} and {@code kafka}. */
 @Command(name = "ktstr4j", mixinStandardHelpOptions = true, version = "ktstr4j 0.1.0",
@@ -12,7 +13,6 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
-    static final String KAFKA_COMMAND_CLASS = "io.ktstr4j.cli.kafka.KafkaCommand";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -65,17 +65,8 @@ public final class Main implements Runnable {
 
     static CommandLine commandLine(Services services) {
         CommandLine cl = new CommandLine(new Main(), new Factory(services));
-        kafkaCommand().ifPresent(k -> cl.addSubcommand("kafka", k));
+        cl.addSubcommand("kafka", new KafkaCommand());
         return cl;
-    }
-
-    /** The sink-kafka module's {@code kafka} command, when it is on the class path. */
-    static java.util.Optional<Object> kafkaCommand() {
-        try {
-            return java.util.Optional.of(Class.forName(KAFKA_COMMAND_CLASS).getDeclaredConstructor().newInstance());
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return java.util.Optional.empty();
-        }
     }
 
     static String message(Throwable ex) {

@@ -1,7 +1,6 @@
 package io.ktstr4j.cli;
 
 import io.ktstr4j.pipeline.Defaults;
-
 import io.ktstr4j.pipeline.RunSummary;
 import io.ktstr4j.pipeline.Variant;
 import io.ktstr4j.pipeline.VariantPlanner;
@@ -27,10 +26,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 import reactor.core.publisher.Flux;
 
 /** {@code ktstr4j run SPEC…}: runs every variant of every spec and prints one line per variant. */

@@ -1,12 +1,11 @@
 package io.ktstr4j.cli;
 
-import io.ktstr4j.pipeline.ScenarioEngine;
-
 import io.ktstr4j.pipeline.DefaultPlanCompiler;
 import io.ktstr4j.pipeline.GuestMonitorSource;
 import io.ktstr4j.pipeline.MonitorSource;
 import io.ktstr4j.pipeline.PlanCompiler;
 import io.ktstr4j.pipeline.ScenarioCatalog;
+import io.ktstr4j.pipeline.ScenarioEngine;
 import io.ktstr4j.pipeline.VariantRunner;
 import io.ktstr4j.vmm.channel.GuestLink;
 import io.ktstr4j.vmm.initramfs.InitramfsGuestImage;

@@ -1,11 +1,10 @@
 package io.ktstr4j.cli;
 
-import io.ktstr4j.vmm.KvmProbe;
-import io.ktstr4j.vmm.VmConfigException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ktstr4j.vmm.KvmProbe;
+import io.ktstr4j.vmm.VmConfigException;
 import org.junit.jupiter.api.Test;
 
 class BackendsTest {

@@ -2,9 +2,9 @@ package io.ktstr4j.pipeline;
 
 import io.ktstr4j.schemas.event.EventBody;
 import io.ktstr4j.vmm.Vm;
+import io.ktstr4j.vmm.hooks.MonitorHooks;
 import io.ktstr4j.vmm.monitor.GuestKernel;
 import io.ktstr4j.vmm.monitor.KernelDebugFiles;
-import io.ktstr4j.vmm.hooks.MonitorHooks;
 import io.ktstr4j.vmm.monitor.MonitorSampler;
 import io.ktstr4j.vmm.monitor.Snapshotter;
 import java.nio.file.Path;

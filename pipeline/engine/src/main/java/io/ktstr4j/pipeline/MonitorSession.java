@@ -1,10 +1,10 @@
 package io.ktstr4j.pipeline;
 
 import io.ktstr4j.schemas.event.EventBody;
+import io.ktstr4j.vmm.hooks.MonitorHooks;
 import io.ktstr4j.vmm.monitor.DumpRequester;
 import io.ktstr4j.vmm.monitor.GuestKernel;
 import io.ktstr4j.vmm.monitor.MonitorErrors;
-import io.ktstr4j.vmm.hooks.MonitorHooks;
 import io.ktstr4j.vmm.monitor.MonitorSampler;
 import io.ktstr4j.vmm.monitor.Snapshotter;
 import java.util.Locale;

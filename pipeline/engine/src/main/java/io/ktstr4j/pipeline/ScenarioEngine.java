@@ -4,7 +4,6 @@ import io.ktstr4j.pipeline.scenario.AgentPlanCompiler;
 import io.ktstr4j.pipeline.scenario.PlanDefaults;
 import io.ktstr4j.pipeline.scenario.PlanValidator;
 import io.ktstr4j.pipeline.scenario.ScenarioLibrary;
-
 import io.ktstr4j.schemas.plan.ScenarioPlan;
 import io.ktstr4j.schemas.spec.TestSpec;
 import io.ktstr4j.vmm.plan.AgentPlan;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ktstr4j.schemas.event.EventBody;
 import io.ktstr4j.schemas.event.VmEvent;
+import io.ktstr4j.vmm.ArrayGuestMemory;
 import io.ktstr4j.vmm.GuestMemory;
 import io.ktstr4j.vmm.ShmRegion;
 import io.ktstr4j.vmm.Vm;
-import io.ktstr4j.vmm.ArrayGuestMemory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

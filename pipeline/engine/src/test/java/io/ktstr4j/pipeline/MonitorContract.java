@@ -1,6 +1,5 @@
 package io.ktstr4j.pipeline;
 
-
 import static io.ktstr4j.pipeline.scenario.CgroupBuilder.cgroup;
 import static io.ktstr4j.pipeline.scenario.ScenarioBuilder.scenario;
 import static io.ktstr4j.pipeline.scenario.StepBuilder.step;
@@ -11,10 +10,10 @@ import io.ktstr4j.schemas.event.DumpRequested;
 import io.ktstr4j.schemas.event.EventBody;
 import io.ktstr4j.schemas.event.MonitorSample;
 import io.ktstr4j.schemas.event.RunEvent;
+import io.ktstr4j.schemas.event.RunVerdict;
 import io.ktstr4j.schemas.event.ScenarioEnd;
 import io.ktstr4j.schemas.event.ScenarioStart;
 import io.ktstr4j.schemas.event.Snapshot;
-import io.ktstr4j.schemas.event.RunVerdict;
 import io.ktstr4j.schemas.event.VmCreated;
 import io.ktstr4j.schemas.monitor.CpuSnapshot;
 import io.ktstr4j.schemas.plan.ScenarioPlan;
@@ -26,11 +25,11 @@ import io.ktstr4j.schemas.spec.Thresholds;
 import io.ktstr4j.schemas.verdict.DetailKind;
 import io.ktstr4j.schemas.verdict.Reason;
 import io.ktstr4j.schemas.verdict.Verdict;
+import io.ktstr4j.vmm.VmBackend;
 import io.ktstr4j.vmm.channel.GuestLink;
 import io.ktstr4j.vmm.initramfs.InitramfsGuestImage;
 import io.ktstr4j.vmm.monitor.Btf;
 import io.ktstr4j.vmm.monitor.KernelDebugFiles;
-import io.ktstr4j.vmm.VmBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

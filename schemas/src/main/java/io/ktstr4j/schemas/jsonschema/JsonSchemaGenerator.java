@@ -1,7 +1,5 @@
 package io.ktstr4j.schemas.jsonschema;
 
-import io.ktstr4j.schemas.json.Json;
-
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -15,10 +13,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ktstr4j.schemas.Versioned;
 import io.ktstr4j.schemas.WithExtra;
-import io.ktstr4j.schemas.event.RunEvent;
 import io.ktstr4j.schemas.event.FailureReport;
 import io.ktstr4j.schemas.event.HostStateSnapshot;
+import io.ktstr4j.schemas.event.RunEvent;
 import io.ktstr4j.schemas.event.WorkerReports;
+import io.ktstr4j.schemas.json.Json;
 import io.ktstr4j.schemas.plan.ScenarioPlan;
 import io.ktstr4j.schemas.report.AssertResult;
 import io.ktstr4j.schemas.report.ExitInfo;

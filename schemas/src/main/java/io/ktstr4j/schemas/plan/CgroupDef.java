@@ -1,7 +1,7 @@
 package io.ktstr4j.schemas.plan;
 
-import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.InvalidFieldException;
+import io.ktstr4j.schemas.Validate;
 import java.util.List;
 import java.util.regex.Pattern;
 

@@ -2,8 +2,8 @@ package io.ktstr4j.schemas.plan;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.InvalidFieldException;
+import io.ktstr4j.schemas.Validate;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package io.ktstr4j.schemas.spec;
 
-import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.InvalidFieldException;
+import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.topology.Topology;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.ktstr4j.schemas.topology;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.InvalidFieldException;
+import io.ktstr4j.schemas.Validate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.ktstr4j.schemas.verdict;
 
-import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.InvalidFieldException;
+import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.spec.AssertThresholds;
 import java.util.List;
 

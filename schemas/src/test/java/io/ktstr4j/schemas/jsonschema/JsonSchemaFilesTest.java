@@ -1,10 +1,9 @@
 package io.ktstr4j.schemas.jsonschema;
 
-import io.ktstr4j.schemas.json.Json;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ktstr4j.schemas.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,19 +1,10 @@
 package io.ktstr4j.sink.kafka;
 
-import io.ktstr4j.sink.kafka.spool.OutRecord;
-
 import io.ktstr4j.schemas.event.RunEvent;
+import io.ktstr4j.sink.kafka.spool.OutRecord;
 import io.ktstr4j.sink.kafka.spool.SpoolFiles;
 import io.ktstr4j.sink.kafka.spool.SpoolReader;
 import io.ktstr4j.sink.kafka.spool.SpoolWriter;
-import org.reactivestreams.Subscription;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import reactor.core.publisher.BaseSubscriber;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.MonoSink;
-import reactor.core.scheduler.Schedulers;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -30,6 +21,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * One publish of one event stream. Three parties:

@@ -1,11 +1,7 @@
 package io.ktstr4j.sink.kafka;
 
-import io.ktstr4j.sink.kafka.spool.OutRecord;
-
 import com.github.luben.zstd.Zstd;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
-
+import io.ktstr4j.sink.kafka.spool.OutRecord;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.zip.CRC32C;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
 /**
  * Consumer side of {@link RecordEncoder}: turns records back into event JSON lines.

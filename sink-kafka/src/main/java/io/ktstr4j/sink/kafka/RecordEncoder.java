@@ -1,9 +1,7 @@
 package io.ktstr4j.sink.kafka;
 
-import io.ktstr4j.sink.kafka.spool.OutRecord;
-
 import com.github.luben.zstd.Zstd;
-
+import io.ktstr4j.sink.kafka.spool.OutRecord;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,8 +1,7 @@
 package io.ktstr4j.sink.kafka;
 
-import io.ktstr4j.sink.kafka.spool.OutRecord;
-
 import io.ktstr4j.schemas.event.RunEvent;
+import io.ktstr4j.sink.kafka.spool.OutRecord;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 

@@ -1,9 +1,7 @@
 package io.ktstr4j.sink.kafka;
 
-import io.ktstr4j.sink.kafka.spool.SpoolReader;
-
 import io.ktstr4j.sink.kafka.spool.OutRecord;
-
+import io.ktstr4j.sink.kafka.spool.SpoolReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,11 +2,6 @@ package io.ktstr4j.sink.kafka;
 
 import io.ktstr4j.sink.kafka.spool.SpoolFiles;
 import io.ktstr4j.sink.kafka.spool.SpoolReader;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -17,6 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Replays what earlier runs left in a spool directory (Kafka was down at the end of the run, or the process died):

@@ -1,15 +1,13 @@
 package io.ktstr4j.sink.kafka;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.ktstr4j.sink.kafka.spool.OutRecord;
-
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class RecordCodecTest {
     private final TopicLayout layout = TopicLayout.defaults();

@@ -6,9 +6,9 @@ import io.ktstr4j.schemas.plan.Op;
 import io.ktstr4j.schemas.plan.Step;
 import io.ktstr4j.schemas.plan.Work;
 import io.ktstr4j.vmm.plan.AgentOp;
-import io.ktstr4j.vmm.plan.AgentScenario;
 import io.ktstr4j.vmm.plan.AgentScenario.Cgroup;
 import io.ktstr4j.vmm.plan.AgentScenario.Placement;
+import io.ktstr4j.vmm.plan.AgentScenario;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,18 +1,18 @@
 package io.ktstr4j.pipeline.scenario;
 
 import io.ktstr4j.pipeline.DefaultPlanCompiler;
+import io.ktstr4j.pipeline.Defaults;
 import io.ktstr4j.pipeline.MonitorSource;
 import io.ktstr4j.pipeline.RunSummary;
 import io.ktstr4j.pipeline.ScenarioEngine;
 import io.ktstr4j.pipeline.Variant;
 import io.ktstr4j.pipeline.VariantPlanner;
 import io.ktstr4j.pipeline.VariantRunner;
-import io.ktstr4j.pipeline.Defaults;
 import io.ktstr4j.schemas.event.ConsoleLine;
 import io.ktstr4j.schemas.event.FailureReport;
 import io.ktstr4j.schemas.event.RunEvent;
-import io.ktstr4j.schemas.event.Stimulus;
 import io.ktstr4j.schemas.event.RunVerdict;
+import io.ktstr4j.schemas.event.Stimulus;
 import io.ktstr4j.schemas.event.WorkerReports;
 import io.ktstr4j.schemas.json.Json;
 import io.ktstr4j.schemas.plan.ScenarioPlan;

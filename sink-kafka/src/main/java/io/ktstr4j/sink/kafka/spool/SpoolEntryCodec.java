@@ -1,6 +1,5 @@
 package io.ktstr4j.sink.kafka.spool;
 
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package io.ktstr4j.sink.kafka.spool;
 
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -1,11 +1,10 @@
 package io.ktstr4j.vmm.channel;
 
-import io.ktstr4j.vmm.ArrayGuestMemory;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ktstr4j.schemas.event.ChannelError;
 import io.ktstr4j.schemas.event.GuestMessage;
+import io.ktstr4j.vmm.ArrayGuestMemory;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

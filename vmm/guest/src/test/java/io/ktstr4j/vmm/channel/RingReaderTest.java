@@ -1,7 +1,5 @@
 package io.ktstr4j.vmm.channel;
 
-import io.ktstr4j.vmm.ArrayGuestMemory;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ktstr4j.schemas.event.ChannelError;
@@ -10,6 +8,7 @@ import io.ktstr4j.schemas.event.GuestMessage;
 import io.ktstr4j.schemas.event.InitStage;
 import io.ktstr4j.schemas.event.ScenarioStart;
 import io.ktstr4j.schemas.event.Stimulus;
+import io.ktstr4j.vmm.ArrayGuestMemory;
 import io.ktstr4j.vmm.ShmRegion;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

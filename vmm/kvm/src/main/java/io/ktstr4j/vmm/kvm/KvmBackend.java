@@ -1,6 +1,7 @@
 package io.ktstr4j.vmm.kvm;
 
 import io.ktstr4j.schemas.topology.Topology;
+import io.ktstr4j.vmm.KernelCmdline;
 import io.ktstr4j.vmm.KvmProbe;
 import io.ktstr4j.vmm.ShmRegion;
 import io.ktstr4j.vmm.Vm;
@@ -8,7 +9,6 @@ import io.ktstr4j.vmm.VmBackend;
 import io.ktstr4j.vmm.VmConfig;
 import io.ktstr4j.vmm.VmConfigException;
 import io.ktstr4j.vmm.boot.BootImage;
-import io.ktstr4j.vmm.KernelCmdline;
 import io.ktstr4j.vmm.x86.CpuTopology;
 import io.ktstr4j.vmm.x86.RamLayout;
 import java.time.Duration;

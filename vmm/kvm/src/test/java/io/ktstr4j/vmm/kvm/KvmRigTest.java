@@ -18,9 +18,9 @@ import io.ktstr4j.vmm.Vm;
 import io.ktstr4j.vmm.VmConfig;
 import io.ktstr4j.vmm.VmConfigException;
 import io.ktstr4j.vmm.boot.ElfKernelTest;
-import io.ktstr4j.vmm.monitor.KvmStatsLayout;
 import io.ktstr4j.vmm.hooks.KvmStatsFile;
 import io.ktstr4j.vmm.hooks.MonitorHooks;
+import io.ktstr4j.vmm.monitor.KvmStatsLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -196,7 +196,20 @@ class KvmRigTest {
     @Test
     void monitorHooksFreezeTheGuestAndReadItsRegisters() throws Exception {
         Topology t = Topology.of(1, 1, 2, 1);
-        try (Vm vm = new KvmBackend().create(config(KERNEL, t, initramfs, 256))) {
+        // A guest that stays up a while after its first line: the topology probe reboots as soon as it has printed,
+        // which a loaded rig's host side did not always beat to the freeze (the vCPUs were gone, nothing to read).
+        Path waiting = dir.resolve("waiting.cpio");
+        Files.write(waiting, TopologyProbe.busyboxInitramfs("""
+                #!/bin/busybox sh
+                /bin/busybox --install -s /bin
+                export PATH=/bin
+                mount -t devtmpfs devtmpfs /dev
+                echo "TOPO begin" > /dev/ttyS1
+                sleep 8
+                echo "TOPO end" > /dev/ttyS1
+                reboot -f
+                """, Map.of()));
+        try (Vm vm = new KvmBackend().create(config(KERNEL, t, waiting, 256))) {
             CopyOnWriteArrayList<VmEvent> events = new CopyOnWriteArrayList<>();
             CountDownLatch userSpace = new CountDownLatch(1);
             CountDownLatch ended = new CountDownLatch(1);

@@ -1,9 +1,8 @@
 package io.ktstr4j.vmm.monitor;
 
-import io.ktstr4j.vmm.hooks.VcpuRegisters;
-
 import io.ktstr4j.vmm.GuestMemory;
 import io.ktstr4j.vmm.GuestMemoryException;
+import io.ktstr4j.vmm.hooks.VcpuRegisters;
 import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
 

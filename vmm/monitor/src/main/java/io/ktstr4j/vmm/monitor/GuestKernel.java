@@ -1,8 +1,7 @@
 package io.ktstr4j.vmm.monitor;
 
-import io.ktstr4j.vmm.hooks.VcpuRegisters;
-
 import io.ktstr4j.vmm.GuestMemory;
+import io.ktstr4j.vmm.hooks.VcpuRegisters;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 

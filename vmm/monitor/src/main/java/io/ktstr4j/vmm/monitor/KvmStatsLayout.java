@@ -1,7 +1,6 @@
 package io.ktstr4j.vmm.monitor;
 
 import io.ktstr4j.vmm.hooks.KvmStatsFile;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -1,15 +1,14 @@
 package io.ktstr4j.vmm.monitor;
 
-import io.ktstr4j.vmm.hooks.KvmStatsFile;
-import io.ktstr4j.vmm.hooks.KvmStatsSource;
-import io.ktstr4j.vmm.hooks.VcpuCpuTime;
-
 import io.ktstr4j.schemas.event.DumpRequested;
 import io.ktstr4j.schemas.event.EventBody;
 import io.ktstr4j.schemas.event.MonitorSample;
 import io.ktstr4j.schemas.monitor.CpuSnapshot;
 import io.ktstr4j.schemas.spec.ThresholdMode;
 import io.ktstr4j.schemas.spec.Thresholds;
+import io.ktstr4j.vmm.hooks.KvmStatsFile;
+import io.ktstr4j.vmm.hooks.KvmStatsSource;
+import io.ktstr4j.vmm.hooks.VcpuCpuTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,11 +1,10 @@
 package io.ktstr4j.vmm.monitor;
 
-import io.ktstr4j.vmm.hooks.VmFreezer;
-
 import io.ktstr4j.schemas.event.Snapshot;
 import io.ktstr4j.schemas.monitor.BpfMapValue;
 import io.ktstr4j.schemas.monitor.CpuSnapshot;
 import io.ktstr4j.schemas.monitor.ScxState;
+import io.ktstr4j.vmm.hooks.VmFreezer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,11 @@
 package io.ktstr4j.vmm.monitor;
 
-import io.ktstr4j.vmm.ArrayGuestMemory;
-import io.ktstr4j.vmm.hooks.VcpuRegisters;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ktstr4j.vmm.ArrayGuestMemory;
 import io.ktstr4j.vmm.GuestMemoryException;
+import io.ktstr4j.vmm.hooks.VcpuRegisters;
 import java.io.IOException;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeAll;

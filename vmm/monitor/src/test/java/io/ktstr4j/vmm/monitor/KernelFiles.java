@@ -20,7 +20,7 @@ final class KernelFiles {
         if (prop != null) {
             return Path.of(prop);
         }
-        String root = System.getProperty("ktstr.projectRoot", "..");
+        String root = System.getProperty("ktstr.projectRoot", "../..");
         Path p = Path.of(root).resolve("../shared/kernels/6.12.117-scx").normalize();
         return Files.isDirectory(p) ? p : Path.of("/work/shared/kernels/6.12.117-scx");
     }
@@ -52,7 +52,7 @@ final class KernelFiles {
     static Path paholeDir() {
         Path p = Path.of("src/test/java/io/ktstr4j/vmm/monitor/pahole");
         if (!Files.isDirectory(p)) {
-            p = Path.of(System.getProperty("ktstr.projectRoot", ".")).resolve("vmm").resolve(p);
+            p = Path.of(System.getProperty("ktstr.projectRoot", ".")).resolve("vmm/monitor").resolve(p);
         }
         return p;
     }

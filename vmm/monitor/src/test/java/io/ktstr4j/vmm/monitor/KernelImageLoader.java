@@ -1,7 +1,6 @@
 package io.ktstr4j.vmm.monitor;
 
 import io.ktstr4j.vmm.ArrayGuestMemory;
-
 import java.nio.ByteBuffer;
 
 /** Copies a real vmlinux's PT_LOAD segments into a synthetic guest memory, as a boot loader + decompressor would. */

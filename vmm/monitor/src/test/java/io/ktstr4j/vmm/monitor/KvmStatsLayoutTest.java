@@ -1,10 +1,9 @@
 package io.ktstr4j.vmm.monitor;
 
-import io.ktstr4j.vmm.hooks.KvmStatsFile;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ktstr4j.vmm.hooks.KvmStatsFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

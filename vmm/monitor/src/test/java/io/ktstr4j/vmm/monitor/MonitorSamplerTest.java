@@ -1,7 +1,5 @@
 package io.ktstr4j.vmm.monitor;
 
-import io.ktstr4j.vmm.hooks.VcpuCpuTime;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ktstr4j.schemas.event.DumpRequested;
@@ -9,6 +7,7 @@ import io.ktstr4j.schemas.event.EventBody;
 import io.ktstr4j.schemas.event.MonitorSample;
 import io.ktstr4j.schemas.monitor.CpuSnapshot;
 import io.ktstr4j.schemas.monitor.SchedDomainSnapshot;
+import io.ktstr4j.vmm.hooks.VcpuCpuTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

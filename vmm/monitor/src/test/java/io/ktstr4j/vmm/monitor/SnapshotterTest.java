@@ -1,12 +1,11 @@
 package io.ktstr4j.vmm.monitor;
 
-import io.ktstr4j.vmm.hooks.VmFreezer;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ktstr4j.schemas.event.Snapshot;
 import io.ktstr4j.schemas.monitor.BpfMapValue;
 import io.ktstr4j.vmm.GuestMemory;
+import io.ktstr4j.vmm.hooks.VmFreezer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;

@@ -1,7 +1,6 @@
 package io.ktstr4j.vmm.monitor;
 
 import io.ktstr4j.vmm.ArrayGuestMemory;
-
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;

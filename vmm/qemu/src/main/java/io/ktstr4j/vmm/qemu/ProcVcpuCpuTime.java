@@ -1,7 +1,6 @@
 package io.ktstr4j.vmm.qemu;
 
 import io.ktstr4j.vmm.hooks.VcpuCpuTime;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,12 +1,12 @@
 package io.ktstr4j.vmm.qemu;
 
 import io.ktstr4j.schemas.topology.Topology;
+import io.ktstr4j.vmm.KernelCmdline;
 import io.ktstr4j.vmm.KvmProbe;
 import io.ktstr4j.vmm.Vm;
 import io.ktstr4j.vmm.VmBackend;
 import io.ktstr4j.vmm.VmConfig;
 import io.ktstr4j.vmm.VmConfigException;
-import io.ktstr4j.vmm.KernelCmdline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,7 +1,6 @@
 package io.ktstr4j.vmm.qemu;
 
 import io.ktstr4j.vmm.hooks.VmFreezer;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

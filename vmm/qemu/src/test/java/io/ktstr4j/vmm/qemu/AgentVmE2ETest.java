@@ -1,8 +1,7 @@
 package io.ktstr4j.vmm.qemu;
 
-import io.ktstr4j.vmm.channel.AgentVmContract;
-
 import io.ktstr4j.vmm.VmBackend;
+import io.ktstr4j.vmm.channel.AgentVmContract;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
