@@ -58,6 +58,15 @@ abstract class RunContract {
         return false;
     }
 
+    /**
+     * Whether a run in which this SCHED_FIFO spinner reported itself stuck says nothing about the guest and is run
+     * again: the guest kernel never takes the CPU from a lone FIFO spinner for long (RT throttling lends ~50 ms a
+     * second), so a long gap of its own means the host did not run the vCPU. Never by default.
+     */
+    boolean hostStarvedTheVcpu(WorkerReport fifoSpinner, int attempt) {
+        return false;
+    }
+
     VariantRunner runner(GuestImage image) {
         return new VariantRunner(backend(), image, GuestLink.Factory.RING, MonitorSource.NONE,
                 Clock.systemUTC(), VariantRunner.DEFAULT_BUFFER, false);
@@ -128,6 +137,11 @@ abstract class RunContract {
                 TestSpec.class, "rt_starvation spec");
         Variant v = plan(spec, "tiny-2llc", null).get(0);
         Ran r = run(runner(new InitramfsGuestImage(tmp.resolve("cache"), null)), v);
+        for (int attempt = 1; hostStarvedTheVcpu(r.reportsOf("cg_rt").get(0), attempt); attempt++) {
+            System.out.println("running again: the host starved the FIFO spinner's vCPU in attempt " + attempt + ": "
+                    + r.reportsOf("cg_rt").get(0));
+            r = run(runner(new InitramfsGuestImage(tmp.resolve("cache"), null)), v);
+        }
         WorkerReport victim = r.reportsOf("cg_victim").get(0);
         WorkerReport rt = r.reportsOf("cg_rt").get(0);
         System.out.printf("vm rt_starvation: victim work_units %d cpu %d ms of %d ms wall, max_gap %d ms on cpu%d at +%d ms;"

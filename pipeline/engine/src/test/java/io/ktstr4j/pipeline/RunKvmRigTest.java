@@ -2,6 +2,7 @@ package io.ktstr4j.pipeline;
 
 import io.ktstr4j.schemas.event.ExitReason;
 import io.ktstr4j.schemas.event.VmExited;
+import io.ktstr4j.schemas.report.WorkerReport;
 import io.ktstr4j.vmm.KvmProbe;
 import io.ktstr4j.vmm.VmBackend;
 import io.ktstr4j.vmm.kvm.KvmBackend;
@@ -37,5 +38,14 @@ class RunKvmRigTest extends RunContract {
         boolean rigFault = exit.reason() == ExitReason.WATCHDOG_TIMEOUT
                 || exit.reason() == ExitReason.REBOOT && exit.detail() != null && exit.detail().startsWith("triple fault");
         return rigFault && attempt < RIG_ATTEMPTS;
+    }
+
+    /**
+     * In the rig the JVM, and so every vCPU thread, shares one rig CPU: a busy moment of the host side can leave the
+     * FIFO spinner's vCPU unscheduled for half a second (seen once: 584 ms, the spinner at 74 % of its wall time).
+     */
+    @Override
+    boolean hostStarvedTheVcpu(WorkerReport fifoSpinner, int attempt) {
+        return fifoSpinner.maxGapMs() >= 200 && attempt < RIG_ATTEMPTS;
     }
 }
