@@ -57,6 +57,12 @@ class MonitorKvmRigTest extends MonitorContract {
     @Test
     void samplesCarryEachVcpusKvmStatistics() {
         List<MonitorSample> during = workloadSamples();
+        // Which samples lack them, and what the monitor said, so that a failure in the rig can be read from its log.
+        List<String> missing = during.stream().flatMap(s -> java.util.stream.IntStream.range(0, s.cpus().size())
+                .filter(i -> s.cpus().get(i).kvmStats() == null).mapToObj(i -> "+" + s.elapsedMs() + "ms cpu" + i))
+                .toList();
+        assertThat(missing).as("samples without KVM statistics (of %d in the workload; monitor problems: %s)",
+                during.size(), verdict().reasons()).isEmpty();
         assertThat(during).allSatisfy(s -> assertThat(s.cpus()).allSatisfy(c -> assertThat(c.kvmStats())
                 .as("KVM statistics of a vCPU").isNotNull().containsKey("exits")));
         Map<String, Long> first = during.get(0).cpus().get(1).kvmStats();
