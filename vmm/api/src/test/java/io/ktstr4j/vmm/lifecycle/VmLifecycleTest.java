@@ -46,7 +46,9 @@ class VmLifecycleTest {
             memoryReady(new ArrayGuestMemory(4096));
             emit(new ConsoleLine(ConsoleLine.COM1, sinceCreatedNanos(), "booting"));
             Thread reader = new Thread(() -> {
-                while (readerRuns.get()) {
+                // Bounded: a run whose stop never came spun here for an hour once, filling a copy-on-write list.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                for (int n = 0; readerRuns.get() && n < 5_000 && System.nanoTime() < deadline; n++) {
                     emit(new ConsoleLine(ConsoleLine.COM2, sinceCreatedNanos(), "late line"));
                     Thread.onSpinWait();
                 }
