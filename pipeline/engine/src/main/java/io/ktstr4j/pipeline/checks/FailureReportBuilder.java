@@ -6,6 +6,7 @@ import io.ktstr4j.schemas.failure.Timeline;
 import io.ktstr4j.schemas.monitor.MonitorSummary;
 import io.ktstr4j.schemas.verdict.Reason;
 import io.ktstr4j.schemas.verdict.Verdict;
+import io.ktstr4j.vmm.console.ConsoleMarkers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,7 +41,7 @@ public final class FailureReportBuilder {
             List<String> lines = Arrays.asList(facts.guestCrash().split("\n"));
             crash = new CrashInfo(lines.get(0), lines.subList(1, lines.size()));
         } else {
-            List<String> panic = consoleLines.stream().filter(l -> l.contains("Kernel panic")).toList();
+            List<String> panic = consoleLines.stream().filter(ConsoleMarkers::isPanic).toList();
             if (!panic.isEmpty()) {
                 crash = new CrashInfo(panic.get(0).strip(), List.of());
             }

@@ -11,7 +11,6 @@ import io.ktstr4j.vmm.monitor.ViolationDetector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.ToLongFunction;
 
 /**
  * The post-run monitor evaluation, fed one sample at a time (the Reactor operators in {@link MonitorChecks} drive
@@ -76,17 +75,13 @@ public final class MonitorEvaluator {
         sumImbalance += imbalance;
         maxDsq = Math.max(maxDsq, sampleMaxDsq);
         if (prev != null && s.elapsedMs() > prev.elapsedMs()) {
-            long fb = counterDelta(prev, s, ScxEventCounters::selectCpuFallback);
+            long fb = ViolationDetector.counterDelta(prev, s, ScxEventCounters::selectCpuFallback);
             if (fb >= 0) {
                 maxFallbackBurst = Math.max(maxFallbackBurst, fb);
             }
         }
         prev = s;
         return detector.accept(s);
-    }
-
-    private static long counterDelta(MonitorSample a, MonitorSample b, ToLongFunction<ScxEventCounters> f) {
-        return ViolationDetector.counterDelta(a, b, f);
     }
 
     /** The verdict over everything fed so far. */
@@ -121,22 +116,22 @@ public final class MonitorEvaluator {
     private MonitorSummary summary() {
         ScxEventDeltas deltas = null;
         if (first != null && prev != null && first != prev) {
-            long fb = counterDelta(first, prev, ScxEventCounters::selectCpuFallback);
+            long fb = ViolationDetector.counterDelta(first, prev, ScxEventCounters::selectCpuFallback);
             if (fb >= 0) {
                 double span = Math.max(1e-9, (prev.elapsedMs() - first.elapsedMs()) / 1000.0);
-                long kl = counterDelta(first, prev, ScxEventCounters::dispatchKeepLast);
+                long kl = ViolationDetector.counterDelta(first, prev, ScxEventCounters::dispatchKeepLast);
                 deltas = new ScxEventDeltas(fb, fb / span, maxFallbackBurst,
-                        counterDelta(first, prev, ScxEventCounters::dispatchLocalDsqOffline), kl, kl / span,
-                        counterDelta(first, prev, ScxEventCounters::enqSkipExiting),
-                        counterDelta(first, prev, ScxEventCounters::enqSkipMigrationDisabled),
-                        counterDelta(first, prev, ScxEventCounters::reenqImmed),
-                        counterDelta(first, prev, ScxEventCounters::reenqLocalRepeat),
-                        counterDelta(first, prev, ScxEventCounters::refillSliceDfl),
-                        counterDelta(first, prev, ScxEventCounters::bypassDuration),
-                        counterDelta(first, prev, ScxEventCounters::bypassDispatch),
-                        counterDelta(first, prev, ScxEventCounters::bypassActivate),
-                        counterDelta(first, prev, ScxEventCounters::insertNotOwned),
-                        counterDelta(first, prev, ScxEventCounters::subBypassDispatch));
+                        ViolationDetector.counterDelta(first, prev, ScxEventCounters::dispatchLocalDsqOffline), kl, kl / span,
+                        ViolationDetector.counterDelta(first, prev, ScxEventCounters::enqSkipExiting),
+                        ViolationDetector.counterDelta(first, prev, ScxEventCounters::enqSkipMigrationDisabled),
+                        ViolationDetector.counterDelta(first, prev, ScxEventCounters::reenqImmed),
+                        ViolationDetector.counterDelta(first, prev, ScxEventCounters::reenqLocalRepeat),
+                        ViolationDetector.counterDelta(first, prev, ScxEventCounters::refillSliceDfl),
+                        ViolationDetector.counterDelta(first, prev, ScxEventCounters::bypassDuration),
+                        ViolationDetector.counterDelta(first, prev, ScxEventCounters::bypassDispatch),
+                        ViolationDetector.counterDelta(first, prev, ScxEventCounters::bypassActivate),
+                        ViolationDetector.counterDelta(first, prev, ScxEventCounters::insertNotOwned),
+                        ViolationDetector.counterDelta(first, prev, ScxEventCounters::subBypassDispatch));
             }
         }
         return new MonitorSummary(samples, maxImbalance, maxDsq, detector.stallSeen(), sumImbalance / samples,

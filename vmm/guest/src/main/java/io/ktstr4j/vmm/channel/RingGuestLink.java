@@ -40,7 +40,7 @@ public final class RingGuestLink implements GuestLink {
     private synchronized Optional<RingReader> reader() {
         if (reader == null) {
             ShmRegion shm = vm.shm();
-            reader = shm == null || shm.size() == 0 || vm.memory() == null ? Optional.empty()
+            reader = shm == null || shm.size() == 0 ? Optional.empty()
                     : Optional.of(new RingReader(vm.memory(), shm));
         }
         return reader;

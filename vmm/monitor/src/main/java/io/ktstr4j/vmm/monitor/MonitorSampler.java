@@ -192,7 +192,9 @@ public final class MonitorSampler {
     /** Per-subscription state: the sampling thread, a reader, the violation detector. */
     private final class Session {
         final Scheduler scheduler;
-        final ViolationDetector detector = new ViolationDetector(options.thresholds(), options.preemptThresholdNs());
+        // No one to ask for a dump (the pipeline judges the samples itself, MonitorChecks): no detector to run.
+        final ViolationDetector detector = dump == DumpRequester.NONE ? null
+                : new ViolationDetector(options.thresholds(), options.preemptThresholdNs());
         RqReader reader;
         ScxStateReader scx;
         int dumps;
@@ -223,6 +225,9 @@ public final class MonitorSampler {
             List<EventBody> out = new ArrayList<>(2);
             MonitorSample sample = new MonitorSample(now, cpus, null);
             out.add(sample);
+            if (detector == null) {
+                return out;
+            }
             for (MonitorViolation v : detector.accept(sample)) {
                 if (dumps < options.maxDumpRequests() && scxAllowsDump()) {
                     dumps++;
