@@ -3,44 +3,50 @@ package io.ktstr4j.cli;
 import io.ktstr4j.cli.kafka.KafkaClientOptions;
 import io.ktstr4j.schemas.event.RunEvent;
 import io.ktstr4j.sink.kafka.KafkaSinkConfig;
-import io.ktstr4j.sink.kafka.KafkaUnavailableException;
+import io.ktstr4j.sink.kafka.Publication;
 import io.ktstr4j.sink.kafka.PublishSummary;
 import io.ktstr4j.sink.kafka.RunPublisher;
-import io.ktstr4j.sink.kafka.TopicAdmin;
 import java.io.PrintStream;
-import java.util.concurrent.CompletableFuture;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
 
 /**
- * Optional Kafka publishing of the run's events ({@code --kafka}); a pass-through when not asked for. The run's flux is
- * teed: the CLI consumes it as before, and each event is also handed to the {@link RunPublisher}, whose bounded buffer
- * and on-disk spool never make the run wait for Kafka.
+ * Optional Kafka publishing of a command's events ({@code --kafka}); a pass-through when not asked for. One
+ * {@link Publication} per command: every variant's events, and the run's own, are offered to it as they pass (an
+ * offer never waits and never touches the disk on the run's thread). On the first SIGINT/SIGTERM a shutdown hook gives
+ * Kafka {@link #SIGNAL_GRACE} to take what was produced, spools and fsyncs the rest, and prints where it all went.
  */
 class KafkaPublishing implements AutoCloseable {
-    private final RunPublisher publisher;
-    private final PrintStream err;
-    private long events;
-    private long acked;
-    private long spooled;
-    private long replayed;
-    private long failed;
-    private int runs;
-    private final java.util.List<Pending> pending = new java.util.ArrayList<>();
+    /** How long Kafka may take what was produced once the command is interrupted, before the rest is spooled. */
+    static final Duration SIGNAL_GRACE = Duration.ofSeconds(5);
 
-    private KafkaPublishing(RunPublisher publisher, PrintStream err) {
+    private final RunPublisher publisher;
+    private final Publication publication;
+    private final PrintStream err;
+    private final Thread hook;
+    private boolean finished;
+
+    private KafkaPublishing(RunPublisher publisher, Publication publication, PrintStream err) {
         this.publisher = publisher;
+        this.publication = publication;
         this.err = err;
+        this.hook = publication == null ? null : new Thread(this::interrupted, "ktstr4j-kafka-signal");
+        if (hook != null) {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
     }
 
     /**
-     * Starts publishing as the options say: starts the embedded broker, or checks that the cluster answers, before any
-     * VM boots, so a wrong address fails in seconds (or, with {@code --kafka-fallback spool}, warns).
+     * Starts publishing as the options say, before any VM boots: starts the embedded broker, or checks that the
+     * cluster answers. {@code --kafka-fallback fail} refuses to start when it does not (a wrong address fails in
+     * seconds); {@code spool} warns and starts in the spool. Once started, an outage always goes to the spool.
      */
     static KafkaPublishing start(KafkaClientOptions options, PrintStream err, boolean quiet) {
         if (options == null || !options.enabled()) {
-            return new KafkaPublishing(null, err);
+            return new KafkaPublishing(null, null, err);
         }
         KafkaSinkConfig config = options.config();
         RunPublisher publisher = new RunPublisher(config);
@@ -48,102 +54,105 @@ class KafkaPublishing implements AutoCloseable {
             if (config.embedded() && !quiet) {
                 err.println("  kafka: starting the embedded broker (data in " + config.embeddedDataDir() + ")...");
             }
-            String bootstrap = publisher.bootstrap();
-            try (TopicAdmin admin = new TopicAdmin(bootstrap, config.clientProperties(), config.connectTimeout())) {
-                admin.brokers();
-            } catch (KafkaUnavailableException e) {
-                if (config.onUnavailable() == KafkaSinkConfig.OnUnavailable.FAIL_FAST) {
-                    throw e;
-                }
-                err.println("  kafka: WARNING: " + e.getMessage().replaceFirst("\\. Check the address.*", "")
-                        + "; events go to the spool " + config.spoolDir() + " (replay: ktstr4j kafka replay)");
+            Publication publication = publisher.open();
+            if (!publication.startedReachable()) {
+                err.println("  kafka: WARNING: Kafka at " + publisher.bootstrap() + " does not answer; events go to"
+                        + " the spool " + config.spoolDir() + " and are replayed if it comes back (later: ktstr4j"
+                        + " kafka replay)");
             }
             if (!quiet) {
-                err.println("  kafka: publishing to " + bootstrap + " (topics " + config.topicPrefix() + ".*)");
+                err.println("  kafka: publishing to " + publisher.bootstrap() + " (topics " + config.topicPrefix()
+                        + ".*)");
             }
-            return new KafkaPublishing(publisher, err);
+            return new KafkaPublishing(publisher, publication, err);
         } catch (RuntimeException e) {
             publisher.close();
             throw e;
         }
     }
 
-    /**
-     * One variant's events, published on the side when Kafka is on; the caller consumes the returned flux. Publishing
-     * goes on in the background after the flux completes; {@link #awaitAll()} waits for it.
-     */
-    Flux<RunEvent> publish(String variantKey, Flux<RunEvent> events) {
-        if (publisher == null) {
-            return events;
+    /** One variant's events: each is offered to the publication as it passes; the caller consumes the flux. */
+    Flux<RunEvent> publish(Flux<RunEvent> events) {
+        return publication == null ? events : events.doOnNext(publication::offer);
+    }
+
+    /** An event of the run itself (run.started, run.finished). */
+    void publishRunEvent(RunEvent e) {
+        if (publication != null) {
+            publication.offer(e);
         }
-        Sinks.Many<RunEvent> tee = Sinks.many().unicast().onBackpressureBuffer();
-        CompletableFuture<PublishSummary> summary = publisher.publish(tee.asFlux()).toFuture();
-        synchronized (this) {
-            pending.add(new Pending(variantKey, summary));
-        }
-        return events.doOnNext(tee::tryEmitNext)
-                // Completing on cancel too: what the run produced before Ctrl-C is still published or spooled.
-                .doFinally(signal -> tee.tryEmitComplete());
     }
 
     /**
-     * Waits for every variant's publish to end (each acknowledged or spooled; the variants drain in parallel, so a
-     * slow broker costs the drain timeout once, not once per variant) and prints each variant's counters line.
+     * The command is done: waits until every event is acknowledged, or (Kafka away) the drain timeout has passed and
+     * the rest is in the spool, and prints the counters line.
      */
-    void awaitAll() throws InterruptedException {
-        java.util.List<Pending> all;
-        synchronized (this) {
-            all = java.util.List.copyOf(pending);
-            pending.clear();
+    void finish() throws InterruptedException {
+        if (publication == null || !claimEnd()) {
+            return;
         }
-        RuntimeException first = null;
-        for (Pending p : all) {
-            try {
-                PublishSummary s = p.summary().get();
-                add(s);
-                err.println("  " + p.variantKey() + ": " + s.line());
-            } catch (ExecutionException e) {
-                Throwable c = e.getCause();
-                if (first == null) {
-                    first = c instanceof RuntimeException r ? r : new IllegalStateException(c.getMessage(), c);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
+        publication.complete();
+        PublishSummary s = await(Long.MAX_VALUE);
+        removeHook();
+        if (s != null) {
+            err.println(s.line());
         }
     }
 
-    /** A variant's publish still under way. */
-    private record Pending(String variantKey, CompletableFuture<PublishSummary> summary) {
+    /** The shutdown hook: the command was interrupted (SIGINT/SIGTERM) before it finished. */
+    private void interrupted() {
+        if (!claimEnd()) {
+            return;
+        }
+        publication.shutdown(SIGNAL_GRACE);
+        try {
+            // Spooling the rest takes disk time beyond the grace period; the hook must still end.
+            PublishSummary s = await(SIGNAL_GRACE.toSeconds() + 60);
+            err.println(s == null ? "kafka: interrupted: the publisher did not end within "
+                    + (SIGNAL_GRACE.toSeconds() + 60) + " s" : "kafka: interrupted: " + s.line());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        err.flush();
     }
 
-    private synchronized void add(PublishSummary s) {
-        runs++;
-        events += s.events();
-        acked += s.acked();
-        spooled += s.spooled();
-        replayed += s.replayed();
-        failed += s.failed();
+    private synchronized boolean claimEnd() {
+        if (finished) {
+            return false;
+        }
+        finished = true;
+        return true;
     }
 
-    /** The totals over every variant, or null when Kafka is off or nothing was published. */
-    synchronized String totals() {
-        if (publisher == null || runs == 0) {
+    private PublishSummary await(long seconds) throws InterruptedException {
+        try {
+            return seconds == Long.MAX_VALUE ? publication.done().get()
+                    : publication.done().get(seconds, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof RuntimeException r ? r : new IllegalStateException(c.getMessage(), c);
+        } catch (TimeoutException e) {
             return null;
         }
-        String s = String.format(java.util.Locale.ROOT, "kafka total: %d events in %d variant%s: %d acked, "
-                + "%d spooled, %d replayed, %d failed", events, runs, runs == 1 ? "" : "s", acked, spooled, replayed,
-                failed);
-        long pending = spooled - replayed;
-        return pending > 0 ? s + "; " + pending + " still in the spool " + publisher.config().spoolDir()
-                + " (ktstr4j kafka replay --kafka HOST:PORT --kafka-spool " + publisher.config().spoolDir() + ")" : s;
     }
 
+    private void removeHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down already: the hook runs, and finds the publication ended
+        }
+    }
+
+    /** On an error path (the command failed before {@link #finish()}): what was produced is still published. */
     @Override
-    public void close() {
-        if (publisher != null) {
-            publisher.close();
+    public void close() throws InterruptedException {
+        try {
+            finish();
+        } finally {
+            if (publisher != null) {
+                publisher.close();
+            }
         }
     }
 }

@@ -140,18 +140,13 @@ final class RunCommand implements Callable<Integer> {
                 Flux<RunEvent> events = choice.runner().run(v, done::set)
                         .doOnNext(progressListener(err, v.key(), t0))
                         .doOnNext(e -> writeEvent(ev, e));
-                // Kafka publishing continues in the background while the next variant runs; awaited below.
-                pub.publish(v.key(), events).blockLast();
+                pub.publish(events).blockLast();
                 RunSummary s = done.get();
                 outcomes.add(s.verdict().outcome());
                 Path sidecar = writeSidecar(s);
                 report(stdout, s, sidecar);
             }
-            pub.awaitAll();
-            String totals = pub.totals();
-            if (totals != null && variants.size() > 1) {
-                err.println(totals);
-            }
+            pub.finish();
             return ExitCodes.of(outcomes);
         }
     }

@@ -75,8 +75,8 @@ class CliKafkaTest extends CliFixture {
         assertThat(code).as(err()).isZero();
         List<RunEvent> produced = eventsFile(events);
         assertThat(produced.stream().map(RunEvent::variantKey).distinct()).hasSize(2);
-        assertThat(err()).contains("steady/tiny-2llc/eevdf: kafka: ").contains("0 spooled")
-                .contains("kafka total: " + produced.size() + " events in 2 variants: " + produced.size() + " acked");
+        assertThat(err()).contains("kafka: " + produced.size() + " events produced = " + produced.size()
+                + " acked + 0 spooled + 0 failed");
 
         List<EventStream.Delivered> got = consume(prefix, produced.size());
         assertThat(got).extracting(d -> d.event().eventId())
@@ -114,7 +114,7 @@ class CliKafkaTest extends CliFixture {
         assertThat(code).as(err()).isZero();
         assertThat(out()).startsWith("PASS");
         assertThat(err()).contains("WARNING").contains("spool")
-                .contains(produced.size() + " events: 0 acked, " + produced.size() + " spooled");
+                .contains(produced.size() + " events produced = 0 acked + " + produced.size() + " spooled + 0 failed");
         try (Stream<Path> files = Files.walk(spool)) {
             assertThat(files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum()).isPositive();
         }

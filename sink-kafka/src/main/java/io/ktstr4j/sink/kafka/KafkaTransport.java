@@ -6,52 +6,64 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import reactor.core.Disposable;
-import reactor.core.publisher.Sinks;
-import reactor.kafka.sender.KafkaSender;
-import reactor.kafka.sender.SenderOptions;
-import reactor.kafka.sender.SenderRecord;
 
 /**
- * The one class that uses reactor-kafka (discontinued upstream; replacing it means rewriting only this file).
- * Records are fed into one long-lived {@code KafkaSender.send(Flux)} with {@code stopOnError=false}, so a record that
- * fails (timeout, broker gone) is reported to its callback and the stream goes on. Idempotent producer, acks=all, zstd.
- * {@link #send} never blocks; the caller bounds the number of records in flight.
+ * The Kafka {@link Transport}: one idempotent, acks=all, zstd {@link KafkaProducer}, and one sender thread of its own
+ * that calls {@code producer.send}. That call can block (on metadata while the broker is away, up to
+ * {@code max.block.ms}, or when {@code buffer.memory} is full), so it never runs on the caller's thread: {@link #send}
+ * only puts the record into a bounded hand-off queue, and the caller (the publisher) never has more records in flight
+ * than that queue holds. The producer's own I/O thread runs the callbacks.
+ * <p>Kafka's own client, used directly: reactor-kafka (discontinued upstream in 2025) added a second stream and a
+ * scheduler between us and the same producer, and nothing it did is needed here (docs/kafka.md).
  */
-public final class KafkaTransport implements AutoCloseable {
-    /** Called once per record: {@code error} is null when the broker acknowledged it. */
-    public interface Callback {
-        void done(Throwable error);
+public final class KafkaTransport implements Transport {
+    private record Pending(ProducerRecord<byte[], byte[]> record, Callback cb) {
     }
 
-    private final KafkaSender<byte[], byte[]> sender;
-    private final Sinks.Many<SenderRecord<byte[], byte[], Long>> input =
-            Sinks.many().unicast().onBackpressureBuffer();
-    private final Map<Long, Callback> pending = new ConcurrentHashMap<>();
-    private final AtomicLong ids = new AtomicLong();
-    private final AtomicBoolean broken = new AtomicBoolean();
-    private final Disposable subscription;
-    private volatile Throwable fatal;
+    private static final Pending STOP = new Pending(null, null);
+    private final Producer<byte[], byte[]> producer;
+    private final String bootstrap;
+    private final Map<String, String> clientProperties;
+    private final Duration probeTimeout;
+    private final TopicLayout topics;
+    private final java.util.concurrent.ExecutorService prober;
+    private final BlockingQueue<Pending> handOff;
+    private final Thread sender;
+    private volatile boolean closed;
 
-    public KafkaTransport(String bootstrap, Map<String, String> clientProperties, Duration deliveryTimeout) {
-        Map<String, Object> p = producerProperties(bootstrap, clientProperties, deliveryTimeout);
-        SenderOptions<byte[], byte[]> options = SenderOptions.<byte[], byte[]>create(p)
-                .stopOnError(false)
-                // By the time we close, every record is acknowledged or spooled: do not wait for an absent broker.
-                .closeTimeout(Duration.ofSeconds(1))
-                .maxInFlight(4096);
-        sender = KafkaSender.create(options);
-        subscription = sender.send(input.asFlux()).subscribe(
-                r -> complete(r.correlationMetadata(), r.exception()),
-                this::failAll,
-                () -> failAll(new IllegalStateException("kafka sender completed")));
+    /**
+     * @param maxInFlight how many records the caller may have handed over and not yet seen a callback for
+     * @param topics      topics a successful probe creates when missing (the cluster may have been away when the run
+     *                    started), or null
+     */
+    public KafkaTransport(String bootstrap, Map<String, String> clientProperties, Duration deliveryTimeout,
+                          Duration probeTimeout, int maxInFlight, TopicLayout topics) {
+        this.producer = new KafkaProducer<>(producerProperties(bootstrap, clientProperties, deliveryTimeout));
+        this.bootstrap = bootstrap;
+        this.clientProperties = Map.copyOf(clientProperties);
+        this.probeTimeout = probeTimeout;
+        this.topics = topics;
+        // Blocking admin calls get a thread of their own: never the caller's, never the admin client's I/O thread.
+        this.prober = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ktstr4j-kafka-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        this.handOff = new ArrayBlockingQueue<>(maxInFlight + 1);
+        this.sender = new Thread(this::sendLoop, "ktstr4j-kafka-send");
+        sender.setDaemon(true);
+        sender.start();
     }
 
     /** ktstr4j's producer settings; {@code clientProperties} are applied last and win. */
@@ -66,11 +78,10 @@ public final class KafkaTransport implements AutoCloseable {
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
-        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L << 20);
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, BUFFER_MEMORY);
         // Our records are at most RecordEncoder's part size (512 KiB) plus headers.
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1 << 20);
-        // Deliberate timeouts: a dead broker must turn into spooled records within deliveryTimeout, and send() must
-        // not block the sender thread on metadata for long.
+        // Deliberate timeouts: a dead broker must turn into spooled records within deliveryTimeout.
         int delivery = (int) deliveryTimeout.toMillis();
         int request = Math.max(1000, Math.min(10_000, delivery / 2));
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, request);
@@ -84,63 +95,86 @@ public final class KafkaTransport implements AutoCloseable {
         return p;
     }
 
-    /** Hands a record to the producer; {@code cb} runs on a Kafka thread when it is acknowledged or has failed. */
+    /**
+     * The producer's {@code buffer.memory}. The publisher keeps the bytes it has in flight well under it, so
+     * {@code producer.send} never waits for buffer space (records of 512 KiB filled it once and blocked for seconds).
+     */
+    public static final long BUFFER_MEMORY = 128L << 20;
+
+    @Override
     public void send(OutRecord r, Callback cb) {
-        long id = ids.incrementAndGet();
-        Throwable f = fatal;
-        if (f != null) {
-            cb.done(f);
+        if (closed) {
+            cb.done(new IllegalStateException("kafka transport closed"));
             return;
         }
-        pending.put(id, cb);
-        List<org.apache.kafka.common.header.Header> headers = new ArrayList<>(r.headers().size());
+        List<Header> headers = new ArrayList<>(r.headers().size());
         for (OutRecord.Header h : r.headers()) {
             headers.add(new RecordHeader(h.name(), h.value()));
         }
-        ProducerRecord<byte[], byte[]> pr = new ProducerRecord<>(r.topic(), null, r.key(), r.value(), headers);
-        Sinks.EmitResult res;
-        synchronized (input) {
-            res = input.tryEmitNext(SenderRecord.create(pr, id));
-        }
-        if (res.isFailure()) {
-            complete(id, new IllegalStateException("kafka sender refused the record: " + res));
+        if (!handOff.offer(new Pending(new ProducerRecord<>(r.topic(), null, r.key(), r.value(), headers), cb))) {
+            cb.done(new IllegalStateException("more records handed to the Kafka transport than its in-flight limit "
+                    + (handOff.remainingCapacity() + handOff.size() - 1)));
         }
     }
 
-    /** Whether the underlying stream failed for good (a new transport is needed). */
-    public boolean isBroken() {
-        return broken.get();
-    }
-
-    public int inFlight() {
-        return pending.size();
-    }
-
-    private void complete(long id, Exception error) {
-        Callback cb = pending.remove(id);
-        if (cb != null) {
-            cb.done(error);
+    @Override
+    public void probe(Consumer<Boolean> answer) {
+        try {
+            prober.execute(() -> {
+                boolean up;
+                try (TopicAdmin admin = new TopicAdmin(bootstrap, clientProperties, probeTimeout)) {
+                    if (topics != null) {
+                        admin.ensureTopics(topics);
+                    } else {
+                        admin.brokers();
+                    }
+                    up = true;
+                } catch (RuntimeException e) {
+                    up = false;
+                }
+                answer.accept(up);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            answer.accept(false); // closed
         }
     }
 
-    private void failAll(Throwable t) {
-        fatal = t;
-        broken.set(true);
-        for (Long id : new ArrayList<>(pending.keySet())) {
-            Callback cb = pending.remove(id);
-            if (cb != null) {
-                cb.done(t);
+    /** The sender thread: the only caller of {@code producer.send}. */
+    private void sendLoop() {
+        while (true) {
+            Pending p;
+            try {
+                p = handOff.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (p == STOP) {
+                return;
+            }
+            try {
+                producer.send(p.record(), (md, err) -> p.cb().done(err));
+            } catch (RuntimeException e) {
+                // Metadata not available within max.block.ms, a closed producer, a serialization failure.
+                p.cb().done(e);
             }
         }
     }
 
     @Override
     public void close() {
-        synchronized (input) {
-            input.tryEmitComplete();
+        if (closed) {
+            return;
         }
-        subscription.dispose();
-        sender.close();
-        failAll(new IllegalStateException("kafka transport closed"));
+        closed = true;
+        handOff.clear();
+        handOff.offer(STOP);
+        try {
+            sender.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // Whatever is unacknowledged now is already in the spool (the publisher's rule): do not wait for a broker.
+        producer.close(Duration.ofMillis(500));
+        prober.shutdownNow();
     }
 }

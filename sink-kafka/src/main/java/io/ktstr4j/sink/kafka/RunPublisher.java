@@ -7,7 +7,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Publishes runs to Kafka. {@link #publish} never blocks the run: events pass a bounded buffer and, when Kafka is slow
- * or absent, go to the on-disk spool, replayed in order when the cluster is back (see {@link PublishSession}). With
+ * or absent, go to the on-disk spool, replayed in order when the cluster is back (see {@link Publication}). With
  * {@code bootstrap = embedded} the first publish starts a local broker ({@link EmbeddedKafka}) that lives until
  * {@link #close()}. One publisher can publish many runs, one after the other or at the same time.
  */
@@ -29,6 +29,10 @@ public final class RunPublisher implements AutoCloseable {
                 config.maxEventsPerRecord(), TARGET_RECORD_BYTES, MAX_PART_BYTES, EventCodec.SCHEMA_VERSION);
     }
 
+    RecordEncoder encoder() {
+        return encoder;
+    }
+
     public KafkaSinkConfig config() {
         return config;
     }
@@ -43,42 +47,47 @@ public final class RunPublisher implements AutoCloseable {
     }
 
     /**
-     * Publishes every event of {@code events} (subscribed to once, on a Reactor bounded-elastic thread) and completes
-     * with the counters when the stream has completed and every event is acknowledged or spooled. Fails at once with
-     * {@link KafkaUnavailableException} when the cluster does not answer and the config says FAIL_FAST (the event
-     * stream is then never subscribed). Cancelling stops the publish; events not yet acknowledged stay in the spool.
+     * Opens one publication (one run, one command): resolves the bootstrap address (starting the embedded broker when
+     * so configured), checks that the cluster answers and creates missing topics, then starts the dispatcher. Blocks
+     * for the check: call it before the first VM boots, off Reactor's threads. When the cluster does not answer,
+     * {@link KafkaSinkConfig.OnUnavailable#FAIL_FAST} throws {@link KafkaUnavailableException}; SPOOL starts the
+     * publication in a spool episode. Once open, an outage never fails the publication: it goes to the spool.
+     */
+    public Publication open() {
+        String bs = bootstrap();
+        boolean reachable = true;
+        try (TopicAdmin admin = new TopicAdmin(bs, config.clientProperties(), config.connectTimeout())) {
+            if (config.createTopics()) {
+                admin.ensureTopics(encoder.router().layout());
+            } else {
+                admin.brokers();
+            }
+        } catch (KafkaUnavailableException e) {
+            if (config.onUnavailable() == KafkaSinkConfig.OnUnavailable.FAIL_FAST) {
+                throw e;
+            }
+            reachable = false;
+        }
+        Publication.Window w = Publication.Window.DEFAULT;
+        Transport t = new KafkaTransport(bs, config.clientProperties(), config.deliveryTimeout(),
+                config.connectTimeout(), w.records(), config.createTopics() ? encoder.router().layout() : null);
+        return new Publication(config, bs, encoder, t, w, reachable, ackListener);
+    }
+
+    /**
+     * Publishes every event of {@code events} (subscribed to once, with bounded demand) and completes with the
+     * counters when the stream has completed and every event is acknowledged, spooled or counted as failed. Fails
+     * with {@link KafkaUnavailableException} when the cluster does not answer at the start and the config says
+     * FAIL_FAST (the stream is then never subscribed). Cancelling ends the publication at once: what is not
+     * acknowledged goes to the spool.
      */
     public Mono<PublishSummary> publish(Flux<RunEvent> events) {
-        return Mono.create(sink -> {
-            java.util.concurrent.atomic.AtomicReference<PublishSession> session =
-                    new java.util.concurrent.atomic.AtomicReference<>();
-            java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
-            // Starting an embedded broker and checking the cluster block: do it on the dispatcher thread.
-            Thread t = new Thread(() -> {
-                String bs;
-                try {
-                    bs = bootstrap();
-                } catch (RuntimeException e) {
-                    sink.error(e);
-                    return;
-                }
-                PublishSession s = new PublishSession(config, bs, encoder, sink, ackListener);
-                session.set(s);
-                if (cancelled.get()) {
-                    s.cancel();
-                }
-                s.run(events);
-            }, "ktstr4j-kafka-dispatch");
-            t.setDaemon(true);
-            sink.onCancel(() -> {
-                cancelled.set(true);
-                PublishSession s = session.get();
-                if (s != null) {
-                    s.cancel();
-                }
-            });
-            t.start();
-        });
+        return Mono.fromCallable(this::open)
+                .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
+                .flatMap(p -> {
+                    p.subscribe(events);
+                    return Mono.fromFuture(p.done()).doOnCancel(() -> p.shutdown(java.time.Duration.ZERO));
+                });
     }
 
     /** The bootstrap address, starting the embedded broker on first use when so configured. */

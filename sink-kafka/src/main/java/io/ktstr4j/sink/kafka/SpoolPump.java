@@ -29,7 +29,7 @@ public final class SpoolPump {
     private SpoolPump() {
     }
 
-    public static Step sendChunk(SpoolReader reader, KafkaTransport transport, int maxRecords, long maxBytes,
+    public static Step sendChunk(SpoolReader reader, Transport transport, int maxRecords, long maxBytes,
                                  Duration ackTimeout, Predicate<Path> keep) {
         List<OutRecord> chunk = new ArrayList<>();
         SpoolReader.Position end = null;

@@ -69,7 +69,7 @@ public final class SpoolReplayer {
             return new ReplaySummary(0, 0, 0, 0, List.of(), e.getMessage());
         }
         try (KafkaTransport transport = new KafkaTransport(bootstrap, config.clientProperties(),
-                config.deliveryTimeout())) {
+                config.deliveryTimeout(), config.connectTimeout(), 512, null)) {
             for (Path session : SpoolFiles.sessions(config.spoolDir())) {
                 try (FileChannel ch = FileChannel.open(session.resolve(SpoolFiles.LOCK), StandardOpenOption.CREATE,
                         StandardOpenOption.WRITE)) {
