@@ -141,6 +141,7 @@ public final class KafkaTransport implements Transport {
 
     /** The sender thread: the only caller of {@code producer.send}. */
     private void sendLoop() {
+        warmUp();
         while (true) {
             Pending p;
             try {
@@ -156,6 +157,24 @@ public final class KafkaTransport implements Transport {
             } catch (RuntimeException e) {
                 // Metadata not available within max.block.ms, a closed producer, a serialization failure.
                 p.cb().done(e);
+            }
+        }
+    }
+
+    /**
+     * Fetches the producer's metadata for every topic before the first record: a batch produced to a partition the
+     * producer has no metadata for yet, just after the topic was created, was seen to sit until its delivery timeout
+     * while later batches of the same key went through, which breaks per-key order (KAFKA-15591).
+     */
+    private void warmUp() {
+        if (topics == null) {
+            return;
+        }
+        for (String t : topics.allNames()) {
+            try {
+                producer.partitionsFor(t);
+            } catch (RuntimeException e) {
+                return; // the cluster is away: the records will fail and go to the spool
             }
         }
     }

@@ -107,6 +107,7 @@ public final class Publication {
     private final SpoolSession spool;
     private final Map<Long, OutRecord> live = new LinkedHashMap<>();
     private final Map<FluxIngress, Integer> owed = new LinkedHashMap<>();
+    private final Map<String, Long> highestAcked = new java.util.HashMap<>();
     private boolean shutdownRequested;
     private long liveBytes;
     private long nextId;
@@ -405,6 +406,7 @@ public final class Publication {
         }
         liveBytes -= r.value().length;
         if (err == null) {
+            highestAcked.merge(r.topic() + "|" + r.keyText(), id, Math::max);
             acked += r.eventCount();
             records++;
             ackListener.accept(r);
@@ -416,6 +418,12 @@ public final class Publication {
         } else {
             if (mode == Mode.LIVE) {
                 startEpisode("Kafka at " + bootstrap + " did not acknowledge a record (" + err + ")");
+            }
+            Long later = highestAcked.get(r.topic() + "|" + r.keyText());
+            if (later != null && later > id) {
+                // Kafka took a later record of this key while this one failed: it arrives after it from the spool.
+                warn("WARNING: order of key " + r.keyText() + " in " + r.topic() + " broken: a later record was "
+                        + "acknowledged before this one failed (" + err + "); consumers that drop by sequence skip it");
             }
             reachable = false;
             toSpool(r, true);

@@ -74,6 +74,9 @@ class BrokerFaultTest {
                 got.addAll(in.poll(Duration.ofSeconds(1))); // anything beyond would be a bug
                 assertThat(in.malformed()).isZero();
             }
+            java.util.Set<String> missing = new java.util.TreeSet<>(produced.stream().map(RunEvent::eventId).toList());
+            got.forEach(d -> missing.remove(d.event().eventId()));
+            assertThat(missing).as("events not read back (%s)", summary.line()).isEmpty();
             assertThat(got).hasSize(produced.size());
             // Per key: exactly the produced sequence, in order.
             Map<String, List<Long>> want = new LinkedHashMap<>();
