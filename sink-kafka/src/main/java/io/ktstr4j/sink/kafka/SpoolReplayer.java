@@ -20,20 +20,47 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Replays what earlier runs left in a spool directory (Kafka was down at the end of the run, or the process died):
  * every session, oldest first, each in order (lane a, then lane b) from its cursor; a session is deleted once fully
- * acknowledged. Sessions still locked by a live publisher are skipped. Crash-safe: torn tails are skipped and reported.
+ * acknowledged. Sessions still locked by a live publisher are skipped. Crash-safe: torn tails are skipped and reported;
+ * a segment with a damaged place is kept as {@code <name>.damaged}, and its session directory is not deleted.
  * Records already acknowledged before a crash may be sent again; consumers drop them by event id.
  */
 public final class SpoolReplayer {
     private static final Logger log = LoggerFactory.getLogger(SpoolReplayer.class);
 
-    /** What a replay did. */
-    public record ReplaySummary(int sessions, int sessionsSkipped, long records, long events, List<String> damaged,
-                                String error) {
+    /**
+     * What a replay did.
+     *
+     * @param damaged      damaged places skipped: each segment's entries after one are lost; the segment is kept as
+     *                     {@link SpoolReader.Damage#keptAs()}
+     * @param sessionsKept replayed sessions not deleted because they hold {@code .damaged} segments
+     */
+    public record ReplaySummary(int sessions, int sessionsSkipped, long records, long events,
+                                List<SpoolReader.Damage> damaged, List<Path> sessionsKept, String error) {
+        public ReplaySummary {
+            damaged = List.copyOf(damaged);
+            sessionsKept = List.copyOf(sessionsKept);
+        }
+
+        /** Bytes of spool data skipped as damaged (lost records). */
+        public long bytesSkipped() {
+            return damaged.stream().mapToLong(SpoolReader.Damage::bytesSkipped).sum();
+        }
+
         public String line() {
             String s = String.format("kafka replay: %d sessions (%d skipped: in use), %d records, %d events replayed",
                     sessions, sessionsSkipped, records, events);
             if (!damaged.isEmpty()) {
-                s += "; skipped damaged spool data: " + damaged;
+                List<String> places = new ArrayList<>();
+                for (SpoolReader.Damage d : damaged) {
+                    places.add(d.keptAs() + " at byte " + d.offset() + ": " + d.reason() + ", " + d.bytesSkipped()
+                            + " bytes skipped");
+                }
+                s += String.format("; LOST damaged spool data, %d bytes in %d segments (kept for inspection): %s",
+                        bytesSkipped(), damaged.size(), String.join("; ", places));
+            }
+            if (!sessionsKept.isEmpty()) {
+                s += "; sessions not deleted: " + String.join(", ", sessionsKept.stream().map(Path::toString).toList())
+                        + " (they hold .damaged segments)";
             }
             if (error != null) {
                 s += "; STOPPED: " + error;
@@ -58,7 +85,8 @@ public final class SpoolReplayer {
         int skipped = 0;
         long records = 0;
         long events = 0;
-        List<String> damaged = new ArrayList<>();
+        List<SpoolReader.Damage> damaged = new ArrayList<>();
+        List<Path> kept = new ArrayList<>();
         try (TopicAdmin admin = new TopicAdmin(bootstrap, config.clientProperties(), config.connectTimeout())) {
             if (config.createTopics()) {
                 admin.ensureTopics(new TopicLayout(config.topicPrefix()));
@@ -66,7 +94,7 @@ public final class SpoolReplayer {
                 admin.brokers();
             }
         } catch (KafkaUnavailableException e) {
-            return new ReplaySummary(0, 0, 0, 0, List.of(), e.getMessage());
+            return new ReplaySummary(0, 0, 0, 0, List.of(), List.of(), e.getMessage());
         }
         try (KafkaTransport transport = new KafkaTransport(bootstrap, config.clientProperties(),
                 config.deliveryTimeout(), config.connectTimeout(), 512, null)) {
@@ -90,7 +118,7 @@ public final class SpoolReplayer {
                                 config.deliveryTimeout().plusSeconds(5), p -> false);
                         if (step.error() != null) {
                             damaged.addAll(reader.damaged());
-                            return new ReplaySummary(sessions, skipped, records, events, damaged,
+                            return new ReplaySummary(sessions, skipped, records, events, damaged, kept,
                                     "Kafka at " + bootstrap + " did not acknowledge: " + step.error()
                                             + " (the rest stays in " + session + ")");
                         }
@@ -102,28 +130,43 @@ public final class SpoolReplayer {
                     }
                     damaged.addAll(reader.damaged());
                     lock.release();
-                    deleteSession(session);
-                    log.info("replayed and removed spool session {}", session);
+                    if (deleteSession(session)) {
+                        kept.add(session);
+                        log.warn("replayed spool session {}; kept for its damaged segments {}", session,
+                                SpoolFiles.damaged(session));
+                    } else {
+                        log.info("replayed and removed spool session {}", session);
+                    }
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot replay spool session " + session + ": " + e.getMessage(),
                             e);
                 }
             }
         }
-        return new ReplaySummary(sessions, skipped, records, events, damaged, null);
+        return new ReplaySummary(sessions, skipped, records, events, damaged, kept, null);
     }
 
-    private static void deleteSession(Path session) throws IOException {
+    /**
+     * Deletes a replayed session: its segments, cursor and lock, then the directory unless it holds {@code .damaged}
+     * segments (kept for inspection) or anything else that is not ours.
+     *
+     * @return true when the directory is kept because of {@code .damaged} segments
+     */
+    static boolean deleteSession(Path session) throws IOException {
         for (Path p : SpoolFiles.segments(session)) {
             Files.deleteIfExists(p);
         }
         Files.deleteIfExists(session.resolve(SpoolFiles.CURSOR));
         Files.deleteIfExists(session.resolve(SpoolFiles.CURSOR + ".tmp"));
         Files.deleteIfExists(session.resolve(SpoolFiles.LOCK));
+        if (!SpoolFiles.damaged(session).isEmpty()) {
+            return true;
+        }
         try {
             Files.deleteIfExists(session);
         } catch (java.nio.file.DirectoryNotEmptyException e) {
             // Something that is not ours is in there: leave the directory.
         }
+        return false;
     }
 }

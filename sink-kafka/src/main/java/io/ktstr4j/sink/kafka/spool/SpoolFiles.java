@@ -22,12 +22,14 @@ import java.util.stream.Stream;
  *       b-000001.seg …   lane b: records that overflowed the in-memory buffer after that (newer)
  *       cursor           "&lt;segment&gt; &lt;offset&gt;": everything before it has been acknowledged
  *       lock             held (file lock) by the live publisher that owns the session
+ *       a-000002.seg.damaged   a replayed segment that had a damaged place, kept for inspection (never replayed)
  * </pre>
  * Replay order is lane a, then lane b, each by segment number: this is the order the events were produced in.
  */
 public final class SpoolFiles {
     public static final String CURSOR = "cursor";
     public static final String LOCK = "lock";
+    public static final String DAMAGED_SUFFIX = ".damaged";
     private static final Pattern SEGMENT = Pattern.compile("([ab])-(\\d{6})\\.seg");
     private static final DateTimeFormatter SESSION_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
 
@@ -46,13 +48,28 @@ public final class SpoolFiles {
         return LocalDateTime.now().format(SESSION_TIME) + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** Segments of a session in replay order (names sort that way: lane letter, then zero-padded number). */
+    /**
+     * Segments of a session in replay order (names sort that way: lane letter, then zero-padded number); never the
+     * {@code .damaged} ones.
+     */
     public static List<Path> segments(Path session) {
         if (!Files.isDirectory(session)) {
             return List.of();
         }
         try (Stream<Path> s = Files.list(session)) {
             return s.filter(SpoolFiles::isSegment).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list spool session " + session + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Segments kept as {@code <name>.damaged} (replayed up to a damaged place, kept for inspection), by name. */
+    public static List<Path> damaged(Path session) {
+        if (!Files.isDirectory(session)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(session)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(DAMAGED_SUFFIX)).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list spool session " + session + ": " + e.getMessage(), e);
         }
@@ -72,8 +89,12 @@ public final class SpoolFiles {
 
     static int nextIndex(Path dir, char lane) {
         int max = 0;
-        for (Path p : segments(dir)) {
-            Matcher m = SEGMENT.matcher(p.getFileName().toString());
+        List<Path> all = new java.util.ArrayList<>(segments(dir));
+        all.addAll(damaged(dir)); // a new segment must not take a damaged one's name (its rename would collide)
+        for (Path p : all) {
+            String name = p.getFileName().toString();
+            Matcher m = SEGMENT.matcher(name.endsWith(DAMAGED_SUFFIX)
+                    ? name.substring(0, name.length() - DAMAGED_SUFFIX.length()) : name);
             if (m.matches() && m.group(1).charAt(0) == lane) {
                 max = Math.max(max, Integer.parseInt(m.group(2)));
             }
