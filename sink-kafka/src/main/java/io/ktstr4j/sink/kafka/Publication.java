@@ -455,8 +455,12 @@ public final class Publication {
             }
             spooled += r.eventCount();
             syncPending = true;
+        } catch (io.ktstr4j.sink.kafka.spool.SpoolWriteException e) {
+            // The writer cut the entry back off: the segment stays clean, and a later record may fit again.
+            fail("could not be spooled (" + e.reason() + ")", Math.max(1, r.eventCount()));
+            warnOnce("ERROR: " + e.getMessage());
         } catch (UncheckedIOException e) {
-            fail("could not be spooled: " + e.getMessage(), Math.max(1, r.eventCount()));
+            fail("could not be spooled (" + e.getMessage() + ")", Math.max(1, r.eventCount()));
         }
     }
 
@@ -585,6 +589,10 @@ public final class Publication {
             if (full > 0) {
                 failed.merge("the inbox (" + cfg.bufferEvents() + " events) was full", full, Long::sum);
             }
+            for (SpoolReader.Damage d : spool.damaged()) {
+                warn("ERROR: damaged spool data skipped, " + d.bytesSkipped() + " bytes at byte " + d.offset()
+                        + " of " + d.keptAs() + " (kept for inspection): " + d.reason());
+            }
             PublishSummary s = new PublishSummary(events.get(), acked, spooled, replayed, records, spool.dir(),
                     warnings, failed);
             try {
@@ -611,6 +619,12 @@ public final class Publication {
             failed.merge(reason, n, Long::sum);
         }
         log.warn("{} event(s) {}", n, reason);
+    }
+
+    private void warnOnce(String message) {
+        if (!warnings.contains(message)) {
+            warn(message);
+        }
     }
 
     private void warn(String message) {

@@ -31,6 +31,7 @@ final class SpoolSession implements AutoCloseable {
     private SpoolWriter laneA;
     private SpoolWriter laneB;
     private SpoolReader reader;
+    private final java.util.List<SpoolReader.Damage> pastDamage = new java.util.ArrayList<>();
 
     SpoolSession(Path root) {
         this.root = root;
@@ -75,9 +76,18 @@ final class SpoolSession implements AutoCloseable {
     /** The episode's reader, created when its replay starts (after every older record was written to lane a). */
     SpoolReader reader() {
         if (reader == null) {
-            reader = new SpoolReader(dir(true), true);
+            reader = new SpoolReader(dir(true), this::isOpen);
         }
         return reader;
+    }
+
+    /** Damaged places the replay skipped so far in this session (kept as {@code .damaged} files). */
+    java.util.List<SpoolReader.Damage> damaged() {
+        java.util.List<SpoolReader.Damage> all = new java.util.ArrayList<>(pastDamage);
+        if (reader != null) {
+            all.addAll(reader.damaged());
+        }
+        return all;
     }
 
     /** Whether a segment is still being appended to (the reader must not delete it on commit). */
@@ -89,6 +99,9 @@ final class SpoolSession implements AutoCloseable {
     /** The episode is replayed: close the lanes, delete its segments and cursor; the next one starts from nothing. */
     void endEpisode() {
         closeLanes();
+        if (reader != null) {
+            pastDamage.addAll(reader.damaged());
+        }
         reader = null;
         try {
             for (Path p : SpoolFiles.segments(dir)) {
@@ -140,7 +153,7 @@ final class SpoolSession implements AutoCloseable {
                 lock.release();
             }
             lockChannel.close();
-            if (SpoolFiles.segments(dir).isEmpty()) {
+            if (SpoolFiles.segments(dir).isEmpty() && SpoolFiles.damaged(dir).isEmpty()) {
                 Files.deleteIfExists(dir.resolve(SpoolFiles.CURSOR));
                 Files.deleteIfExists(dir.resolve(SpoolFiles.LOCK));
                 try (var left = Files.list(dir)) {
