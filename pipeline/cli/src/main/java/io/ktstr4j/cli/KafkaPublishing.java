@@ -146,4 +146,36 @@ class KafkaPublishing implements AutoCloseable {
             publisher.close();
         }
     }
+
+    // ---- BEGIN runs branch placeholder (run-level events), to be merged into the rewrite ----------------------------
+    // RunCommand calls this for run.started (before the first VM boots) and run.finished (after the last variant, also
+    // when one failed). Each event is published on its own; run.finished waits for both, so awaitAll() and totals()
+    // that follow count them (in the events and acked/spooled totals, not as a variant).
+    private final java.util.List<CompletableFuture<PublishSummary>> runEventPublishes = new java.util.ArrayList<>();
+
+    void publishRunEvent(RunEvent e) {
+        if (publisher == null) {
+            return;
+        }
+        runEventPublishes.add(publisher.publish(Flux.just(e)).toFuture());
+        if (!(e.body() instanceof io.ktstr4j.schemas.event.RunFinished)) {
+            return;
+        }
+        for (CompletableFuture<PublishSummary> f : runEventPublishes) {
+            try {
+                PublishSummary s = f.join();
+                synchronized (this) {
+                    events += s.events();
+                    acked += s.acked();
+                    spooled += s.spooled();
+                    replayed += s.replayed();
+                    failed += s.failed();
+                }
+            } catch (java.util.concurrent.CompletionException x) {
+                err.println("  kafka: run event not published: " + x.getCause());
+            }
+        }
+        runEventPublishes.clear();
+    }
+    // ---- END runs branch placeholder ---------------------------------------------------------------------------------
 }
