@@ -155,4 +155,5 @@ class KafkaPublishing implements AutoCloseable {
             }
         }
     }
+
 }

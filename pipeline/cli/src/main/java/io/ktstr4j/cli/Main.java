@@ -6,12 +6,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
 /** The ktstr4j command line: {@code run}, {@code list}, {@code show-thresholds} and {@code kafka}. */
-@Command(name = "ktstr4j", mixinStandardHelpOptions = true, version = "ktstr4j 0.1.0",
+@Command(name = "ktstr4j", mixinStandardHelpOptions = true, version = "ktstr4j " + Main.VERSION,
         description = "Test harness for Linux process schedulers: boots a kernel in a VM per test variant, runs a "
                 + "scenario, judges the scheduler.",
         subcommands = {RunCommand.class, ListCommand.class, ShowThresholdsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    /** The ktstr4j version (the {@code --version} line, and {@code run.started}'s {@code version}). */
+    public static final String VERSION = "0.1.0";
 
 
     @CommandLine.Spec

@@ -1,12 +1,16 @@
 package io.ktstr4j.cli;
 
 import io.ktstr4j.pipeline.Defaults;
+import io.ktstr4j.pipeline.Envelope;
+import io.ktstr4j.pipeline.RunIds;
 import io.ktstr4j.pipeline.RunSummary;
 import io.ktstr4j.pipeline.Variant;
 import io.ktstr4j.pipeline.VariantPlanner;
 import io.ktstr4j.schemas.event.EventBody;
 import io.ktstr4j.schemas.event.InitStage;
 import io.ktstr4j.schemas.event.RunEvent;
+import io.ktstr4j.schemas.event.RunFinished;
+import io.ktstr4j.schemas.event.RunStarted;
 import io.ktstr4j.schemas.event.ScenarioEnd;
 import io.ktstr4j.schemas.event.ScenarioStart;
 import io.ktstr4j.schemas.json.Json;
@@ -17,6 +21,7 @@ import io.ktstr4j.schemas.verdict.Reason;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -125,29 +130,109 @@ final class RunCommand implements Callable<Integer> {
         }
         Services.RunnerChoice choice = services.runner(backend, verbose);
         progress(err, "backend " + choice.backend() + ": " + choice.reason());
+        // One command is one run: every variant's events carry this id, and the run's own events (run.started,
+        // run.finished) carry it with no variant key.
+        String runId = RunIds.next();
+        Envelope runEnvelope = Envelope.forRun(runId, Clock.systemUTC());
         try (KafkaPublishing pub = KafkaPublishing.start(kafka, err, quiet);
              java.io.BufferedWriter ev = eventsFile == null ? null : Files.newBufferedWriter(eventsFile,
                      java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
+            long runStart = System.nanoTime();
+            emitRunEvent(ev, pub, runEnvelope.wrap(runStarted(variants, choice.backend())));
             List<Outcome> outcomes = new ArrayList<>();
-            for (Variant v : variants) {
-                AtomicReference<RunSummary> done = new AtomicReference<>();
-                long t0 = System.nanoTime();
-                progress(err, v.key() + ": booting " + v.topology().label() + " under " + choice.backend() + "...");
-                String monitorOff = services.monitor().unavailableReason(v);
-                if (monitorOff != null && v.skipReason() == null) {
-                    progress(err, v.key() + ": monitor off: " + monitorOff);
+            List<String> cancelled = new ArrayList<>();
+            Throwable failure = null;
+            int next = 0;
+            try {
+                for (; next < variants.size(); next++) {
+                    Variant v = variants.get(next);
+                    AtomicReference<RunSummary> done = new AtomicReference<>();
+                    long t0 = System.nanoTime();
+                    progress(err, v.key() + ": booting " + v.topology().label() + " under " + choice.backend()
+                            + "...");
+                    String monitorOff = services.monitor().unavailableReason(v);
+                    if (monitorOff != null && v.skipReason() == null) {
+                        progress(err, v.key() + ": monitor off: " + monitorOff);
+                    }
+                    Flux<RunEvent> events = choice.runner().run(runId, v, done::set)
+                            .doOnNext(progressListener(err, v.key(), t0))
+                            .doOnNext(e -> writeEvent(ev, e));
+                    pub.publish(events).blockLast();
+                    RunSummary s = done.get();
+                    if (s == null) {
+                        cancelled.add(v.key()); // the stream ended without its verdict
+                        continue;
+                    }
+                    outcomes.add(s.verdict().outcome());
+                    Path sidecar = writeSidecar(s);
+                    report(stdout, s, sidecar);
                 }
-                Flux<RunEvent> events = choice.runner().run(v, done::set)
-                        .doOnNext(progressListener(err, v.key(), t0))
-                        .doOnNext(e -> writeEvent(ev, e));
-                pub.publish(events).blockLast();
-                RunSummary s = done.get();
-                outcomes.add(s.verdict().outcome());
-                Path sidecar = writeSidecar(s);
-                report(stdout, s, sidecar);
+            } catch (Throwable t) {
+                failure = t;
+                if (next < variants.size()) {
+                    if (outcomes.size() + cancelled.size() == next) {
+                        cancelled.add(variants.get(next).key()); // it was running: no verdict
+                    }
+                    next++;
+                }
+                throw t;
+            } finally {
+                RunFinished finished = runFinished(outcomes, cancelled,
+                        variants.subList(Math.min(next, variants.size()), variants.size()), runStart, failure);
+                try {
+                    emitRunEvent(ev, pub, runEnvelope.wrap(finished));
+                } catch (RuntimeException x) {
+                    if (failure == null) {
+                        throw x;
+                    }
+                    failure.addSuppressed(x);
+                }
             }
             pub.finish();
+            if (!cancelled.isEmpty()) {
+                outcomes.add(Outcome.ERROR); // a variant without a verdict is not a pass
+            }
             return ExitCodes.of(outcomes);
+        }
+    }
+
+    /**
+     * Where the run's own events go: the same places as the variants' events (the {@code --events} file and the Kafka
+     * publish).
+     */
+    private static void emitRunEvent(java.io.BufferedWriter ev, KafkaPublishing pub, RunEvent e) {
+        writeEvent(ev, e);
+        pub.publishRunEvent(e);
+    }
+
+    private RunStarted runStarted(List<Variant> variants, String backendName) {
+        List<String> kernels = variants.stream().map(Variant::kernel).filter(java.util.Objects::nonNull)
+                .map(Path::toString).distinct().toList();
+        return new RunStarted(variants.stream().map(Variant::key).toList(), hostName(), kernels, backendName,
+                Main.VERSION);
+    }
+
+    private static RunFinished runFinished(List<Outcome> outcomes, List<String> cancelled, List<Variant> notRun,
+                                           long startNanos, Throwable failure) {
+        Map<Outcome, Integer> counts = new java.util.EnumMap<>(Outcome.class);
+        outcomes.forEach(o -> counts.merge(o, 1, Integer::sum));
+        String error = failure == null ? null
+                : failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
+        return new RunFinished(counts, cancelled, notRun.stream().map(Variant::key).toList(),
+                Math.max(0, (System.nanoTime() - startNanos) / 1_000_000), error);
+    }
+
+    /** This machine's name, without a DNS lookup; null if unknown. */
+    static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env.strip();
+        }
+        try {
+            String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            return h.isEmpty() ? null : h;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
         }
     }
 

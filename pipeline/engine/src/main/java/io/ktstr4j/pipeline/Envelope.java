@@ -3,9 +3,14 @@ package io.ktstr4j.pipeline;
 import io.ktstr4j.schemas.event.EventBody;
 import io.ktstr4j.schemas.event.RunEvent;
 import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Wraps bodies of one variant's stream into {@link RunEvent}s with consecutive sequence numbers from 0. */
+/**
+ * Wraps bodies into {@link RunEvent}s with consecutive sequence numbers from 0: one variant's stream, or (without a
+ * variant key, {@link #forRun}) the run's own events ({@code run.started}, {@code run.finished}).
+ */
 public final class Envelope {
 
     private final String runId;
@@ -14,13 +19,24 @@ public final class Envelope {
     private final AtomicLong seq = new AtomicLong();
 
     public Envelope(String runId, String variantKey, Clock clock) {
-        this.runId = runId;
-        this.variantKey = variantKey;
+        this.runId = Objects.requireNonNull(runId, "runId");
+        this.variantKey = Objects.requireNonNull(variantKey, "variantKey");
         this.clock = clock;
     }
 
+    private Envelope(String runId, Clock clock) {
+        this.runId = Objects.requireNonNull(runId, "runId");
+        this.variantKey = null;
+        this.clock = clock;
+    }
+
+    /** The run's own events: run id, no variant key (ids {@code runId/-/seq}). */
+    public static Envelope forRun(String runId, Clock clock) {
+        return new Envelope(runId, clock);
+    }
+
     public RunEvent wrap(EventBody body) {
-        return new RunEvent(runId, variantKey, seq.getAndIncrement(), clock.instant(), body);
+        return new RunEvent(runId, variantKey, null, seq.getAndIncrement(), clock.instant(), body, Map.of());
     }
 
     public String runId() {

@@ -32,8 +32,8 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Runs one variant as a {@code Flux<RunEvent>}: build the initramfs, create the VM through the backend, merge VM
  * events, guest messages and monitor samples and snapshots, then append the verdict, the failure report (non-pass only),
- * the result (sidecar) and finally the VM exit. Every body is wrapped with the run id, the variant key, a
- * sequence number from 0 and a timestamp.
+ * the result (sidecar) and finally the VM exit. Every body is wrapped with the run id (the caller's: one per
+ * {@code ktstr4j run} command, shared by its variants), the variant key, a sequence number from 0 and a timestamp.
  *
  * <ul>
  *   <li>Cancelling the subscription closes the VM (Flux.usingWhen) and releases everything.</li>
@@ -75,14 +75,31 @@ public final class VariantRunner {
         return backend.name();
     }
 
+    /** Runs the variant as a run of its own (a fresh run id): for tests and one-variant tools. */
     public Flux<RunEvent> run(Variant v) {
-        return run(v, s -> { });
+        return run(RunIds.next(), v, s -> { });
     }
 
-    /** Runs the variant; {@code onDone} gets the verdict, sidecar and timings just before the stream's tail. */
+    /** Runs the variant as a run of its own (a fresh run id): for tests and one-variant tools. */
     public Flux<RunEvent> run(Variant v, Consumer<RunSummary> onDone) {
+        return run(RunIds.next(), v, onDone);
+    }
+
+    /** Runs the variant as part of the run {@code runId}. */
+    public Flux<RunEvent> run(String runId, Variant v) {
+        return run(runId, v, s -> { });
+    }
+
+    /**
+     * Runs the variant as part of the run {@code runId} (one {@code ktstr4j run} command: every variant it runs gets
+     * the same id; event ids stay unique by the variant key); {@code onDone} gets the verdict, sidecar and timings
+     * just before the stream's tail.
+     */
+    public Flux<RunEvent> run(String runId, Variant v, Consumer<RunSummary> onDone) {
+        Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(v, "variant");
+        Objects.requireNonNull(onDone, "onDone");
         return Flux.defer(() -> {
-            String runId = RunIds.next();
             Instant startedAt = clock.instant();
             if (v.skipReason() != null) {
                 Envelope env = new Envelope(runId, v.key(), clock);

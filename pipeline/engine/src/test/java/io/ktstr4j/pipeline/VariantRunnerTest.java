@@ -103,6 +103,26 @@ public class VariantRunnerTest {
         assertThat(summary.get().timings().wallMs()).isGreaterThanOrEqualTo(0);
     }
 
+    /** One command is one run: every variant carries the caller's run id; event ids stay apart by the variant key. */
+    @Test
+    void variantsOfOneRunShareTheCallersRunIdAndKeepDistinctEventIds() {
+        String runId = RunIds.next();
+        List<RunSummary> summaries = new ArrayList<>();
+        List<RunEvent> events = new ArrayList<>();
+        for (SchedulerChoice s : List.of(SchedulerChoice.eevdf(),
+                SchedulerChoice.binary(Path.of("/x/scx_qmap"), List.of()))) {
+            events.addAll(runner(new FakeVm(0, false), new VmConfigException("no VM here"), GuestLink.Factory.NONE, 16)
+                    .run(runId, variant(s), summaries::add).collectList().block(Duration.ofSeconds(10)));
+        }
+        assertThat(events).extracting(RunEvent::runId).containsOnly(runId);
+        assertThat(events).extracting(RunEvent::variantKey)
+                .containsOnly("steady/tiny-2llc/eevdf", "steady/tiny-2llc/scx_qmap");
+        assertThat(events).extracting(RunEvent::eventId).doesNotHaveDuplicates();
+        assertThat(summaries).extracting(RunSummary::runId).containsExactly(runId, runId);
+        assertThat(events.stream().map(RunEvent::body).filter(RunSidecar.class::isInstance)
+                .map(b -> ((RunSidecar) b).result().runId())).containsOnly(runId);
+    }
+
     @Test
     void starvedWorkerFailsWithAFailureReport() {
         List<RunEvent> events = runner(new FakeVm(3, false), null, guest(healthy(0)), 1024)

@@ -20,7 +20,8 @@ public final class EventCodec {
     }
 
     public static EncodedEvent encode(RunEvent e) {
-        return new EncodedEvent(e.body().typeName(), e.runId(), e.variantKey(), e.seq(), Json.writeBytes(e));
+        return new EncodedEvent(e.body().getClass(), e.runId(), e.variantKey(), e.ownId(), e.seq(),
+                Json.writeBytes(e));
     }
 
     public static RunEvent decode(byte[] json, String source) {

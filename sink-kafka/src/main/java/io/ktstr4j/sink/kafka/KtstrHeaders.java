@@ -8,7 +8,9 @@ public final class KtstrHeaders {
     public static final String SCHEMA = "ktstr4j.schema";
     /** Schema version, {@code <major>.<minor>}. */
     public static final String SCHEMA_VERSION = "ktstr4j.schema_version";
+    /** The run id of the record's events; absent for standalone events (no run). */
     public static final String RUN_ID = "ktstr4j.run_id";
+    /** The variant key of the record's events; absent for run events and standalone events. */
     public static final String VARIANT_KEY = "ktstr4j.variant_key";
     /** Event id of the first event in the record (consumers dedupe on the ids inside the value). */
     public static final String EVENT_ID = "ktstr4j.event_id";

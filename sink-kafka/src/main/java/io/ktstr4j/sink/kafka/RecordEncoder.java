@@ -102,7 +102,7 @@ public final class RecordEncoder {
         EncodedEvent last = chunk.get(chunk.size() - 1);
         String type = first.type();
         for (EncodedEvent e : chunk) {
-            if (!e.type().equals(type)) {
+            if (e.bodyType() != first.bodyType()) {
                 type = "mixed";
                 break;
             }
@@ -111,8 +111,13 @@ public final class RecordEncoder {
         h.add(OutRecord.Header.of(KtstrHeaders.CONTENT_TYPE, contentType));
         h.add(OutRecord.Header.of(KtstrHeaders.SCHEMA, KtstrHeaders.SCHEMA_NAME));
         h.add(OutRecord.Header.of(KtstrHeaders.SCHEMA_VERSION, schemaVersion));
-        h.add(OutRecord.Header.of(KtstrHeaders.RUN_ID, first.runId()));
-        h.add(OutRecord.Header.of(KtstrHeaders.VARIANT_KEY, first.variantKey()));
+        // A record holds events of one key: one envelope kind, one run id and variant key (absent ones are left out).
+        if (first.runId() != null) {
+            h.add(OutRecord.Header.of(KtstrHeaders.RUN_ID, first.runId()));
+        }
+        if (first.variantKey() != null) {
+            h.add(OutRecord.Header.of(KtstrHeaders.VARIANT_KEY, first.variantKey()));
+        }
         h.add(OutRecord.Header.of(KtstrHeaders.EVENT_ID, first.eventId()));
         h.add(OutRecord.Header.of(KtstrHeaders.LAST_EVENT_ID, last.eventId()));
         h.add(OutRecord.Header.of(KtstrHeaders.EVENT_COUNT, String.valueOf(chunk.size())));

@@ -128,6 +128,59 @@ class TopicTableDocsTest {
         assertThat(problems).as("the routing column of %s vs EventRouter", KAFKA_MD).isEmpty();
     }
 
+    /**
+     * The "key" column of docs/kafka.md names, in backticks, every key form EventRouter gives records of that topic:
+     * each body routed there, in each envelope kind it comes in (a variant's events; the run's own, run.started and
+     * run.finished; standalone host-state captures), with the parts as placeholders.
+     */
+    @Test
+    void kafkaMdKeyColumnMatchesEventRouter() throws IOException {
+        EventRouter router = new EventRouter(LAYOUT);
+        Map<String, java.util.Set<String>> want = new TreeMap<>();
+        for (Map.Entry<String, Class<? extends EventBody>> t : EventBody.typeNames().entrySet()) {
+            Class<? extends EventBody> type = t.getValue();
+            List<String[]> envelopes = new ArrayList<>(); // runId, variantKey, own event_id
+            if (type == io.ktstr4j.schemas.event.RunStarted.class || type == io.ktstr4j.schemas.event.RunFinished.class) {
+                envelopes.add(new String[] {"<runId>", null, null});
+            } else {
+                envelopes.add(new String[] {"<runId>", "<variantKey>", null});
+            }
+            if (type == io.ktstr4j.schemas.event.HostStateSnapshot.class) {
+                envelopes.add(new String[] {null, null, "<event_id>"});
+            }
+            for (String[] env : envelopes) {
+                for (EventRouter.Route r : router.routes(type, env[0], env[1], env[2])) {
+                    want.computeIfAbsent(r.topic(), k -> new java.util.TreeSet<>())
+                            .add(r.key().replace("|" + t.getKey(), "|<type>"));
+                }
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        Map<String, Row> rows = kafkaMdRows();
+        want.forEach((topic, keys) -> {
+            Row row = rows.get(topic);
+            if (row == null) return; // reported by kafkaMdTableMatchesTopicLayout
+            String[] cols = row.text().split("(?<!\\\\)\\|");
+            String keyColumn = cols.length > 1 ? cols[1].replace("\\|", "|") : "";
+            List<String> documented = new ArrayList<>();
+            Matcher m = Pattern.compile("`([^`]+)`").matcher(keyColumn);
+            while (m.find()) documented.add(m.group(1));
+            for (String k : keys) {
+                if (!documented.contains(k)) {
+                    problems.add(KAFKA_MD + ": " + topic + ": the key column does not name `" + k + "`, a key "
+                            + "EventRouter gives its records (it names " + documented + ")");
+                }
+            }
+            for (String d : documented) {
+                if (!keys.contains(d)) {
+                    problems.add(KAFKA_MD + ": " + topic + ": the key column names `" + d + "`, which EventRouter "
+                            + "never gives its records (it gives " + keys + ")");
+                }
+            }
+        });
+        assertThat(problems).as("the key column of %s vs EventRouter", KAFKA_MD).isEmpty();
+    }
+
     // ---- parsers ----
 
     /** docs/kafka.md, section "Topic layout": | `name` | partitions | `k=v`, … | what goes there |. */
