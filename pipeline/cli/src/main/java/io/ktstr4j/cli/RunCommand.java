@@ -257,6 +257,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             w.write(Json.write(e));
             w.newLine();
+            w.flush(); // a line per event on disk at once: after a SIGKILL the file says what was produced
         } catch (java.io.IOException x) {
             throw new java.io.UncheckedIOException("--events: cannot write: " + x.getMessage(), x);
         }

@@ -45,7 +45,9 @@ import reactor.core.publisher.BaseSubscriber;
  * lane a. When no live record is in flight any more (all answered, so lane a is complete) and the cluster answers, the
  * spool is replayed, lane a then lane b, a chunk at a time: a chunk is committed when all of it is acknowledged, read
  * again from its start when any of it failed. When the replay reaches the end of the spool, the episode ends and the
- * mode is LIVE again. So every key's records reach Kafka in order: acked live, then lane a, then lane b.
+ * mode is LIVE again. So every key's records reach Kafka in order: acked live, then lane a, then lane b. Within
+ * the window a key has at most one record in flight ({@link KeyedWindow}): a later record of a key is sent only once
+ * the earlier one is acknowledged, so Kafka never holds a later record of a key whose earlier one failed.
  *
  * <h2>Ending</h2>
  * After the last event ({@link #complete}) the dispatcher drains for at most {@code drainTimeout}, then leaves the
@@ -70,7 +72,7 @@ public final class Publication {
     private record EventIn(RunEvent event, FluxIngress source) implements Signal {
     }
 
-    /** Kafka's answer for one record: {@code id} names it in the live map or in a replay chunk. */
+    /** Kafka's answer for one record: {@code id} names it in the window (live, or a replay chunk's). */
     private record Answer(long id, Throwable error) implements Signal {
     }
 
@@ -105,12 +107,10 @@ public final class Publication {
     private final Window window;
     private final Consumer<OutRecord> ackListener;
     private final SpoolSession spool;
-    private final Map<Long, OutRecord> live = new LinkedHashMap<>();
+    /** Live records, or (while {@link #chunk} is set) the replay chunk's: one in flight per key (see KeyedWindow). */
+    private final KeyedWindow inFlight;
     private final Map<FluxIngress, Integer> owed = new LinkedHashMap<>();
-    private final Map<String, Long> highestAcked = new java.util.HashMap<>();
     private boolean shutdownRequested;
-    private long liveBytes;
-    private long nextId;
     private Mode mode = Mode.LIVE;
     private boolean reachable = true;
     private final boolean startedReachable;
@@ -130,25 +130,17 @@ public final class Publication {
     private final Map<String, Long> failed = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
 
-    /** The replay chunk in flight: its records' ids, what is still unanswered, where it ends in the spool. */
+    /** The replay chunk in the window: where it ends in the spool, what it carries, the first error of any of it. */
     private static final class Chunk {
-        final long firstId;
         final int size;
         final SpoolReader.Position end;
         final long events;
-        int unanswered;
         Throwable error;
 
-        Chunk(long firstId, int size, SpoolReader.Position end, long events) {
-            this.firstId = firstId;
+        Chunk(int size, SpoolReader.Position end, long events) {
             this.size = size;
             this.end = end;
             this.events = events;
-            this.unanswered = size;
-        }
-
-        boolean owns(long id) {
-            return id >= firstId && id < firstId + size;
         }
     }
 
@@ -165,6 +157,7 @@ public final class Publication {
         this.window = window;
         this.ackListener = ackListener;
         this.spool = new SpoolSession(cfg.spoolDir());
+        this.inFlight = new KeyedWindow((id, r) -> transport.send(r, err -> inbox.add(new Answer(id, err))));
         this.startedReachable = reachable;
         if (!reachable) {
             this.mode = Mode.SPOOL;
@@ -313,8 +306,8 @@ public final class Publication {
      * benchmark) is held back by Kafka's pace instead of being spilled to the spool.
      */
     private void renewDemand() {
-        if (owed.isEmpty() || mode != Mode.LIVE || live.size() > window.records() / 2
-                || liveBytes > window.bytes() / 2) {
+        if (owed.isEmpty() || mode != Mode.LIVE || inFlight.count() > window.records() / 2
+                || inFlight.bytes() > window.bytes() / 2) {
             return;
         }
         owed.forEach(FluxIngress::renew);
@@ -369,44 +362,33 @@ public final class Publication {
             }
         }
         for (OutRecord r : encoder.encode(enc)) {
-            if (mode == Mode.LIVE && !windowHasRoom(r)) {
+            if (mode == Mode.LIVE && !inFlight.hasRoom(r, window)) {
                 startEpisode("the in-flight window (" + window.records() + " records, " + (window.bytes() >> 20)
                         + " MiB) is full: Kafka is slower than the run");
             }
             if (mode == Mode.LIVE) {
-                sendLive(r);
+                inFlight.submit(r);
             } else {
                 toSpool(r, false);
             }
         }
     }
 
-    private boolean windowHasRoom(OutRecord r) {
-        return live.size() < window.records() && (live.isEmpty() || liveBytes + r.value().length <= window.bytes());
-    }
-
-    private void sendLive(OutRecord r) {
-        long id = nextId++;
-        live.put(id, r);
-        liveBytes += r.value().length;
-        transport.send(r, err -> inbox.add(new Answer(id, err)));
-    }
-
     private void answered(long id, Throwable err) {
-        if (chunk != null && chunk.owns(id)) {
-            chunk.unanswered--;
-            if (err != null && chunk.error == null) {
-                chunk.error = err;
-            }
-            return;
+        KeyedWindow.Sent sent = inFlight.answered(id);
+        if (sent == null) {
+            return; // already accounted: spooled at a shutdown, or part of a chunk given up
         }
-        OutRecord r = live.remove(id);
-        if (r == null) {
-            return; // already accounted (spooled at a shutdown, or a chunk that was given up)
+        if (chunk != null) {
+            replayAnswered(sent, err);
+        } else {
+            liveAnswered(sent, err);
         }
-        liveBytes -= r.value().length;
+    }
+
+    private void liveAnswered(KeyedWindow.Sent sent, Throwable err) {
+        OutRecord r = sent.record();
         if (err == null) {
-            highestAcked.merge(r.topic() + "|" + r.keyText(), id, Math::max);
             acked += r.eventCount();
             records++;
             ackListener.accept(r);
@@ -419,14 +401,27 @@ public final class Publication {
             if (mode == Mode.LIVE) {
                 startEpisode("Kafka at " + bootstrap + " did not acknowledge a record (" + err + ")");
             }
-            Long later = highestAcked.get(r.topic() + "|" + r.keyText());
-            if (later != null && later > id) {
-                // Kafka took a later record of this key while this one failed: it arrives after it from the spool.
-                warn("WARNING: order of key " + r.keyText() + " in " + r.topic() + " broken: a later record was "
-                        + "acknowledged before this one failed (" + err + "); consumers that drop by sequence skip it");
-            }
             reachable = false;
             toSpool(r, true);
+        }
+        if (mode == Mode.LIVE) {
+            inFlight.sendNext(sent.key());
+        } else {
+            // An episode is under way: what waited behind this record is older than anything in lane b.
+            for (OutRecord w : inFlight.takeWaiting(sent.key())) {
+                toSpool(w, true);
+            }
+        }
+    }
+
+    private void replayAnswered(KeyedWindow.Sent sent, Throwable err) {
+        if (err != null && chunk.error == null) {
+            chunk.error = err;
+        }
+        if (chunk.error == null) {
+            inFlight.sendNext(sent.key());
+        } else {
+            inFlight.takeWaiting(sent.key()); // still in the spool: the chunk is read again from its start
         }
     }
 
@@ -470,11 +465,8 @@ public final class Publication {
         if (now >= shutdownDeadline || (inputDone && now >= drainDeadline)) {
             return; // finished() takes it from here
         }
-        if (mode != Mode.SPOOL || !live.isEmpty()) {
-            return; // the replay waits until lane a is complete
-        }
-        if (chunk != null && chunk.unanswered > 0) {
-            return;
+        if (mode != Mode.SPOOL || !inFlight.isEmpty()) {
+            return; // the replay waits until lane a is complete, a chunk until all of it is answered
         }
         if (chunk != null) {
             settleChunk();
@@ -515,11 +507,8 @@ public final class Publication {
             // Nothing complete to read, yet not at the end: damaged data the reader skips past on the next call.
             return;
         }
-        chunk = new Chunk(nextId, rs.size(), end, evs);
-        for (OutRecord r : rs) {
-            long id = nextId++;
-            transport.send(r, err -> inbox.add(new Answer(id, err)));
-        }
+        chunk = new Chunk(rs.size(), end, evs);
+        rs.forEach(inFlight::submit);
     }
 
     private void settleChunk() {
@@ -541,7 +530,7 @@ public final class Publication {
         if (now >= shutdownDeadline || (inputDone && now >= drainDeadline)) {
             return true;
         }
-        boolean quiet = queuedEvents.get() == 0 && live.isEmpty() && chunk == null;
+        boolean quiet = queuedEvents.get() == 0 && inFlight.isEmpty() && chunk == null;
         if (shutdownRequested && quiet && !reachable) {
             return true; // Kafka is away: waiting out the grace period cannot help
         }
@@ -556,20 +545,19 @@ public final class Publication {
         sources.forEach(FluxIngress::dispose); // a stream that goes on after a shutdown is not listened to
         try {
             if (chunk != null) {
-                if (chunk.unanswered == 0) {
+                if (inFlight.isEmpty()) {
                     settleChunk();
                 } else {
-                    spool.reader().rewind(); // those records are still in the spool: not replayed
+                    inFlight.takeAll(); // those records are still in the spool: not replayed
+                    spool.reader().rewind();
                     chunk = null;
                 }
             }
-            if (!live.isEmpty()) {
+            if (!inFlight.isEmpty()) {
                 mode = Mode.SPOOL;
-                for (OutRecord r : List.copyOf(live.values())) {
+                for (OutRecord r : inFlight.takeAll()) {
                     toSpool(r, true);
                 }
-                live.clear();
-                liveBytes = 0;
             }
             List<RunEvent> rest = new ArrayList<>();
             for (Signal s; (s = inbox.poll()) != null; ) {

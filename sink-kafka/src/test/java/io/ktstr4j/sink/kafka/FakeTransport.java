@@ -28,6 +28,9 @@ final class FakeTransport implements Transport {
     private volatile boolean blockSends;
     private volatile boolean closed;
     private int sent;
+    private int failed;
+    private final java.util.Map<String, Integer> unansweredByKey = new java.util.HashMap<>();
+    private int maxPerKey;
 
     FakeTransport up(boolean v) {
         up = v;
@@ -65,13 +68,18 @@ final class FakeTransport implements Transport {
         }
         senderThreads.add(Thread.currentThread().getName());
         sent++;
+        String key = r.topic() + "|" + r.keyText();
+        maxPerKey = Math.max(maxPerKey, unansweredByKey.merge(key, 1, Integer::sum));
         Runnable answer = () -> {
             synchronized (this) {
+                unansweredByKey.merge(key, -1, Integer::sum);
                 if (closed) {
                     return;
                 }
                 if (up) {
                     log.add(r);
+                } else {
+                    failed++;
                 }
             }
             cb.done(up ? null : new TimeoutException("fake: broker down"));
@@ -92,8 +100,17 @@ final class FakeTransport implements Transport {
         return List.copyOf(log);
     }
 
+    synchronized int failed() {
+        return failed;
+    }
+
     synchronized int sent() {
         return sent;
+    }
+
+    /** The most records of one (topic, key) that were ever unanswered at once. */
+    synchronized int maxInFlightPerKey() {
+        return maxPerKey;
     }
 
     synchronized int heldCount() {

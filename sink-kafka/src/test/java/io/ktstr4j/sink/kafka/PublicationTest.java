@@ -74,6 +74,7 @@ class PublicationTest {
         assertThat(s.acked()).isEqualTo(in.size());
         assertThat(s.spooled()).isZero();
         assertThat(perKey(t.events())).isEqualTo(perKey(in));
+        assertThat(t.maxInFlightPerKey()).isEqualTo(1);
         assertThat(t.senderThreads()).as("only the dispatcher sends").containsOnly("ktstr4j-kafka-dispatch");
         assertThat(SpoolFiles.sessions(tmp.resolve("spool"))).isEmpty();
     }
@@ -84,18 +85,14 @@ class PublicationTest {
         Publication p = open(config(), t, Publication.Window.DEFAULT, true);
         List<RunEvent> in = run("r2", 4, 200);
         int n = in.size();
-        for (int i = 0; i < n; i++) {
-            if (i == n / 4) {
-                t.up(false);
-            }
-            if (i == 3 * n / 4) {
-                t.up(true);
-            }
-            p.offer(in.get(i));
-            if (i % 50 == 0) {
-                Thread.sleep(2);
-            }
-        }
+        in.subList(0, n / 4).forEach(p::offer);
+        t.up(false);
+        in.subList(n / 4, n / 2).forEach(p::offer);
+        waitUntil(() -> t.failed() > 0); // Kafka failed records: an episode is under way
+        in.subList(n / 2, 3 * n / 4).forEach(p::offer);
+        Thread.sleep(300); // a few probes fail
+        t.up(true);
+        in.subList(3 * n / 4, n).forEach(p::offer);
         p.complete();
         PublishSummary s = await(p);
         assertThat(s.balanced()).as(s.line()).isTrue();
@@ -104,6 +101,7 @@ class PublicationTest {
         assertThat(s.failed()).isZero();
         assertThat(perKey(t.events())).isEqualTo(perKey(in));
         assertThat(SpoolFilesLeft.count(tmp.resolve("spool"))).isZero();
+        assertThat(t.maxInFlightPerKey()).as("records of one key in flight at once, live or replayed").isEqualTo(1);
     }
 
     @Test
@@ -115,9 +113,9 @@ class PublicationTest {
         in.forEach(p::offer);
         long offerMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         // The dispatcher sends 4 records, then spools the rest while Kafka holds them.
-        waitUntil(() -> t.heldCount() == 4);
+        waitUntil(() -> t.heldCount() > 0);
         Thread.sleep(200);
-        assertThat(t.sent()).as("nothing beyond the window was sent").isEqualTo(4);
+        assertThat(t.sent()).as("nothing beyond the window was sent").isBetween(1, 4);
         t.release();
         p.complete();
         PublishSummary s = await(p);

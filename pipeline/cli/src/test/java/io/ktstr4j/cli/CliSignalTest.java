@@ -1,0 +1,86 @@
+package io.ktstr4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ktstr4j.schemas.event.RunEvent;
+import io.ktstr4j.schemas.json.Json;
+import io.ktstr4j.sink.kafka.EmbeddedKafka;
+import io.ktstr4j.sink.kafka.TopicLayout;
+import io.ktstr4j.sink.kafka.consumer.EventStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGTERM to {@code ktstr4j run} in the middle of a variant: nothing produced before the signal is lost. The command
+ * runs in a JVM of its own ({@link HangingRunMain}, its VM hangs after 3000 console lines); once the {@code --events}
+ * file shows the lines, the test sends SIGTERM and then reads every topic back: each event of the file is there, and
+ * the CLI printed one line saying where its events went.
+ */
+@Tag("kafka")
+class CliSignalTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sigtermMidRunPublishesOrSpoolsEverythingProducedBeforeIt() throws Exception {
+        try (EmbeddedKafka broker = new EmbeddedKafka()) {
+            String bs = broker.start(tmp.resolve("broker"));
+            Path kernel = Files.writeString(tmp.resolve("bzImage"), "not really a kernel");
+            Path plan = Files.writeString(tmp.resolve("steady.plan"), "ktstr4j-plan trivial\nsleep_ms 10\n");
+            Path events = tmp.resolve("events.jsonl");
+            Path stderr = tmp.resolve("stderr.txt");
+            String prefix = "sig" + Long.toHexString(System.nanoTime());
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), HangingRunMain.class.getName(), "run", plan.toString(),
+                    "--kernel", kernel.toString(), "--watchdog", "600", "--events", events.toString(), "--kafka", bs,
+                    "--kafka-topic-prefix", prefix, "--kafka-spool", tmp.resolve("spool").toString())
+                    .redirectErrorStream(false).redirectError(stderr.toFile()).redirectOutput(tmp.resolve("out").toFile())
+                    .start();
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (lines(events) < 3000 && System.nanoTime() < deadline && p.isAlive()) {
+                    Thread.sleep(50);
+                }
+                assertThat(p.isAlive()).as("the run hangs in its VM: " + Files.readString(stderr)).isTrue();
+                assertThat(lines(events)).isGreaterThanOrEqualTo(3000);
+                p.destroy(); // SIGTERM
+                assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("the CLI ends after SIGTERM").isTrue();
+            } finally {
+                p.destroyForcibly();
+            }
+            String err = Files.readString(stderr);
+            assertThat(err).contains("kafka: interrupted: kafka: ").contains("0 failed");
+            List<RunEvent> produced = new ArrayList<>();
+            for (String l : Files.readAllLines(events)) {
+                produced.add(Json.read(l, RunEvent.class, events.toString()));
+            }
+            List<String> topics = new TopicLayout(prefix).allNames().stream().filter(t -> !t.endsWith(".latest"))
+                    .toList();
+            Set<String> missing = new TreeSet<>(produced.stream().map(RunEvent::eventId).toList());
+            try (EventStream in = new EventStream(bs, Map.of(), null, topics, true)) {
+                in.pollUntil(produced.size(), Duration.ofSeconds(30)).forEach(d -> missing.remove(d.event().eventId()));
+            }
+            assertThat(missing).as("produced before SIGTERM, in neither Kafka nor the spool (%s)", err).isEmpty();
+        }
+    }
+
+    private static long lines(Path f) throws java.io.IOException {
+        if (!Files.exists(f)) {
+            return 0;
+        }
+        try (var l = Files.lines(f, StandardCharsets.UTF_8)) {
+            return l.count();
+        }
+    }
+}
