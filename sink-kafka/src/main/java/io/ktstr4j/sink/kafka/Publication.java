@@ -394,7 +394,7 @@ public final class Publication {
             ackListener.accept(r);
         } else if (permanent(err)) {
             // Sending it again cannot help; spooling it would block the replay forever.
-            fail("Kafka rejected the record (" + err.getClass().getSimpleName() + ")", Math.max(1, r.eventCount()));
+            fail("Kafka rejected the record (" + err.getClass().getSimpleName() + ")", r.eventCount());
             warn("ERROR: Kafka rejected a record for " + r.topic() + " (events from "
                     + r.header(KtstrHeaders.EVENT_ID) + "): " + err);
         } else {
@@ -452,10 +452,10 @@ public final class Publication {
             syncPending = true;
         } catch (io.ktstr4j.sink.kafka.spool.SpoolWriteException e) {
             // The writer cut the entry back off: the segment stays clean, and a later record may fit again.
-            fail("could not be spooled (" + e.reason() + ")", Math.max(1, r.eventCount()));
+            fail("could not be spooled (" + e.reason() + ")", r.eventCount());
             warnOnce("ERROR: " + e.getMessage());
         } catch (UncheckedIOException e) {
-            fail("could not be spooled (" + e.getMessage() + ")", Math.max(1, r.eventCount()));
+            fail("could not be spooled (" + e.getMessage() + ")", r.eventCount());
         }
     }
 
@@ -602,6 +602,10 @@ public final class Publication {
         }
     }
 
+    /**
+     * Counts {@code n} events as failed. A record's {@link OutRecord#eventCount()} counts each event once (0 for the
+     * results.latest copy and the non-final parts of a split event), so failures add up with acked and spooled.
+     */
     private void fail(String reason, long n) {
         if (n > 0) {
             failed.merge(reason, n, Long::sum);

@@ -197,6 +197,33 @@ class PublicationTest {
         assertThat(s.acked()).isEqualTo(in.size());
     }
 
+    @Test
+    void aFullSpoolDiskCountsTheLossWithItsReasonAndTheRunGoesOn() throws Exception {
+        try (io.ktstr4j.sink.kafka.spool.SmallTmpfs disk = io.ktstr4j.sink.kafka.spool.SmallTmpfs.mount(
+                tmp.resolve("small"), "1m")) {
+            FakeTransport t = new FakeTransport().up(false);
+            KafkaSinkConfig cfg = config().withSpoolDir(disk.dir().resolve("spool"))
+                    .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(500));
+            Publication p = open(cfg, t, Publication.Window.DEFAULT, false);
+            List<RunEvent> in = run("r8", 4, 1500); // about 5 MB of records: five times the disk
+            long t0 = System.nanoTime();
+            in.forEach(p::offer);
+            long offerMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            p.complete();
+            PublishSummary s = await(p);
+            assertThat(s.balanced()).as(s.line()).isTrue();
+            assertThat(s.spooled()).as("what fitted was spooled: " + s.line()).isPositive();
+            assertThat(s.failed()).as("what did not fit is counted: " + s.line()).isPositive();
+            assertThat(s.failures().keySet()).allSatisfy(r -> assertThat(r).contains("No space left on device"));
+            assertThat(s.line()).contains("No space left on device");
+            assertThat(s.warnings()).anySatisfy(w -> assertThat(w).contains("No space left on device"));
+            assertThat(offerMs).as("the run never waited for the disk").isLessThan(5_000);
+            // What is in the spool reads back cleanly: the failed appends were cut off, no torn entry in between.
+            List<RunEvent> kept = readSpool(s.spoolDir());
+            assertThat((long) kept.size()).isEqualTo(s.spooled());
+        }
+    }
+
     private static List<RunEvent> readSpool(Path session) {
         SpoolReader r = new SpoolReader(session, false);
         RecordDecoder d = new RecordDecoder();

@@ -8,9 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,35 +21,19 @@ class SpoolDiskFullTest {
     @TempDir
     Path tmp;
     private Path mnt;
-    private boolean mounted;
+    private SmallTmpfs tmpfs;
 
     @BeforeEach
     void mountTmpfs() throws Exception {
-        Assumptions.assumeTrue("0".equals(run("id", "-u").trim()),
-                "needs root to mount a 1 MiB tmpfs (CI runs as root)");
-        mnt = Files.createDirectories(tmp.resolve("mnt"));
-        String out = run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt.toString());
-        mounted = out.startsWith("rc=0");
-        Assumptions.assumeTrue(mounted, "cannot mount a tmpfs here: " + out);
+        tmpfs = SmallTmpfs.mount(tmp.resolve("mnt"), "1m");
+        mnt = tmpfs.dir();
     }
 
     @AfterEach
     void unmount() throws Exception {
-        if (mounted) {
-            String out = run("umount", mnt.toString());
-            assertThat(out).startsWith("rc=0");
+        if (tmpfs != null) {
+            tmpfs.close();
         }
-    }
-
-    /** Runs a command; returns its stdout, or "rc=N …" (status and output) for mount/umount. */
-    private static String run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(10, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return "rc=timeout " + out;
-        }
-        return cmd[0].equals("id") ? out : "rc=" + p.exitValue() + " " + out;
     }
 
     @Test
