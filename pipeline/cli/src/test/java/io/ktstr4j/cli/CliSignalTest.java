@@ -41,25 +41,17 @@ class CliSignalTest {
             Path events = tmp.resolve("events.jsonl");
             Path stderr = tmp.resolve("stderr.txt");
             String prefix = "sig" + Long.toHexString(System.nanoTime());
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                    System.getProperty("java.class.path"), HangingRunMain.class.getName(), "run", plan.toString(),
-                    "--kernel", kernel.toString(), "--watchdog", "600", "--events", events.toString(), "--kafka", bs,
-                    "--kafka-topic-prefix", prefix, "--kafka-spool", tmp.resolve("spool").toString())
-                    .redirectErrorStream(false).redirectError(stderr.toFile()).redirectOutput(tmp.resolve("out").toFile())
-                    .start();
+            Process p = hangingRun(plan, kernel, events, stderr, "--kafka", bs, "--kafka-topic-prefix", prefix,
+                    "--kafka-spool", tmp.resolve("spool").toString());
             try {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (lines(events) < 3000 && System.nanoTime() < deadline && p.isAlive()) {
-                    Thread.sleep(50);
-                }
-                assertThat(p.isAlive()).as("the run hangs in its VM: " + Files.readString(stderr)).isTrue();
-                assertThat(lines(events)).isGreaterThanOrEqualTo(3000);
+                awaitLines(p, events, stderr, 3000);
                 p.destroy(); // SIGTERM
                 assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("the CLI ends after SIGTERM").isTrue();
             } finally {
                 p.destroyForcibly();
             }
             String err = Files.readString(stderr);
+            err.lines().filter(l -> l.contains("kafka:")).forEach(l -> System.out.println("[sigterm] " + l));
             assertThat(err).contains("kafka: interrupted: kafka: ").contains("0 failed");
             List<RunEvent> produced = new ArrayList<>();
             for (String l : Files.readAllLines(events)) {
@@ -73,6 +65,77 @@ class CliSignalTest {
             }
             assertThat(missing).as("produced before SIGTERM, in neither Kafka nor the spool (%s)", err).isEmpty();
         }
+    }
+
+    /**
+     * SIGKILL in the middle of an outage, then {@code ktstr4j kafka replay}: every event the run produced (all of them
+     * spooled well before the kill: the spool is fsynced within 50 ms) reaches Kafka. The heavy tier.
+     */
+    @Test
+    @Tag("full")
+    void sigkillMidOutageThenKafkaReplayLosesNothingThatWasSpooled() throws Exception {
+        Path kernel = Files.writeString(tmp.resolve("bzImage"), "not really a kernel");
+        Path plan = Files.writeString(tmp.resolve("steady.plan"), "ktstr4j-plan trivial\nsleep_ms 10\n");
+        Path events = tmp.resolve("events.jsonl");
+        Path stderr = tmp.resolve("stderr.txt");
+        Path spool = tmp.resolve("spool");
+        String prefix = "kill" + Long.toHexString(System.nanoTime());
+        int down;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            down = s.getLocalPort();
+        }
+        Process p = hangingRun(plan, kernel, events, stderr, "--kafka", "127.0.0.1:" + down, "--kafka-fallback",
+                "spool", "--kafka-topic-prefix", prefix, "--kafka-spool", spool.toString());
+        try {
+            awaitLines(p, events, stderr, 3000);
+            Thread.sleep(2000); // well past the spool's fsync grouping
+            p.destroyForcibly(); // SIGKILL: no shutdown hook runs
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        List<RunEvent> produced = new ArrayList<>();
+        for (String l : Files.readAllLines(events)) {
+            produced.add(Json.read(l, RunEvent.class, events.toString()));
+        }
+        try (EmbeddedKafka broker = new EmbeddedKafka()) {
+            String bs = broker.start(tmp.resolve("broker"));
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            Services services = new Services(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                    new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.execute(services, "kafka", "replay", "--kafka", bs, "--kafka-spool", spool.toString(),
+                    "--kafka-topic-prefix", prefix);
+            System.out.println("[sigkill] " + out.toString(StandardCharsets.UTF_8).trim());
+            assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+            List<String> topics = new TopicLayout(prefix).allNames().stream().filter(t -> !t.endsWith(".latest"))
+                    .toList();
+            Set<String> missing = new TreeSet<>(produced.stream().map(RunEvent::eventId).toList());
+            try (EventStream in = new EventStream(bs, Map.of(), null, topics, true)) {
+                in.pollUntil(produced.size(), Duration.ofSeconds(60)).forEach(d -> missing.remove(d.event().eventId()));
+            }
+            assertThat(missing).as("produced and spooled before SIGKILL, not replayed").isEmpty();
+        }
+    }
+
+    /** Starts {@link HangingRunMain} in a JVM of its own: {@code ktstr4j run} with the given Kafka options. */
+    private Process hangingRun(Path plan, Path kernel, Path events, Path stderr, String... kafka) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), HangingRunMain.class.getName(), "run", plan.toString(),
+                "--kernel", kernel.toString(), "--watchdog", "600", "--events", events.toString()));
+        cmd.addAll(List.of(kafka));
+        return new ProcessBuilder(cmd).redirectError(stderr.toFile()).redirectOutput(tmp.resolve("out").toFile())
+                .start();
+    }
+
+    /** Waits until the run has written {@code n} events to its --events file, and is still running (its VM hangs). */
+    private static void awaitLines(Process p, Path events, Path stderr, long n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (lines(events) < n && System.nanoTime() < deadline && p.isAlive()) {
+            Thread.sleep(50);
+        }
+        assertThat(p.isAlive()).as("the run hangs in its VM: " + Files.readString(stderr)).isTrue();
+        assertThat(lines(events)).isGreaterThanOrEqualTo(n);
     }
 
     private static long lines(Path f) throws java.io.IOException {

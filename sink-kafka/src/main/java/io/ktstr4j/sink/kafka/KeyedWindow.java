@@ -27,6 +27,7 @@ final class KeyedWindow {
     }
 
     private final Transmitter transmitter;
+    private final java.util.function.BinaryOperator<OutRecord> merger;
     private final Map<Long, Sent> inFlight = new LinkedHashMap<>();
     private final Map<String, ArrayDeque<OutRecord>> waiting = new HashMap<>();
     private final Map<String, Long> busy = new HashMap<>();
@@ -34,8 +35,10 @@ final class KeyedWindow {
     private int count;
     private long bytes;
 
-    KeyedWindow(Transmitter transmitter) {
+    /** {@code merger}: one record of two of the same key, or null when they cannot be one. */
+    KeyedWindow(Transmitter transmitter, java.util.function.BinaryOperator<OutRecord> merger) {
         this.transmitter = transmitter;
+        this.merger = merger;
     }
 
     static String keyOf(OutRecord r) {
@@ -76,16 +79,25 @@ final class KeyedWindow {
         return s;
     }
 
-    /** Sends the next waiting record of {@code key}, if any. */
+    /**
+     * Sends the next waiting record of {@code key}, if any, merged with those behind it as far as they fit in one
+     * record: events that arrived one by one while the key waited go in one round trip.
+     */
     void sendNext(String key) {
         ArrayDeque<OutRecord> q = waiting.get(key);
-        OutRecord next = q == null ? null : q.poll();
-        if (q != null && q.isEmpty()) {
+        if (q == null) {
+            return;
+        }
+        OutRecord next = q.poll();
+        for (OutRecord m; !q.isEmpty() && (m = merger.apply(next, q.peek())) != null; ) {
+            q.poll();
+            count--; // two records became one; their bytes are the merged record's
+            next = m;
+        }
+        if (q.isEmpty()) {
             waiting.remove(key);
         }
-        if (next != null) {
-            transmit(key, next);
-        }
+        transmit(key, next);
     }
 
     /** Takes the waiting records of {@code key} out of the window, in order (to spool them, or to give them up). */

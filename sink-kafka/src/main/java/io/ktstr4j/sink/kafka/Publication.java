@@ -157,7 +157,8 @@ public final class Publication {
         this.window = window;
         this.ackListener = ackListener;
         this.spool = new SpoolSession(cfg.spoolDir());
-        this.inFlight = new KeyedWindow((id, r) -> transport.send(r, err -> inbox.add(new Answer(id, err))));
+        this.inFlight = new KeyedWindow((id, r) -> transport.send(r, err -> inbox.add(new Answer(id, err))),
+                encoder::merge);
         this.startedReachable = reachable;
         if (!reachable) {
             this.mode = Mode.SPOOL;
@@ -403,15 +404,15 @@ public final class Publication {
             }
             reachable = false;
             toSpool(r, true);
-        }
-        if (mode == Mode.LIVE) {
-            inFlight.sendNext(sent.key());
-        } else {
-            // An episode is under way: what waited behind this record is older than anything in lane b.
+            // What waited behind it must not overtake it: lane a, after it (older than anything in lane b).
             for (OutRecord w : inFlight.takeWaiting(sent.key())) {
                 toSpool(w, true);
             }
+            return;
         }
+        // Acknowledged (or rejected for good): the key's next record goes, also during an episode: it is older than
+        // anything in lane b, and the replay starts only once the window is empty.
+        inFlight.sendNext(sent.key());
     }
 
     private void replayAnswered(KeyedWindow.Sent sent, Throwable err) {

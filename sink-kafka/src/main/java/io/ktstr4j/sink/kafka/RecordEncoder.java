@@ -143,4 +143,42 @@ public final class RecordEncoder {
             out.add(new OutRecord(route.topic(), key, ph, part, counted && i == n - 1 ? chunk.size() : 0));
         }
     }
+
+    /**
+     * One record with the events of {@code a} then {@code b}, or null when they cannot be one: a different topic or
+     * key, a compressed or split value, the compacted results.latest (one event per record), or the result would
+     * exceed {@code maxEventsPerRecord} or {@code targetRecordBytes}. The publisher merges the records that wait behind
+     * a key's record in flight, so a key's stream costs a round trip per batch, not per event.
+     */
+    public OutRecord merge(OutRecord a, OutRecord b) {
+        if (!a.topic().equals(b.topic()) || !java.util.Arrays.equals(a.key(), b.key())
+                || a.topic().equals(router.layout().name(TopicLayout.RESULTS_LATEST))
+                || !KtstrHeaders.NDJSON.equals(a.header(KtstrHeaders.CONTENT_TYPE))
+                || !KtstrHeaders.NDJSON.equals(b.header(KtstrHeaders.CONTENT_TYPE))
+                || a.header(KtstrHeaders.PART) != null || b.header(KtstrHeaders.PART) != null
+                || !java.util.Objects.equals(a.header(KtstrHeaders.SCHEMA_VERSION),
+                        b.header(KtstrHeaders.SCHEMA_VERSION))) {
+            return null;
+        }
+        int count = Integer.parseInt(a.header(KtstrHeaders.EVENT_COUNT))
+                + Integer.parseInt(b.header(KtstrHeaders.EVENT_COUNT));
+        if (count > maxEventsPerRecord || a.value().length + b.value().length > targetRecordBytes) {
+            return null;
+        }
+        byte[] value = java.util.Arrays.copyOf(a.value(), a.value().length + b.value().length);
+        System.arraycopy(b.value(), 0, value, a.value().length, b.value().length);
+        String type = java.util.Objects.equals(a.header(KtstrHeaders.EVENT_TYPE), b.header(KtstrHeaders.EVENT_TYPE))
+                ? a.header(KtstrHeaders.EVENT_TYPE) : "mixed";
+        List<OutRecord.Header> h = new ArrayList<>(a.headers().size());
+        for (OutRecord.Header x : a.headers()) {
+            switch (x.name()) {
+                case KtstrHeaders.LAST_EVENT_ID -> h.add(OutRecord.Header.of(x.name(),
+                        b.header(KtstrHeaders.LAST_EVENT_ID)));
+                case KtstrHeaders.EVENT_COUNT -> h.add(OutRecord.Header.of(x.name(), String.valueOf(count)));
+                case KtstrHeaders.EVENT_TYPE -> h.add(OutRecord.Header.of(x.name(), type));
+                default -> h.add(x);
+            }
+        }
+        return new OutRecord(a.topic(), a.key(), h, value, a.eventCount() + b.eventCount());
+    }
 }

@@ -155,4 +155,41 @@ class RecordCodecTest {
         assertThat(got).isEmpty();
         assertThat(dec.broken()).isEqualTo(1);
     }
+
+    @Test
+    void recordsOfOneKeyMergeIntoOneThatDecodesToBothInOrderAndOthersDoNot() {
+        EventRouter router = new EventRouter(TopicLayout.defaults());
+        RecordEncoder enc = new RecordEncoder(router, 50, 1 << 20, 1 << 20, "1.0");
+        java.util.List<io.ktstr4j.schemas.event.RunEvent> run = new SyntheticRun("m", "steady/v0", 2, 20,
+                io.ktstr4j.schemas.verdict.Outcome.PASS).events();
+        java.util.List<io.ktstr4j.sink.kafka.spool.OutRecord> one = new java.util.ArrayList<>();
+        for (io.ktstr4j.schemas.event.RunEvent e : run) { // one record per event, as a trickling run gives
+            one.addAll(enc.encode(java.util.List.of(EventCodec.encode(e))));
+        }
+        java.util.List<io.ktstr4j.sink.kafka.spool.OutRecord> samples = one.stream()
+                .filter(r -> r.topic().endsWith(".monitor")).toList();
+        io.ktstr4j.sink.kafka.spool.OutRecord merged = samples.get(0);
+        for (int i = 1; i < samples.size(); i++) {
+            merged = enc.merge(merged, samples.get(i));
+            assertThat(merged).as("sample record %d merges", i).isNotNull();
+        }
+        assertThat(merged.eventCount()).isEqualTo(samples.size());
+        assertThat(merged.header(KtstrHeaders.EVENT_COUNT)).isEqualTo(String.valueOf(samples.size()));
+        assertThat(merged.header(KtstrHeaders.EVENT_ID)).isEqualTo(samples.get(0).header(KtstrHeaders.EVENT_ID));
+        assertThat(merged.header(KtstrHeaders.LAST_EVENT_ID))
+                .isEqualTo(samples.get(samples.size() - 1).header(KtstrHeaders.LAST_EVENT_ID));
+        java.util.List<Long> seqs = new RecordDecoder().decode(merged, 0).stream()
+                .map(j -> EventCodec.decode(j, "merged").seq()).toList();
+        assertThat(seqs).isSorted().hasSize(samples.size());
+        // Not merged: another topic, the compacted latest topic, or beyond the event limit.
+        io.ktstr4j.sink.kafka.spool.OutRecord lifecycle = one.stream().filter(r -> r.topic().endsWith(".lifecycle"))
+                .findFirst().orElseThrow();
+        assertThat(enc.merge(samples.get(0), lifecycle)).isNull();
+        java.util.List<io.ktstr4j.sink.kafka.spool.OutRecord> latest = one.stream()
+                .filter(r -> r.topic().endsWith(".latest")).toList();
+        assertThat(latest).isNotEmpty();
+        assertThat(enc.merge(latest.get(0), latest.get(0))).as("the compacted topic: one event per record").isNull();
+        RecordEncoder small = new RecordEncoder(router, 2, 1 << 20, 1 << 20, "1.0");
+        assertThat(small.merge(small.merge(samples.get(0), samples.get(1)), samples.get(2))).isNull();
+    }
 }
