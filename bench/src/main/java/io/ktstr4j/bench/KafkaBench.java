@@ -48,6 +48,7 @@ public final class KafkaBench {
         int pacedRuns = Integer.parseInt(a.getOrDefault("paced-runs", "64"));
         int pacedSeconds = Integer.parseInt(a.getOrDefault("paced-seconds", "20"));
         int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
+        boolean perfTest = !a.containsKey("no-perf-test");
         EmbeddedKafka embedded = null;
         String bootstrap = a.get("kafka");
         if (bootstrap == null) {
@@ -65,16 +66,34 @@ public final class KafkaBench {
             // (KAFKA-15591; the spool catches it, but it is a first-run effect, not the steady state measured here).
             String prefix = "bench" + UUID.randomUUID().toString().substring(0, 6);
             createTopics(bootstrap, prefix);
-            throughput(bootstrap, spool, prefix, 8, 200);
+            Result warm = throughput(bootstrap, spool, prefix, 8, 200);
+            if (perfTest) {
+                PerfTest.run(bootstrap, prefix, warm.payloads(), Math.max(50, warm.records() / 2)); // warm it too
+            }
             System.out.println();
-            System.out.printf(Locale.ROOT, "%-10s %8s %10s %12s %12s %10s %9s %8s%n", "phase", "runs", "events",
-                    "events/s", "cpu-samp/s", "MB/s json", "acked", "spooled");
+            System.out.println("Burst: every event generated first, then published as fast as the sink takes it; "
+                    + "kafka-producer-perf-test (ProducerPerformance, same JVM, same broker, same producer settings) "
+                    + "sends a sample of the sink's own record values, as many records as the sink sent.");
+            System.out.printf(Locale.ROOT, "%-6s %8s %9s %9s %9s %8s %10s %9s %9s %10s %9s %7s%n", "round", "events",
+                    "events/s", "cpu-samp/s", "records", "rec/s", "MB/s value", "MB/s json", "perf rec/s",
+                    "perf MB/s", "ratio", "spooled");
+            List<Double> ratios = new ArrayList<>();
+            List<Double> sinkMb = new ArrayList<>();
+            List<Double> perfMb = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
                 Result t = throughput(bootstrap, spool, prefix, runs, ticks);
-                System.out.printf(Locale.ROOT, "%-10s %8d %10d %12.0f %12.0f %10.1f %9d %8d%n", "burst", runs,
-                        t.summary.events(), t.eventsPerSec(), t.cpuSamplesPerSec(), t.mbPerSec(), t.summary.acked(),
-                        t.summary.spooled());
+                PerfTest.Figures f = perfTest ? PerfTest.run(bootstrap, prefix, t.payloads(), t.records()) : null;
+                double ratio = f == null ? Double.NaN : t.valueMbPerSec() / f.mbPerSec();
+                ratios.add(ratio);
+                sinkMb.add(t.valueMbPerSec());
+                perfMb.add(f == null ? Double.NaN : f.mbPerSec());
+                System.out.printf(Locale.ROOT, "%-6d %8d %9.0f %9.0f %9d %8.0f %10.1f %9.1f %9.0f %10.1f %9.2f %7d%n",
+                        r + 1, t.summary.events(), t.eventsPerSec(), t.cpuSamplesPerSec(), t.records(),
+                        t.recordsPerSec(), t.valueMbPerSec(), t.mbPerSec(), f == null ? Double.NaN : f.recordsPerSec(),
+                        f == null ? Double.NaN : f.mbPerSec(), ratio, t.summary.spooled());
             }
+            System.out.printf(Locale.ROOT, "median: sink %.1f MB/s, perf-test %.1f MB/s, ratio sink / perf-test %.2f "
+                    + "(goal >= 0.8)%n", median(sinkMb), median(perfMb), median(ratios));
             System.out.println();
             System.out.printf(Locale.ROOT, "%-10s %8s %10s %12s %10s %10s %10s %10s%n", "phase", "runs", "events",
                     "events/s", "p50 ms", "p99 ms", "max ms", "spooled");
@@ -85,7 +104,10 @@ public final class KafkaBench {
             }
             System.out.println();
             System.out.println("events/s counts run events (a 64-CPU monitor sample is one event); cpu-samp/s counts "
-                    + "per-CPU rows; latency = ack time minus the oldest event's entry into the sink, per event.");
+                    + "per-CPU rows; records are Kafka records (NDJSON batches of up to 256 KiB); MB/s value counts "
+                    + "record value bytes acknowledged, the measure perf-test reports (MB = 2^20 bytes), from the "
+                    + "first event in to the last acknowledgement; MB/s json counts each event's JSON once; "
+                    + "latency = ack time minus the oldest event's entry into the sink, per event.");
         } finally {
             if (embedded != null) {
                 embedded.close();
@@ -93,7 +115,23 @@ public final class KafkaBench {
         }
     }
 
-    record Result(PublishSummary summary, long nanos, long cpuRows, long jsonBytes) {
+    private static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        s.removeIf(d -> d.isNaN());
+        if (s.isEmpty()) {
+            return Double.NaN;
+        }
+        s.sort(null);
+        return s.get(s.size() / 2);
+    }
+
+    /**
+     * One burst. {@code valueBytes}/{@code records}: what the broker acknowledged (record values, as perf-test counts);
+     * {@code nanos}: from the first event handed to the publication to the last acknowledgement; {@code payloads}: a
+     * uniform sample of the acknowledged record values (for perf-test).
+     */
+    record Result(PublishSummary summary, long nanos, long cpuRows, long jsonBytes, long records, long valueBytes,
+                  List<byte[]> payloads) {
         double eventsPerSec() {
             return summary.events() / (nanos / 1e9);
         }
@@ -105,14 +143,28 @@ public final class KafkaBench {
         double mbPerSec() {
             return jsonBytes / (nanos / 1e9) / (1 << 20);
         }
+
+        double recordsPerSec() {
+            return records / (nanos / 1e9);
+        }
+
+        double valueMbPerSec() {
+            return valueBytes / (nanos / 1e9) / (1 << 20);
+        }
     }
 
+    /**
+     * The buffer is sized so that what a subscribed stream may have outstanding (half the buffer, in events) fits in
+     * half the in-flight window (64 MiB, in bytes): 2 048 monitor samples of ~11 KB are ~23 MB. With the default
+     * 65 536 events (32 768 outstanding, ~370 MB of samples) a source as fast as this burst fills the window and most
+     * of the burst goes to the spool (Publication bounds a stream's demand in events, not bytes).
+     */
     static KafkaSinkConfig config(String bootstrap, Path spool, String prefix) {
         return KafkaSinkConfig.of(bootstrap).withTopicPrefix(prefix).withSpoolDir(spool)
-                .withBufferEvents(1 << 20);
+                .withBufferEvents(4096);
     }
 
-    static Result throughput(String bootstrap, Path spool, String prefix, int runs, int ticks) {
+    static Result throughput(String bootstrap, Path spool, String prefix, int runs, int ticks) throws Exception {
         String tag = UUID.randomUUID().toString().substring(0, 6);
         List<RunEvent> all = new ArrayList<>();
         long cpuRows = 0;
@@ -130,10 +182,54 @@ public final class KafkaBench {
         for (RunEvent e : all) {
             bytes += io.ktstr4j.sink.kafka.EventCodec.encode(e).json().length;
         }
+        AtomicLong records = new AtomicLong();
+        AtomicLong valueBytes = new AtomicLong();
+        AtomicLong lastAck = new AtomicLong();
+        Reservoir sample = new Reservoir(PerfTest.PAYLOADS, new java.util.Random(runs * 31L + ticks));
         try (RunPublisher pub = new RunPublisher(config(bootstrap, spool, prefix))) {
+            pub.onAck(r -> {
+                records.incrementAndGet();
+                valueBytes.addAndGet(r.value().length);
+                lastAck.set(System.nanoTime());
+                sample.offer(r.value());
+            });
+            // The clock starts when the first event is handed over: the start-of-run check and the producer's
+            // creation are outside it, as they are outside perf-test's.
+            io.ktstr4j.sink.kafka.Publication p = pub.open();
             long t0 = System.nanoTime();
-            PublishSummary s = pub.publish(Flux.fromIterable(all)).block(Duration.ofMinutes(10));
-            return new Result(s, System.nanoTime() - t0, cpuRows, bytes);
+            p.subscribe(Flux.fromIterable(all));
+            PublishSummary s = p.done().get(10, java.util.concurrent.TimeUnit.MINUTES);
+            long end = lastAck.get() == 0 ? System.nanoTime() : lastAck.get();
+            return new Result(s, end - t0, cpuRows, bytes, records.get(), valueBytes.get(), sample.items());
+        }
+    }
+
+    /** A uniform random sample of at most {@code size} items (Algorithm R); offers come from Kafka's I/O thread. */
+    static final class Reservoir {
+        private final int size;
+        private final java.util.Random rnd;
+        private final List<byte[]> items = new ArrayList<>();
+        private long seen;
+
+        Reservoir(int size, java.util.Random rnd) {
+            this.size = size;
+            this.rnd = rnd;
+        }
+
+        synchronized void offer(byte[] v) {
+            seen++;
+            if (items.size() < size) {
+                items.add(v);
+            } else {
+                long j = (long) (rnd.nextDouble() * seen);
+                if (j < size) {
+                    items.set((int) j, v);
+                }
+            }
+        }
+
+        synchronized List<byte[]> items() {
+            return List.copyOf(items);
         }
     }
 
