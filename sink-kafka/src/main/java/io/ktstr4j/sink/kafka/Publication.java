@@ -60,6 +60,8 @@ public final class Publication {
     private static final int MAX_BATCH_EVENTS = 8192;
     private static final int REPLAY_CHUNK_RECORDS = 512;
     private static final long REPLAY_CHUNK_BYTES = 16L << 20;
+    /** Batches at least this large are encoded in parallel. */
+    private static final int PARALLEL_BATCH = 256;
 
     /** Sizes of the in-flight window between the dispatcher and the transport. */
     public record Window(int records, long bytes) {
@@ -107,6 +109,7 @@ public final class Publication {
     private final Window window;
     private final Consumer<OutRecord> ackListener;
     private final SpoolSession spool;
+    private final java.util.concurrent.ForkJoinPool encoders;
     /** Live records, or (while {@link #chunk} is set) the replay chunk's: one in flight per key (see KeyedWindow). */
     private final KeyedWindow inFlight;
     private final Map<FluxIngress, Integer> owed = new LinkedHashMap<>();
@@ -157,6 +160,14 @@ public final class Publication {
         this.window = window;
         this.ackListener = ackListener;
         this.spool = new SpoolSession(cfg.spoolDir());
+        int cores = Runtime.getRuntime().availableProcessors();
+        this.encoders = cores < 2 ? null : new java.util.concurrent.ForkJoinPool(Math.min(4, cores), pool -> {
+            java.util.concurrent.ForkJoinWorkerThread t =
+                    java.util.concurrent.ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            t.setName("ktstr4j-kafka-encode-" + t.getPoolIndex());
+            t.setDaemon(true);
+            return t;
+        }, null, false);
         this.inFlight = new KeyedWindow((id, r) -> transport.send(r, err -> inbox.add(new Answer(id, err))),
                 encoder::merge);
         this.startedReachable = reachable;
@@ -355,11 +366,11 @@ public final class Publication {
     /** Encodes a batch and sends or spools its records, in order. */
     private void route(List<RunEvent> batch) {
         List<EncodedEvent> enc = new ArrayList<>(batch.size());
-        for (RunEvent e : batch) {
-            try {
-                enc.add(EventCodec.encode(e));
-            } catch (RuntimeException x) {
-                fail("cannot be encoded as JSON: " + x.getMessage(), 1);
+        for (Object o : encodeAll(batch)) {
+            if (o instanceof EncodedEvent e) {
+                enc.add(e);
+            } else {
+                fail("cannot be encoded as JSON: " + ((RuntimeException) o).getMessage(), 1);
             }
         }
         for (OutRecord r : encoder.encode(enc)) {
@@ -423,6 +434,28 @@ public final class Publication {
             inFlight.sendNext(sent.key());
         } else {
             inFlight.takeWaiting(sent.key()); // still in the spool: the chunk is read again from its start
+        }
+    }
+
+    /**
+     * JSON for a batch, in order: each element an {@link EncodedEvent} or the exception that event threw. JSON is
+     * most of the dispatcher's work (a 64-CPU monitor sample is about 11 KB): a large batch is encoded by a small pool
+     * of the publisher's own while the dispatcher waits for it, so a burst uses more than one core.
+     */
+    private List<Object> encodeAll(List<RunEvent> batch) {
+        if (encoders == null || batch.size() < PARALLEL_BATCH) {
+            List<Object> out = new ArrayList<>(batch.size());
+            batch.forEach(e -> out.add(encodeOne(e)));
+            return out;
+        }
+        return encoders.submit(() -> batch.parallelStream().map(Publication::encodeOne).toList()).join();
+    }
+
+    private static Object encodeOne(RunEvent e) {
+        try {
+            return EventCodec.encode(e);
+        } catch (RuntimeException x) {
+            return x;
         }
     }
 
@@ -584,6 +617,9 @@ public final class Publication {
             }
             PublishSummary s = new PublishSummary(events.get(), acked, spooled, replayed, records, spool.dir(),
                     warnings, failed);
+            if (encoders != null) {
+                encoders.shutdown();
+            }
             try {
                 transport.close();
             } catch (RuntimeException e) {
