@@ -237,7 +237,8 @@ public final class Publication {
     }
 
     private final class FluxIngress extends BaseSubscriber<RunEvent> {
-        private final int prefetch = Math.max(1, cfg.bufferEvents() / 2);
+        /** At most 1024 events outstanding: a burst of large events must not overrun the in-flight window. */
+        private final int prefetch = Math.max(1, Math.min(cfg.bufferEvents() / 2, 1024));
 
         @Override
         protected void hookOnSubscribe(Subscription s) {
@@ -314,12 +315,14 @@ public final class Publication {
     }
 
     /**
-     * A subscribed stream gets new demand only while the window is at most half full: a fast source (a replay, a
-     * benchmark) is held back by Kafka's pace instead of being spilled to the spool.
+     * A subscribed stream gets new demand, while LIVE, only when the window is at most half full: a fast source (a
+     * benchmark, a replay of a file) is held back by Kafka's pace instead of being spilled to the spool. During a
+     * spool episode its events go to the disk, which is then its pace (holding it back would stall it until Kafka
+     * answers, and a stream that never completes never starts the drain timeout).
      */
     private void renewDemand() {
-        if (owed.isEmpty() || mode != Mode.LIVE || inFlight.count() > window.records() / 2
-                || inFlight.bytes() > window.bytes() / 2) {
+        if (owed.isEmpty() || (mode == Mode.LIVE && (inFlight.count() > window.records() / 2
+                || inFlight.bytes() > window.bytes() / 2))) {
             return;
         }
         owed.forEach(FluxIngress::renew);

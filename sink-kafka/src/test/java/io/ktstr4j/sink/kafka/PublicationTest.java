@@ -224,6 +224,20 @@ class PublicationTest {
         }
     }
 
+    @Test
+    void aSubscribedStreamLargerThanItsDemandIsSpooledWhileKafkaIsAwayAndTheDrainEnds() throws Exception {
+        FakeTransport t = new FakeTransport().up(false);
+        KafkaSinkConfig cfg = config().withBufferEvents(64)
+                .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(300));
+        Publication p = open(cfg, t, Publication.Window.DEFAULT, false);
+        List<RunEvent> in = run("r9", 2, 300); // far more than the 32 events of demand given at a time
+        p.subscribe(reactor.core.publisher.Flux.fromIterable(in));
+        PublishSummary s = await(p);
+        assertThat(s.balanced()).as(s.line()).isTrue();
+        assertThat(s.spooled()).isEqualTo(in.size());
+        assertThat(s.pending()).as("Kafka never came back: all of it waits in the spool").isEqualTo(in.size());
+    }
+
     private static List<RunEvent> readSpool(Path session) {
         SpoolReader r = new SpoolReader(session, false);
         RecordDecoder d = new RecordDecoder();
