@@ -186,18 +186,26 @@ public final class Publication {
 
     /** Takes one event; never blocks, never fails. Called from any thread, including vCPU threads. */
     public void offer(RunEvent e) {
+        accept(e, null);
+    }
+
+    /**
+     * Into the inbox, counted. An offered event beyond the inbox's bound is counted failed; a subscribed stream's
+     * event ({@code source} set) is always within the demand it was given, so within the bound.
+     */
+    private void accept(RunEvent e, FluxIngress source) {
         synchronized (ingress) {
             if (ended) {
                 late.incrementAndGet();
                 return;
             }
             events.incrementAndGet();
-            if (queuedEvents.incrementAndGet() > cfg.bufferEvents()) {
+            if (queuedEvents.incrementAndGet() > cfg.bufferEvents() && source == null) {
                 queuedEvents.decrementAndGet();
                 inboxFull.incrementAndGet();
                 return;
             }
-            inbox.add(new EventIn(e, null));
+            inbox.add(new EventIn(e, source));
         }
     }
 
@@ -247,15 +255,7 @@ public final class Publication {
 
         @Override
         protected void hookOnNext(RunEvent e) {
-            synchronized (ingress) {
-                if (ended) {
-                    late.incrementAndGet();
-                    return;
-                }
-                events.incrementAndGet();
-                queuedEvents.incrementAndGet(); // within the demand we gave, so within the inbox's bound
-                inbox.add(new EventIn(e, this));
-            }
+            accept(e, this);
         }
 
         void renew(int n) {
