@@ -238,6 +238,30 @@ class PublicationTest {
         assertThat(s.pending()).as("Kafka never came back: all of it waits in the spool").isEqualTo(in.size());
     }
 
+    /**
+     * The run's thread (a vCPU thread, for console lines) never encodes or touches the disk, even in a spool episode:
+     * offered from an interrupted thread, every event is still spooled (a FileChannel written on an interrupted thread
+     * closes with ClosedByInterruptException, which is how the old tee, appending on the emitting thread, failed).
+     */
+    @Test
+    void offersNeverTouchTheDiskOnTheRunsThread() throws Exception {
+        FakeTransport t = new FakeTransport().up(false);
+        KafkaSinkConfig cfg = config().withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(200));
+        Publication p = open(cfg, t, Publication.Window.DEFAULT, false);
+        List<RunEvent> in = run("r10", 2, 200);
+        Thread vcpu = new Thread(() -> {
+            Thread.currentThread().interrupt();
+            in.forEach(p::offer);
+        }, "fake-vcpu");
+        vcpu.start();
+        vcpu.join();
+        p.complete();
+        PublishSummary s = await(p);
+        assertThat(s.balanced()).as(s.line()).isTrue();
+        assertThat(s.failed()).as(s.line()).isZero();
+        assertThat(s.spooled()).isEqualTo(in.size());
+    }
+
     private static List<RunEvent> readSpool(Path session) {
         SpoolReader r = new SpoolReader(session, false);
         RecordDecoder d = new RecordDecoder();
