@@ -60,6 +60,7 @@ public final class Publication {
     private static final int MAX_BATCH_EVENTS = 8192;
     private static final int REPLAY_CHUNK_RECORDS = 512;
     private static final long REPLAY_CHUNK_BYTES = 16L << 20;
+    private static final String REJECTED_FROM_SPOOL = "Kafka rejected a spooled record for good";
     /** Batches at least this large are encoded in parallel. */
     private static final int PARALLEL_BATCH = 256;
 
@@ -138,6 +139,7 @@ public final class Publication {
         final int size;
         final SpoolReader.Position end;
         final long events;
+        long rejected;
         Throwable error;
 
         Chunk(int size, SpoolReader.Position end, long events) {
@@ -430,6 +432,17 @@ public final class Publication {
     }
 
     private void replayAnswered(KeyedWindow.Sent sent, Throwable err) {
+        if (err != null && permanent(err)) {
+            // Rejected for good: sending it again would block the replay forever. Its events leave the spooled count
+            // for the failed one (the invariant holds), and the chunk goes on.
+            OutRecord r = sent.record();
+            spooled -= r.eventCount();
+            chunk.rejected += r.eventCount();
+            fail(REJECTED_FROM_SPOOL, r.eventCount());
+            warn("ERROR: Kafka rejected a spooled record for " + r.topic() + " (events from "
+                    + r.header(KtstrHeaders.EVENT_ID) + "): " + err);
+            err = null;
+        }
         if (err != null && chunk.error == null) {
             chunk.error = err;
         }
@@ -555,10 +568,15 @@ public final class Publication {
         if (c.error != null) {
             reader.rewind();
             reachable = false;
+            if (c.rejected > 0) { // the chunk is read again: its rejected records will be counted then
+                spooled += c.rejected;
+                failed.merge(REJECTED_FROM_SPOOL, -c.rejected, Long::sum);
+                failed.remove(REJECTED_FROM_SPOOL, 0L);
+            }
             return;
         }
         reader.commit(c.end, spool::isOpen);
-        replayed += c.events;
+        replayed += c.events - c.rejected;
         records += c.size;
     }
 

@@ -27,6 +27,7 @@ final class FakeTransport implements Transport {
     private volatile boolean holding;
     private volatile boolean blockSends;
     private volatile boolean closed;
+    private volatile String rejectTopicSuffix;
     private int sent;
     private int failed;
     private final java.util.Map<String, Integer> unansweredByKey = new java.util.HashMap<>();
@@ -34,6 +35,12 @@ final class FakeTransport implements Transport {
 
     FakeTransport up(boolean v) {
         up = v;
+        return this;
+    }
+
+    /** Records for topics ending with {@code suffix} are rejected for good (RecordTooLargeException). */
+    FakeTransport rejecting(String suffix) {
+        rejectTopicSuffix = suffix;
         return this;
     }
 
@@ -76,19 +83,27 @@ final class FakeTransport implements Transport {
                 if (closed) {
                     return;
                 }
-                if (up) {
+                if (rejects(r)) {
+                    failed++;
+                } else if (up) {
                     log.add(r);
                 } else {
                     failed++;
                 }
             }
-            cb.done(up ? null : new TimeoutException("fake: broker down"));
+            cb.done(rejects(r) ? new org.apache.kafka.common.errors.RecordTooLargeException("fake: too large")
+                    : up ? null : new TimeoutException("fake: broker down"));
         };
         if (holding) {
             held.add(answer);
         } else {
             broker.execute(answer);
         }
+    }
+
+    private boolean rejects(OutRecord r) {
+        String suffix = rejectTopicSuffix;
+        return up && suffix != null && r.topic().endsWith(suffix);
     }
 
     @Override

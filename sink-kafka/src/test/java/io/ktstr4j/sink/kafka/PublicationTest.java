@@ -262,6 +262,25 @@ class PublicationTest {
         assertThat(s.spooled()).isEqualTo(in.size());
     }
 
+    @Test
+    void aSpooledRecordKafkaRejectsForGoodIsCountedFailedAndTheReplayGoesOn() throws Exception {
+        FakeTransport t = new FakeTransport().up(false).rejecting(".lifecycle");
+        Publication p = open(config(), t, Publication.Window.DEFAULT, false);
+        List<RunEvent> in = run("r11", 2, 100);
+        in.forEach(p::offer);
+        Thread.sleep(300);
+        t.up(true);
+        p.complete();
+        PublishSummary s = await(p);
+        assertThat(s.balanced()).as(s.line()).isTrue();
+        assertThat(s.failures()).containsKey("Kafka rejected a spooled record for good");
+        assertThat(s.pending()).as("nothing blocks the replay: " + s.line()).isZero();
+        long lifecycle = in.stream().filter(e -> new EventRouter(TopicLayout.defaults()).routes(e).get(0).topic()
+                .endsWith(".lifecycle")).count();
+        assertThat(s.failed()).isEqualTo(lifecycle);
+        assertThat(s.replayed()).isEqualTo(in.size() - lifecycle);
+    }
+
     private static List<RunEvent> readSpool(Path session) {
         SpoolReader r = new SpoolReader(session, false);
         RecordDecoder d = new RecordDecoder();
