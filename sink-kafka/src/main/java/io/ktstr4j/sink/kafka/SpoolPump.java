@@ -7,13 +7,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
- * Replays a spool in chunks: read up to N entries, send them all, wait for every acknowledgement; if all were
+ * Replays a spool in chunks: read up to N entries, send them (one in flight per key), wait for every acknowledgement; if all were
  * acknowledged, commit the cursor (and delete replayed segments), else rewind to the last commit so the next attempt
  * sends the chunk again. Records of a chunk that were acknowledged before a failure are sent twice then; consumers
  * drop such duplicates by event id. Blocking: run on a dedicated thread.
@@ -46,20 +45,34 @@ public final class SpoolPump {
         if (chunk.isEmpty()) {
             return new Step(0, 0, null);
         }
-        CountDownLatch latch = new CountDownLatch(chunk.size());
-        AtomicReference<Throwable> firstError = new AtomicReference<>();
-        for (OutRecord r : chunk) {
-            transport.send(r, err -> {
-                if (err != null) {
-                    firstError.compareAndSet(null, err);
-                }
-                latch.countDown();
-            });
+        // One record in flight per key, as the publisher does (KeyedWindow): a later record of a key must never reach
+        // Kafka while an earlier one failed, or consumers that drop by sequence skip the earlier one when it comes again.
+        record Answer(long id, Throwable error) {
         }
+        java.util.concurrent.BlockingQueue<Answer> answers = new java.util.concurrent.LinkedBlockingQueue<>();
+        KeyedWindow window = new KeyedWindow((id, r) -> transport.send(r, err -> answers.add(new Answer(id, err))),
+                (a, b) -> null);
+        AtomicReference<Throwable> firstError = new AtomicReference<>();
+        chunk.forEach(window::submit);
+        long deadline = System.nanoTime() + ackTimeout.toNanos();
         try {
-            if (!latch.await(ackTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                firstError.compareAndSet(null, new java.util.concurrent.TimeoutException(
-                        "no acknowledgement within " + ackTimeout.toSeconds() + " s"));
+            while (!window.isEmpty()) {
+                Answer a = answers.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (a == null) {
+                    firstError.compareAndSet(null, new java.util.concurrent.TimeoutException(
+                            "no acknowledgement within " + ackTimeout.toSeconds() + " s"));
+                    break;
+                }
+                KeyedWindow.Sent sent = window.answered(a.id());
+                if (sent == null) {
+                    continue;
+                }
+                if (a.error() != null) {
+                    firstError.compareAndSet(null, a.error());
+                    window.takeWaiting(sent.key()); // not sent: the chunk is read again from its start
+                } else {
+                    window.sendNext(sent.key());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -69,6 +69,8 @@ public final class SpoolReplayer {
         }
     }
 
+    /** Attempts at one chunk before the replay stops and leaves the rest in the spool. */
+    private static final int CHUNK_ATTEMPTS = 3;
     private final KafkaSinkConfig config;
 
     public SpoolReplayer(KafkaSinkConfig config) {
@@ -97,7 +99,7 @@ public final class SpoolReplayer {
             return new ReplaySummary(0, 0, 0, 0, List.of(), List.of(), e.getMessage());
         }
         try (KafkaTransport transport = new KafkaTransport(bootstrap, config.clientProperties(),
-                config.deliveryTimeout(), config.connectTimeout(), 512, null)) {
+                config.deliveryTimeout(), config.connectTimeout(), 512, new TopicLayout(config.topicPrefix()))) {
             for (Path session : SpoolFiles.sessions(config.spoolDir())) {
                 try (FileChannel ch = FileChannel.open(session.resolve(SpoolFiles.LOCK), StandardOpenOption.CREATE,
                         StandardOpenOption.WRITE)) {
@@ -113,9 +115,16 @@ public final class SpoolReplayer {
                     }
                     sessions++;
                     SpoolReader reader = new SpoolReader(session, false);
+                    int failedAttempts = 0;
                     while (true) {
                         SpoolPump.Step step = SpoolPump.sendChunk(reader, transport, 512, 16L << 20,
                                 config.deliveryTimeout().plusSeconds(5), p -> false);
+                        if (step.error() != null && ++failedAttempts < CHUNK_ATTEMPTS) {
+                            // The chunk is read again from its start (duplicates are dropped by event id).
+                            log.warn("Kafka at {} did not acknowledge a replayed chunk ({}); trying again", bootstrap,
+                                    step.error().toString());
+                            continue;
+                        }
                         if (step.error() != null) {
                             damaged.addAll(reader.damaged());
                             return new ReplaySummary(sessions, skipped, records, events, damaged, kept,
@@ -125,6 +134,7 @@ public final class SpoolReplayer {
                         if (step.empty()) {
                             break;
                         }
+                        failedAttempts = 0;
                         records += step.records();
                         events += step.events();
                     }
