@@ -62,6 +62,7 @@ struct agent_result {
     char kind[AGENT_MAX_DETAILS][32];   /* ktstr DetailKind name: Starved, Stuck, Unfair, ..., SchedulerDied, Skip, Other */
     char message[AGENT_MAX_DETAILS][256];
     char *stats_json;         /* optional: a ScenarioStats JSON object (malloc'd) emitted as "stats"; NULL -> omitted */
+    int dropped_details;      /* details not kept because AGENT_MAX_DETAILS were already there */
 };
 
 struct agent {
@@ -106,6 +107,14 @@ void agent_result_fail(struct agent *a, const char *kind, const char *fmt, ...) 
 void agent_result_skip(struct agent *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void agent_result_note(struct agent *a, const char *kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* The TEST payload: always one complete AssertResult JSON document shorter than cap (>= 256), NUL-terminated;
+ * details that do not fit are replaced by a "result truncated: ..." detail. Returns its length. */
+size_t agent_result_json(const struct agent *a, char *out, size_t cap);
+
+/* After n = vsnprintf(s, cap, ...): when the text was cut (n >= cap), shortens it to a UTF-8 character boundary and
+ * appends "..." so the text stays valid UTF-8. */
+void agent_utf8_cut(char *s, size_t cap, size_t n);
+
 /*
  * Implemented by the scenario engine (agent/scenario/) for plan files whose first line is "ktstr4j-plan v1".
  * It sends SCENARIO_START, STIMULUS per step, SCENARIO_END and WREP itself, records failures through agent_result_*,
@@ -113,5 +122,12 @@ void agent_result_note(struct agent *a, const char *kind, const char *fmt, ...) 
  * The core links a weak default that reports "scenario engine not built".
  */
 int scenario_run(const char *plan_path, struct agent *a);
+
+/* Checks a "ktstr4j-plan v1" file without running it (the scenario engine's parser); weak default in plan.c.
+ * Returns 0, or -1 with "plan line N: ..." (or why the file cannot be read) in err. */
+int scenario_check(const char *plan_path, char *err, size_t errlen);
+
+/* Checks a plan file of either kind without running it (ktstr4j-agent --check-plan FILE). 0, or -1 with err. */
+int plan_check(const char *path, char *err, size_t errlen);
 
 #endif

@@ -350,6 +350,7 @@ static void usage(void) {
     fprintf(stderr,
             "usage: ktstr4j-agent --host --plan FILE [--out RING_FILE] [--ring-size BYTES] [--duration-ms N]\n"
             "                     [--cgroup-parent DIR]\n"
+            "       ktstr4j-agent --check-plan FILE   (parse a plan without running it; exit 65 when it is invalid)\n"
             "  As PID 1 in a VM it takes no arguments (configuration comes from /proc/cmdline).\n"
             "  Without --out, messages are written to stdout as a TLV stream.\n");
 }
@@ -447,6 +448,15 @@ int main(int argc, char **argv) {
     A.start_ms = agent_now_ms();
     if (getpid() == 1) {
         return vm_main();
+    }
+    if (argc == 3 && strcmp(argv[1], "--check-plan") == 0) {
+        /* the host checks a raw .plan file with the parser the guest will use, before it boots anything */
+        char err[1024];
+        if (plan_check(argv[2], err, sizeof err)) {
+            fprintf(stderr, "%s\n", err);
+            return 65;
+        }
+        return 0;
     }
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--host") == 0) {

@@ -4,6 +4,7 @@
 #include "channel.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,113 @@ __attribute__((weak)) int scenario_run(const char *plan_path, struct agent *a) {
     agent_result_fail(a, "Other", "plan %s is 'ktstr4j-plan v1' but the scenario engine is not built into this agent",
                       plan_path);
     return 2;
+}
+
+__attribute__((weak)) int scenario_check(const char *plan_path, char *err, size_t errlen) {
+    snprintf(err, errlen, "plan %s is 'ktstr4j-plan v1' but the scenario engine is not built into this agent",
+             plan_path);
+    return -1;
+}
+
+static int check_fail(char *err, size_t errlen, unsigned lineno, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int check_fail(char *err, size_t errlen, unsigned lineno, const char *fmt, ...) {
+    int n = snprintf(err, errlen, "plan line %u: ", lineno);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n >= 0 && (size_t) n < errlen) {
+        vsnprintf(err + n, errlen - (size_t) n, fmt, ap);
+    }
+    va_end(ap);
+    return -1;
+}
+
+/* A whole non-negative number (decimal, or 0x hex as strtoull base 0 reads it). */
+static int is_count(const char *s) {
+    char *end;
+    errno = 0;
+    if (!*s || *s == '-' || *s == '+') {
+        return 0;
+    }
+    strtoull(s, &end, 0);
+    return !errno && !*end;
+}
+
+/*
+ * Checks a "ktstr4j-plan trivial" file (positioned after its first line) without running anything: every line must
+ * be a known step with a valid argument. run_trivial checks first, so a typo on line 9 fails before line 2 runs.
+ */
+static int check_trivial(FILE *f, char *err, size_t errlen) {
+    char line[512];
+    for (unsigned lineno = 2; fgets(line, sizeof line, f); lineno++) {
+        size_t len = strlen(line);
+        if (len == sizeof line - 1 && line[len - 1] != '\n' && !feof(f)) {
+            return check_fail(err, errlen, lineno, "longer than %zu bytes", sizeof line - 2);
+        }
+        line[strcspn(line, "\r\n")] = 0;
+        char *cmd = line + strspn(line, " \t");
+        if (!*cmd || *cmd == '#') {
+            continue;
+        }
+        char *arg = cmd + strcspn(cmd, " \t");
+        if (*arg) {
+            *arg++ = 0;
+            arg += strspn(arg, " \t");
+        }
+        for (size_t n = strlen(arg); n > 0 && (arg[n - 1] == ' ' || arg[n - 1] == '\t'); n--) {
+            arg[n - 1] = 0;
+        }
+        if (!strcmp(cmd, "sleep_ms") || !strcmp(cmd, "kill_scheduler_after_ms") || !strcmp(cmd, "flood")) {
+            if (!is_count(arg)) {
+                return check_fail(err, errlen, lineno, "%s: expected a non-negative number, got '%s'", cmd, arg);
+            }
+        } else if (!strcmp(cmd, "exit_code")) {
+            char *end;
+            errno = 0;
+            long v = strtol(arg, &end, 0);
+            if (!*arg || *end || errno || v < -2147483648L || v > 2147483647L) {
+                return check_fail(err, errlen, lineno, "exit_code: expected an int, got '%s'", arg);
+            }
+        } else if (!strcmp(cmd, "kill_scheduler") || !strcmp(cmd, "stimulus")) {
+            if (*arg) {
+                return check_fail(err, errlen, lineno, "%s takes no argument, got '%s'", cmd, arg);
+            }
+        } else if (strcmp(cmd, "fail") && strcmp(cmd, "skip") && strcmp(cmd, "crash")) {
+            return check_fail(err, errlen, lineno, "unknown step '%s' (expected sleep_ms, kill_scheduler, "
+                              "kill_scheduler_after_ms, stimulus, flood, fail, skip, crash or exit_code)", cmd);
+        }
+    }
+    if (ferror(f)) {
+        snprintf(err, errlen, "read error");
+        return -1;
+    }
+    return 0;
+}
+
+int plan_check(const char *path, char *err, size_t errlen) {
+    FILE *f = fopen(path, "re");
+    if (!f) {
+        snprintf(err, errlen, "cannot open plan %s: %s", path, strerror(errno));
+        return -1;
+    }
+    char first[128] = "";
+    if (!fgets(first, sizeof first, f)) {
+        first[0] = 0;
+    }
+    first[strcspn(first, "\r\n")] = 0;
+    int rc;
+    if (strcmp(first, "ktstr4j-plan trivial") == 0) {
+        rc = check_trivial(f, err, errlen);
+        fclose(f);
+    } else if (strcmp(first, "ktstr4j-plan v1") == 0) {
+        fclose(f);
+        rc = scenario_check(path, err, errlen);
+    } else {
+        fclose(f);
+        rc = check_fail(err, errlen, 1, "first line is '%.60s', expected 'ktstr4j-plan trivial' or 'ktstr4j-plan v1'",
+                        first);
+    }
+    return rc;
 }
 
 /* Sleeps in 10 ms slices so a stop request ends it early. Returns 1 when stopped. */
@@ -128,6 +236,16 @@ int run_plan(const char *path, struct agent *a) {
     first[strcspn(first, "\r\n")] = 0;
     int code;
     if (strcmp(first, "ktstr4j-plan trivial") == 0) {
+        char err[512];
+        if (check_trivial(f, err, sizeof err)) {
+            fclose(f);
+            agent_result_fail(a, "Other", "plan file %s: %s", path, err);
+            return 2;
+        }
+        rewind(f);
+        if (!fgets(first, sizeof first, f)) {
+            first[0] = 0;
+        }
         code = run_trivial(f, path, a);
         fclose(f);
     } else if (strcmp(first, "ktstr4j-plan v1") == 0) {

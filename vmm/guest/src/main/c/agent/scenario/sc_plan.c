@@ -99,18 +99,22 @@ static int parse_duration_ns(const char *s, uint64_t *ns)
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s)
+    if (errno || end == s || *s == '-')
         return -1;
+    unsigned long long mult;
     if (!strcmp(end, "ns"))
-        *ns = v;
+        mult = 1;
     else if (!strcmp(end, "us"))
-        *ns = v * 1000ull;
+        mult = 1000ull;
     else if (!strcmp(end, "ms"))
-        *ns = v * 1000000ull;
+        mult = 1000000ull;
     else if (!strcmp(end, "s"))
-        *ns = v * 1000000000ull;
+        mult = 1000000000ull;
     else
         return -1;
+    if (v > UINT64_MAX / mult) /* e.g. 20000000000s: would wrap to a short phase */
+        return -1;
+    *ns = v * mult;
     return 0;
 }
 
@@ -138,7 +142,8 @@ static int parse_phases(struct pctx *c, struct sc_work *w, const char *v)
         else
             return fail(c, "phase kind '%s': expected spin, sleep, yield or io", tok);
         if (parse_duration_ns(colon + 1, &ph.ns))
-            return fail(c, "phase duration '%s': expected a number with ns, us, ms or s", colon + 1);
+            return fail(c, "phase duration '%s': expected a number with ns, us, ms or s, at most %llu ns",
+                        colon + 1, (unsigned long long)UINT64_MAX);
         if (w->nphases >= SC_MAX_PHASES)
             return fail(c, "more than %d phases", SC_MAX_PHASES);
         w->phases[w->nphases++] = ph;
@@ -400,13 +405,25 @@ static int parse_op(struct pctx *c, struct sc_op *op, char **tok, int ntok, char
     return 0;
 }
 
+/*
+ * Makes room for element n of arr (n elements in use) and returns the (possibly moved) array, or NULL when realloc
+ * failed. Callers go through GROW, which keeps the old pointer on failure: assigning realloc's NULL would lose the
+ * array while its count stays > 0, and sc_plan_free would then walk a NULL array.
+ */
 static void *grow_array(void *arr, int n, size_t elem)
 {
-    /* doubling on powers of two keeps this O(n) overall */
-    if (n && (n & (n - 1)))
+    /* doubling on powers of two keeps this O(n) overall; capacity is 4, 8, 16, ... */
+    if (n && (n < 4 || (n & (n - 1))))
         return arr;
     return realloc(arr, (size_t)(n ? n * 2 : 4) * elem);
 }
+
+#define GROW(arr, n) __extension__({                                   \
+        void *grown_ = grow_array((arr), (n), sizeof *(arr));          \
+        if (grown_)                                                    \
+            (arr) = grown_;                                            \
+        grown_ == NULL;                                                \
+    })
 
 int sc_plan_parse(const char *text, struct sc_plan *p, char *err, size_t errlen)
 {
@@ -486,7 +503,7 @@ int sc_plan_parse(const char *text, struct sc_plan *p, char *err, size_t errlen)
             in_backdrop = 1;
         } else if (!strcmp(tok[0], "step")) {
             in_backdrop = 0;
-            if (!(p->steps = grow_array(p->steps, p->nsteps, sizeof *p->steps))) {
+            if (GROW(p->steps, p->nsteps)) {
                 rc = fail(&c, "out of memory");
                 break;
             }
@@ -531,7 +548,7 @@ int sc_plan_parse(const char *text, struct sc_plan *p, char *err, size_t errlen)
                 rc = fail(&c, "cgroup outside backdrop or step");
                 break;
             }
-            if (!(*arr = grow_array(*arr, *cnt, sizeof **arr))) {
+            if (GROW(*arr, *cnt)) {
                 rc = fail(&c, "out of memory");
                 break;
             }
@@ -549,7 +566,7 @@ int sc_plan_parse(const char *text, struct sc_plan *p, char *err, size_t errlen)
                 break;
             }
             struct sc_step *st = &p->steps[p->nsteps - 1];
-            if (!(st->ops = grow_array(st->ops, st->nops, sizeof *st->ops))) {
+            if (GROW(st->ops, st->nops)) {
                 rc = fail(&c, "out of memory");
                 break;
             }
@@ -619,4 +636,14 @@ void sc_plan_free(struct sc_plan *p)
     }
     free(p->steps);
     memset(p, 0, sizeof *p);
+}
+
+/* The strong definition of agent.h's scenario_check: parse the plan the way scenario_run will, and discard it. */
+int scenario_check(const char *plan_path, char *err, size_t errlen)
+{
+    struct sc_plan p;
+    if (sc_plan_load(plan_path, &p, err, errlen))
+        return -1;
+    sc_plan_free(&p);
+    return 0;
 }

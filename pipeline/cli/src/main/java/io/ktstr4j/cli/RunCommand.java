@@ -44,6 +44,9 @@ import reactor.core.publisher.Flux;
                 + "2 usage or infrastructure error."})
 final class RunCommand implements Callable<Integer> {
 
+    /** The smallest guest RAM a run accepts, as for a spec's {@code memory_mb}. */
+    static final long MIN_MEMORY_MB = 128;
+
     private final Services services;
 
     @Parameters(arity = "1..*", paramLabel = "SPEC",
@@ -51,8 +54,8 @@ final class RunCommand implements Callable<Integer> {
     List<String> specs;
 
     @Option(names = "--kernel", paramLabel = "PATH",
-            description = "Kernel image (default: $KTSTR4J_KERNEL, else ../shared/kernels/6.12.117-scx/bzImage "
-                    + "relative to the project root).")
+            description = "Kernel image (default: the spec's kernel, else $KTSTR4J_KERNEL, else "
+                    + "../shared/kernels/6.12.117-scx/bzImage relative to the project root).")
     Path kernel;
 
     @Option(names = "--topology", paramLabel = "NAME|LABEL", split = ",",
@@ -114,19 +117,19 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream stdout = services.out();
         PrintStream err = services.err();
-        Path k = kernel != null ? kernel : Defaults.kernel().orElseThrow(() -> new CommandLine.ParameterException(
-                new CommandLine(this), "no kernel: pass --kernel PATH or set $" + Defaults.KERNEL_ENV));
-        if (!Files.isRegularFile(k)) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--kernel: " + k + " does not exist");
-        }
+        checkOptions();
+        // Everything the command was given is checked before the first VM boots: options, spec files (their
+        // unsupported fields, their files), raw plans (with the agent's parser), kernels and schedulers.
         SpecResolver resolver = new SpecResolver(services.catalog());
         VariantPlanner planner = new VariantPlanner(services.planCompiler());
-        VariantPlanner.Overrides o = new VariantPlanner.Overrides(topologies, scheduler, schedulerArgs, duration,
-                memoryMb, watchdog, debugThresholds ? ThresholdMode.DEBUG : ThresholdMode.RELEASE, k, List.of());
         List<Variant> variants = new ArrayList<>();
+        Map<Path, Boolean> checkedKernels = new java.util.HashMap<>();
         for (String s : specs) {
             TestSpec spec = resolver.resolve(s);
-            variants.addAll(planner.plan(spec, o));
+            Path k = kernelFor(s, spec, checkedKernels);
+            VariantPlanner.Overrides o = new VariantPlanner.Overrides(topologies, scheduler, schedulerArgs, duration,
+                    memoryMb, watchdog, debugThresholds ? ThresholdMode.DEBUG : ThresholdMode.RELEASE, k, List.of());
+            variants.addAll(plan(planner, s, spec, o));
         }
         Services.RunnerChoice choice = services.runner(backend, verbose);
         progress(err, "backend " + choice.backend() + ": " + choice.reason());
@@ -194,6 +197,84 @@ final class RunCommand implements Callable<Integer> {
             }
             return ExitCodes.of(outcomes);
         }
+    }
+
+    /** The spec's variants; a problem found while planning (plan validation, a scheduler) names the spec. */
+    private static List<Variant> plan(VariantPlanner planner, String specArg, TestSpec spec,
+                                      VariantPlanner.Overrides o) {
+        try {
+            return planner.plan(spec, o);
+        } catch (IllegalArgumentException | io.ktstr4j.pipeline.scenario.PlanValidationException e) {
+            String m = Main.message(e);
+            if (m.startsWith(specArg) || m.startsWith(Path.of(specArg).toAbsolutePath().toString())
+                    || m.startsWith("--")) { // already names the file, or an option
+                throw e;
+            }
+            throw new IllegalArgumentException(specArg + ": " + m, e);
+        }
+    }
+
+    /** The options on their own, each refused naming itself (exit 2) before any spec is read. */
+    private void checkOptions() {
+        CommandLine cl = new CommandLine(this);
+        if (memoryMb != null && memoryMb < MIN_MEMORY_MB) {
+            throw new CommandLine.ParameterException(cl, "--memory-mb: " + memoryMb + " MiB is below the minimum of "
+                    + MIN_MEMORY_MB + " MiB (a test spec's memory_mb has the same floor)");
+        }
+        try {
+            Backends.Request.parse(backend);
+        } catch (RuntimeException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+        for (String t : topologies) {
+            if (t.equals(VariantPlanner.GAUNTLET) || t.equals("all")) {
+                continue;
+            }
+            try {
+                io.ktstr4j.schemas.topology.TopologyPresets.resolve(t);
+            } catch (RuntimeException e) {
+                throw new CommandLine.ParameterException(cl, "--topology: '" + t + "' is neither a preset ("
+                        + "'ktstr4j list' shows them), a label like 1n2l2c1t, nor gauntlet: " + e.getMessage());
+            }
+        }
+        if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
+            throw new CommandLine.ParameterException(cl, "--out: " + out + " exists and is not a directory");
+        }
+        if (eventsFile != null && Files.isDirectory(eventsFile)) {
+            throw new CommandLine.ParameterException(cl, "--events: " + eventsFile + " is a directory, not a file");
+        }
+        if (kernel != null) {
+            String why = KernelFile.problem(kernel);
+            if (why != null) {
+                throw new CommandLine.ParameterException(cl, "--kernel: " + why);
+            }
+        }
+    }
+
+    /**
+     * The kernel of one spec: {@code --kernel}, else the spec's own {@code kernel} (a path, relative to the spec's
+     * folder), else the default; checked once per file, naming where it came from.
+     */
+    private Path kernelFor(String specArg, TestSpec spec, Map<Path, Boolean> checked) {
+        Path k;
+        String from;
+        if (kernel != null) {
+            return kernel; // checked with the options
+        } else if (spec.kernel() != null) {
+            k = Path.of(spec.kernel());
+            from = specArg + ": kernel: ";
+        } else {
+            k = Defaults.kernel().orElseThrow(() -> new CommandLine.ParameterException(new CommandLine(this),
+                    "no kernel: pass --kernel PATH or set $" + Defaults.KERNEL_ENV));
+            from = "default kernel ($" + Defaults.KERNEL_ENV + " or the project's shared kernel): ";
+        }
+        if (checked.putIfAbsent(k, true) == null) {
+            String why = KernelFile.problem(k);
+            if (why != null) {
+                throw new IllegalArgumentException(from + why);
+            }
+        }
+        return k;
     }
 
     /**

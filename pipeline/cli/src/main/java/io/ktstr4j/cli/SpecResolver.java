@@ -2,10 +2,14 @@ package io.ktstr4j.cli;
 
 import io.ktstr4j.pipeline.DefaultPlanCompiler;
 import io.ktstr4j.pipeline.ScenarioCatalog;
+import io.ktstr4j.pipeline.UnsupportedSpecFields;
 import io.ktstr4j.schemas.json.Json;
+import io.ktstr4j.schemas.spec.SchedulerSpec;
 import io.ktstr4j.schemas.spec.TestSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -34,7 +38,9 @@ public final class SpecResolver {
                 name = name.substring(0, name.length() - ".plan".length());
                 return TestSpec.of(name, DefaultPlanCompiler.PLAN_FILE_PREFIX + p.toAbsolutePath());
             }
-            return Json.read(p, TestSpec.class);
+            TestSpec read = Json.read(p, TestSpec.class);
+            UnsupportedSpecFields.refuse(p.toString(), read);
+            return besideTheSpec(p, read);
         }
         if (catalog.names().contains(spec)) {
             return TestSpec.of(spec, spec);
@@ -42,5 +48,43 @@ public final class SpecResolver {
         throw new IllegalArgumentException("'" + spec + "' is neither a spec file (.json, .yaml, .yml, .plan) nor a "
                 + "canned scenario" + (catalog.names().isEmpty() ? "" : " (known: " + String.join(", ",
                 catalog.names()) + ")") + "; 'ktstr4j list' shows them");
+    }
+
+    /**
+     * The spec with its host paths made absolute against the spec file's folder (not the working directory), so a
+     * spec means the same files wherever {@code ktstr4j} is started: {@code config_file}, {@code extra_include_files},
+     * {@code kernel}, and a path scheduler's {@code binary} (a bare name stays bare, for the {@code <kernel dir>/scx/}
+     * lookup, unless a file of that name is beside the spec). Files the spec names must exist.
+     */
+    static TestSpec besideTheSpec(Path specFile, TestSpec s) {
+        Path dir = specFile.toAbsolutePath().normalize().getParent();
+        TestSpec.Builder b = s.toBuilder();
+        if (s.configFile() != null) {
+            b.configFile(existing(specFile, "config_file", dir, s.configFile()));
+        }
+        List<String> includes = new ArrayList<>();
+        for (int i = 0; i < s.extraIncludeFiles().size(); i++) {
+            includes.add(existing(specFile, "extra_include_files[" + i + "]", dir, s.extraIncludeFiles().get(i)));
+        }
+        b.extraIncludeFiles(includes);
+        if (s.kernel() != null) {
+            b.kernel(dir.resolve(s.kernel()).normalize().toString());
+        }
+        if (s.scheduler() instanceof SchedulerSpec.Path sp) {
+            Path bin = dir.resolve(sp.binary()).normalize();
+            if (sp.binary().contains("/") || Files.exists(bin)) {
+                b.scheduler(new SchedulerSpec.Path(sp.name(), bin.toString(), sp.args()));
+            }
+        }
+        return b.build();
+    }
+
+    private static String existing(Path specFile, String field, Path dir, String file) {
+        Path p = dir.resolve(file).normalize();
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalArgumentException(specFile + ": " + field + ": no file at " + p
+                    + (Path.of(file).isAbsolute() ? "" : " (relative paths are read from the spec's folder)"));
+        }
+        return p.toString();
     }
 }

@@ -28,8 +28,24 @@ abstract class CliFixture {
 
     @BeforeEach
     void files() throws Exception {
-        kernel = Files.writeString(tmp.resolve("bzImage"), "not really a kernel");
+        kernel = fakeKernel(tmp.resolve("bzImage"));
         plan = Files.writeString(tmp.resolve("steady.plan"), "ktstr4j-plan trivial\nsleep_ms 10\n");
+    }
+
+    /**
+     * A file the run's kernel check accepts (the fake backend never boots it): a bzImage setup header (boot flag,
+     * "HdrS", protocol 2.15, loaded high, 64-bit entry) with one setup sector and 16 bytes of "kernel".
+     */
+    static Path fakeKernel(Path file) throws java.io.IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2 * 512 + 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(0x1f1, (byte) 1);                 // setup_sects
+        b.putInt(0x1f4, 1);                     // syssize, in 16-byte units
+        b.putShort(0x1fe, (short) 0xaa55);      // boot_flag
+        b.putInt(0x202, 0x53726448);            // "HdrS"
+        b.putShort(0x206, (short) 0x20f);       // boot protocol 2.15
+        b.put(0x211, (byte) 0x01);              // loadflags: LOADED_HIGH
+        b.putShort(0x236, (short) 0x01);        // xloadflags: XLF_KERNEL_64
+        return Files.write(file, b.array());
     }
 
     /** Services with a fake VM backend whose guest reports the given worker work (0 = starved). */

@@ -36,7 +36,7 @@ class CliSignalTest {
     void sigtermMidRunPublishesOrSpoolsEverythingProducedBeforeIt() throws Exception {
         try (EmbeddedKafka broker = new EmbeddedKafka()) {
             String bs = broker.start(tmp.resolve("broker"));
-            Path kernel = Files.writeString(tmp.resolve("bzImage"), "not really a kernel");
+            Path kernel = CliFixture.fakeKernel(tmp.resolve("bzImage"));
             Path plan = Files.writeString(tmp.resolve("steady.plan"), "ktstr4j-plan trivial\nsleep_ms 10\n");
             Path events = tmp.resolve("events.jsonl");
             Path stderr = tmp.resolve("stderr.txt");
@@ -74,7 +74,7 @@ class CliSignalTest {
     @Test
     @Tag("full")
     void sigkillMidOutageThenKafkaReplayLosesNothingThatWasSpooled() throws Exception {
-        Path kernel = Files.writeString(tmp.resolve("bzImage"), "not really a kernel");
+        Path kernel = CliFixture.fakeKernel(tmp.resolve("bzImage"));
         Path plan = Files.writeString(tmp.resolve("steady.plan"), "ktstr4j-plan trivial\nsleep_ms 10\n");
         Path events = tmp.resolve("events.jsonl");
         Path stderr = tmp.resolve("stderr.txt");

@@ -14,7 +14,8 @@ import java.time.Duration;
 
 /**
  * Plan compilation for the CLI: a raw agent plan file (scenario {@code plan-file:PATH}, what {@code ktstr4j run
- * x.plan} produces) is used as written; inline plans and canned scenarios go to the scenario engine.
+ * x.plan} produces) is checked with the agent's own parser ({@link RawPlanCheck}) and used as written; inline plans
+ * and canned scenarios go to the scenario engine.
  */
 public final class DefaultPlanCompiler implements PlanCompiler {
 
@@ -33,8 +34,9 @@ public final class DefaultPlanCompiler implements PlanCompiler {
             try {
                 String text = Files.readString(p, StandardCharsets.UTF_8);
                 if (!text.startsWith(AgentPlanWriter.MAGIC)) {
-                    throw new IllegalArgumentException(p + ": an agent plan file must start with 'ktstr4j-plan <kind>'");
+                    throw new IllegalArgumentException(p + ":1: an agent plan file must start with 'ktstr4j-plan <kind>'");
                 }
+                RawPlanCheck.check(p); // the guest's parser, on the host: a bad line fails here, before any boot
                 return new RawAgentPlan(text);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read plan file " + p + ": " + e.getMessage(), e);

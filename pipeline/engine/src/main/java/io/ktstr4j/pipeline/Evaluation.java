@@ -56,7 +56,7 @@ public final class Evaluation {
         RunFacts facts = new RunFacts(v.scheduler().isSchedExt(), rec.result(), workers, monitor, rec.schedExit(),
                 rec.lastInitStage(), rec.scenarioStarted(), rec.crash(), exit == null ? null : exit.reason(),
                 rec.exitCode(), exit == null ? null : exit.detail(), rec.cleanupMs(), rec.infrastructureErrorMessage(),
-                rec.monitorProblem());
+                rec.monitorProblem(), rec.guestProtocolProblem());
         Verdict verdict = expected(VerdictMerger.merge(facts, v.thresholds()), v.expectErr());
         long scenarioMs = rec.scenarioMs();
         Timeline timeline = TimelineBuilder.build(v.kernel() == null ? null : v.kernel().toString(),

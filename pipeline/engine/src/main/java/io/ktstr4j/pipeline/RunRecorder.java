@@ -65,6 +65,7 @@ public final class RunRecorder {
     private Throwable infrastructureCause;
     private long droppedEvents;
     private String monitorProblem;
+    private String protocolProblem;
 
     private final long tStart;
     private long tVmCreated = -1;
@@ -102,6 +103,8 @@ public final class RunRecorder {
                 Integer code = ConsoleMarkers.exitCode(l.line());
                 if (code != null) {
                     consoleExit = code;
+                } else if (protocolProblem == null) {
+                    protocolProblem = ConsoleMarkers.exitMarkerProblem(l.line()); // e.g. KTSTR_EXIT=99999999999
                 }
                 if (tInit < 0 && ConsoleMarkers.isInitStarted(l.line())) {
                     lastInitStage = InitStage.INIT_STARTED;
@@ -270,6 +273,11 @@ public final class RunRecorder {
             return consoleExit;
         }
         return vmExited == null ? null : vmExited.exitCode();
+    }
+
+    /** The first line the guest sent that broke the guest contract (a malformed KTSTR_EXIT), null when none. */
+    public synchronized String guestProtocolProblem() {
+        return protocolProblem;
     }
 
     public synchronized VmExited vmExited() {

@@ -7,6 +7,7 @@ import io.ktstr4j.schemas.spec.Thresholds;
 import io.ktstr4j.schemas.topology.Topology;
 import io.ktstr4j.schemas.topology.TopologyPreset;
 import io.ktstr4j.schemas.topology.TopologyPresets;
+import io.ktstr4j.vmm.initramfs.ElfDeps;
 import io.ktstr4j.vmm.plan.AgentPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +49,7 @@ public final class VariantPlanner {
     }
 
     public List<Variant> plan(TestSpec spec, Overrides o) {
+        UnsupportedSpecFields.refuse("spec " + spec.name(), spec);
         List<TopologyPreset> topologies = topologies(spec, o);
         Thresholds thresholds = Thresholds.of(spec, o.mode());
         Duration duration = o.duration() != null ? o.duration() : Duration.ofMillis(spec.durationMs());
@@ -162,7 +164,7 @@ public final class VariantPlanner {
                     + "' is not supported by this runner yet; use eevdf or a sched_ext binary");
         }
         SchedulerSpec.Path p = (SchedulerSpec.Path) s;
-        Path bin = resolveBinary(p.binary(), kernel);
+        Path bin = resolveBinary(p.binary(), kernel, "scheduler.binary");
         List<SchedulerChoice> out = new ArrayList<>();
         for (List<String> profile : FlagProfiles.of(spec.flags(), spec.requiredFlags(), spec.excludedFlags())) {
             List<String> args = new ArrayList<>(p.args());
@@ -190,21 +192,32 @@ public final class VariantPlanner {
             }
             return SchedulerChoice.eevdf();
         }
-        return SchedulerChoice.binary(resolveBinary(s, kernel), args);
+        return SchedulerChoice.binary(resolveBinary(s, kernel, "--scheduler"), args);
     }
 
-    static Path resolveBinary(String s, Path kernel) {
+    /**
+     * A scheduler binary: an existing file, or a name shipped in {@code <kernel dir>/scx/}; it must be an x86_64 ELF
+     * (checked here, before any boot, naming {@code field} and the file).
+     */
+    static Path resolveBinary(String s, Path kernel, String field) {
         Path p = Path.of(s);
-        if (Files.isRegularFile(p)) {
-            return p;
-        }
-        if (!s.contains("/") && kernel != null && kernel.toAbsolutePath().getParent() != null) {
+        if (!Files.isRegularFile(p) && !s.contains("/") && kernel != null && kernel.toAbsolutePath().getParent() != null) {
             Path shipped = kernel.toAbsolutePath().getParent().resolve("scx").resolve(s);
             if (Files.isRegularFile(shipped)) {
-                return shipped;
+                p = shipped;
             }
         }
-        throw new IllegalArgumentException("scheduler: '" + s + "' is neither 'eevdf', an existing file, nor a "
-                + "scheduler shipped in <kernel dir>/scx/");
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalArgumentException(field + ": '" + s + "' is neither 'eevdf', an existing file, nor a "
+                    + "scheduler shipped in <kernel dir>/scx/");
+        }
+        try {
+            ElfDeps.read(p);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(field + ": cannot read " + p + ": " + e.getMessage(), e);
+        }
+        return p;
     }
 }

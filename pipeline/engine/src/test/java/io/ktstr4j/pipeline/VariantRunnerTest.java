@@ -103,6 +103,23 @@ public class VariantRunnerTest {
         assertThat(summary.get().timings().wallMs()).isGreaterThanOrEqualTo(0);
     }
 
+    /** A KTSTR_EXIT code beyond int on COM2 is a guest protocol problem named in the verdict, not an ERROR. */
+    @Test
+    void anOutOfRangeExitMarkerIsNamedAsAGuestProtocolProblem() {
+        FakeVm vm = new FakeVm(2, false, List.of("KTSTR_EXIT=99999999999"));
+        AtomicReference<RunSummary> summary = new AtomicReference<>();
+        runner(vm, null, guest(healthy(99_000)), 1024).run(variant(SchedulerChoice.eevdf()), summary::set)
+                .blockLast(Duration.ofSeconds(10));
+        var verdict = summary.get().verdict();
+        assertThat(verdict.outcome()).isEqualTo(Outcome.PASS);
+        assertThat(verdict.reasons()).anySatisfy(r -> {
+            assertThat(r.kind()).isEqualTo(DetailKind.OTHER);
+            assertThat(r.message()).isEqualTo("guest protocol: COM2 line 'KTSTR_EXIT=99999999999': exit code "
+                    + "99999999999 is outside the int range the agent writes; ignored");
+        });
+        assertThat(summary.get().infrastructureCause()).isNull();
+    }
+
     /** One command is one run: every variant carries the caller's run id; event ids stay apart by the variant key. */
     @Test
     void variantsOfOneRunShareTheCallersRunIdAndKeepDistinctEventIds() {

@@ -33,7 +33,7 @@ import java.util.TreeMap;
  * @param configFile        scheduler config file to include and pass as {@code --config}, or null
  * @param sysctls           {@code key → value}, passed as {@code sysctl.key=value} kernel arguments
  * @param kargs             extra kernel arguments (must not override nokaslr, console=, loglevel=, init=, rdinit=)
- * @param kernel            kernel id or path; null = the runner's default
+ * @param kernel            kernel path (the CLI reads a relative one from the spec's folder); null = the default
  * @param durationMs        scenario duration (default 2000)
  * @param workersPerCgroup  workers for cgroups that do not say (default 2)
  * @param memoryMb          guest RAM (default 2048)
@@ -96,6 +96,9 @@ public record TestSpec(
     public static final List<String> PROTECTED_KARGS = List.of("nokaslr", "console=", "loglevel=", "init=", "rdinit=",
             "KTSTR_SHM_BASE=", "KTSTR_SHM_SIZE=", "KTSTR_MODE=");
 
+    /** {@code watchdog_timeout_ms} when the spec does not say (ktstr's default). */
+    public static final long DEFAULT_WATCHDOG_TIMEOUT_MS = 4000;
+
     public TestSpec {
         Validate.nonBlank("name", name);
         if (topology == null) topology = Topology.of(1, 1, 2, 1);
@@ -109,7 +112,7 @@ public record TestSpec(
         durationMs = Validate.atLeast("duration_ms", durationMs == null ? 2000 : durationMs, 1);
         workersPerCgroup = (int) Validate.atLeast("workers_per_cgroup", workersPerCgroup == null ? 2 : workersPerCgroup, 1);
         memoryMb = Validate.atLeast("memory_mb", memoryMb == null ? 2048 : memoryMb, 128);
-        watchdogTimeoutMs = Validate.atLeast("watchdog_timeout_ms", watchdogTimeoutMs == null ? 4000 : watchdogTimeoutMs, 1);
+        watchdogTimeoutMs = Validate.atLeast("watchdog_timeout_ms", watchdogTimeoutMs == null ? DEFAULT_WATCHDOG_TIMEOUT_MS : watchdogTimeoutMs, 1);
         vmTimeoutMs = Validate.atLeast("vm_timeout_ms", vmTimeoutMs == null ? 60_000 : vmTimeoutMs, 1);
         if (constraints == null) constraints = Constraints.defaults();
         if (schedulerAssert == null) schedulerAssert = AssertThresholds.EMPTY;

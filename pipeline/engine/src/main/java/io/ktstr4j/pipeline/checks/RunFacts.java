@@ -20,6 +20,8 @@ import io.ktstr4j.schemas.report.AssertResult;
  * @param cleanupMs           time from the guest's result to the VM being gone
  * @param infrastructureError the harness failed (bad config, backend could not start, stream error)
  * @param monitorProblem      why the monitor was unavailable or gave no data (null when it ran normally)
+ * @param guestProtocolProblem a guest line that broke the guest contract (a malformed {@code KTSTR_EXIT}), named in
+ *                            the verdict; null when none
  */
 public record RunFacts(
         boolean schedExt,
@@ -35,7 +37,17 @@ public record RunFacts(
         String vmExitDetail,
         Long cleanupMs,
         String infrastructureError,
-        String monitorProblem) {
+        String monitorProblem,
+        String guestProtocolProblem) {
+
+    /** Facts of a run whose guest kept to the protocol. */
+    public RunFacts(boolean schedExt, AssertResult guestResult, WorkerChecks.Result workers, MonitorConclusion monitor,
+                    Integer schedExitCode, String lastInitStage, boolean scenarioStarted, String guestCrash,
+                    ExitReason vmExitReason, Integer guestExitCode, String vmExitDetail, Long cleanupMs,
+                    String infrastructureError, String monitorProblem) {
+        this(schedExt, guestResult, workers, monitor, schedExitCode, lastInitStage, scenarioStarted, guestCrash,
+                vmExitReason, guestExitCode, vmExitDetail, cleanupMs, infrastructureError, monitorProblem, null);
+    }
 
     /** Facts of a run whose monitor had nothing to say about itself. */
     public RunFacts(boolean schedExt, AssertResult guestResult, WorkerChecks.Result workers, MonitorConclusion monitor,

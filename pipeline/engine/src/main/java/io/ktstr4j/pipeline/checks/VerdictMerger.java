@@ -28,6 +28,17 @@ public final class VerdictMerger {
     }
 
     public static Verdict merge(RunFacts f, Thresholds t) {
+        Verdict v = mergeFacts(f, t);
+        if (f.guestProtocolProblem() == null) {
+            return v;
+        }
+        // named whatever the outcome: a corrupt or foreign guest line is worth seeing even when the run passed
+        List<Reason> rs = new ArrayList<>(v.reasons());
+        rs.add(new Reason(DetailKind.OTHER, "guest protocol: " + f.guestProtocolProblem()));
+        return new Verdict(v.outcome(), rs, v.thresholds());
+    }
+
+    private static Verdict mergeFacts(RunFacts f, Thresholds t) {
         AssertThresholds rt = t == null ? null : t.values();
         if (f.infrastructureError() != null) {
             return new Verdict(Outcome.ERROR, List.of(new Reason(DetailKind.INFRASTRUCTURE, f.infrastructureError())), rt);

@@ -33,6 +33,24 @@ public final class ConsoleMarkers {
         }
     }
 
+    /**
+     * Why a line that carries the {@code KTSTR_EXIT=} marker does not give an exit code (a number beyond {@code int},
+     * or no number), naming the line; null when the line has no marker or a valid code. The agent writes the code
+     * with {@code %d} of an int, so either means a corrupt or foreign line: a guest protocol problem for the verdict
+     * to report, never an exception in the host.
+     */
+    public static String exitMarkerProblem(String line) {
+        int at = line.indexOf(EXIT_PREFIX);
+        if (at < 0 || exitCode(line) != null) {
+            return null;
+        }
+        String shown = line.length() > 120 ? line.substring(0, 120) + "..." : line;
+        Matcher m = EXIT_CODE.matcher(line);
+        String why = m.find() ? "exit code " + m.group(1) + " is outside the int range the agent writes"
+                : "no exit code after " + EXIT_PREFIX;
+        return "COM2 line '" + shown + "': " + why + "; ignored";
+    }
+
     /** True when the line is the kernel's panic line. */
     public static boolean isPanic(String line) {
         return line.contains(PANIC);

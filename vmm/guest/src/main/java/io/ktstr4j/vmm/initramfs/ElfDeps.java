@@ -170,6 +170,14 @@ public final class ElfDeps {
             if (!Files.isRegularFile(interp)) {
                 throw new IllegalArgumentException(binary + ": its interpreter " + interp + " does not exist on this host");
             }
+            // it becomes the guest's dynamic loader: a text file or another architecture's loader here would only
+            // show up as the scheduler failing to exec inside the guest
+            try {
+                read(interp);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(binary + ": its interpreter (PT_INTERP) is not an x86_64 ELF file: "
+                        + e.getMessage(), e);
+            }
             out.put(interp.toString(), new Dependency(interp.toString(), interp.toRealPath()));
         }
         List<Info> work = new ArrayList<>(List.of(root));

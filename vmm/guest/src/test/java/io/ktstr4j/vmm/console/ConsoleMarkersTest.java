@@ -20,6 +20,17 @@ class ConsoleMarkersTest {
     }
 
     @Test
+    void anExitMarkerWithoutAnIntCodeIsAProblemNamingTheLine() {
+        assertThat(ConsoleMarkers.exitMarkerProblem("KTSTR_EXIT=99999999999"))
+                .isEqualTo("COM2 line 'KTSTR_EXIT=99999999999': exit code 99999999999 is outside the int range the "
+                        + "agent writes; ignored");
+        assertThat(ConsoleMarkers.exitMarkerProblem("x KTSTR_EXIT=")).contains("'x KTSTR_EXIT='")
+                .contains("no exit code after KTSTR_EXIT=");
+        assertThat(ConsoleMarkers.exitMarkerProblem("KTSTR_EXIT=-2147483648")).isNull();
+        assertThat(ConsoleMarkers.exitMarkerProblem("no marker")).isNull();
+    }
+
+    @Test
     void panicAndInitMarkers() {
         assertThat(ConsoleMarkers.isPanic("[ 2.1] Kernel panic - not syncing: Attempted to kill init!")).isTrue();
         assertThat(ConsoleMarkers.isPanic("Kernel panic")).isFalse();

@@ -76,4 +76,36 @@ class ElfDepsTest {
             }
         }
     }
+
+    /** A minimal x86_64 ELF whose only program header is PT_INTERP naming {@code interp}. */
+    static byte[] elfWithInterpreter(String interp) {
+        byte[] path = (interp + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(120 + path.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1});
+        b.putShort(16, (short) 2).putShort(18, (short) 62).putInt(20, 1).putLong(32, 64)
+                .putShort(52, (short) 64).putShort(54, (short) 56).putShort(56, (short) 1);
+        b.putInt(64, 3).putLong(64 + 8, 120).putLong(64 + 32, path.length);
+        b.put(120, path);
+        return b.array();
+    }
+
+    @Test
+    void anInterpreterThatIsNotAnElfIsRefusedNamingBothFiles() throws Exception {
+        Path fakeLoader = Files.writeString(tmp.resolve("ld-fake.so"), "#!/bin/sh\nnot a loader\n");
+        Path sched = Files.write(tmp.resolve("scx_fake"), elfWithInterpreter(fakeLoader.toString()));
+        assertThat(ElfDeps.read(sched).interpreter()).isEqualTo(fakeLoader.toString());
+        assertThatThrownBy(() -> ElfDeps.closure(sched, List.of(tmp)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(sched.toString())
+                .hasMessageContaining("interpreter (PT_INTERP) is not an x86_64 ELF file")
+                .hasMessageContaining(fakeLoader + ": not an ELF file");
+
+        // an ELF loader for another machine (EM_AARCH64 = 183) is refused too
+        byte[] arm = elfWithInterpreter("/nothing");
+        arm[18] = (byte) 183;
+        Path armLoader = Files.write(tmp.resolve("ld-arm.so"), arm);
+        Path sched2 = Files.write(tmp.resolve("scx_fake2"), elfWithInterpreter(armLoader.toString()));
+        assertThatThrownBy(() -> ElfDeps.closure(sched2, List.of(tmp)))
+                .hasMessageContaining(sched2.toString()).hasMessageContaining("ELF machine 183 is not x86_64");
+    }
 }

@@ -62,11 +62,14 @@ public final class KvmGuestMemory implements GuestMemory, AutoCloseable {
         if (gpa < 0 || len < 0) {
             return false;
         }
-        long end = gpa + len;
+        // compare lengths, not gpa + len: that sum overflows for a huge len (a corrupt pointer read from the guest)
+        // and a negative end would pass as inside RAM
         if (gpa < Layout.MMIO_GAP_START) {
-            return end <= Math.min(size, Layout.MMIO_GAP_START);
+            long limit = Math.min(size, Layout.MMIO_GAP_START);
+            return gpa <= limit && len <= limit - gpa;
         }
-        return gpa >= Layout.MMIO_GAP_END && end <= layout.end() && size > Layout.MMIO_GAP_START;
+        return gpa >= Layout.MMIO_GAP_END && size > Layout.MMIO_GAP_START && gpa <= layout.end()
+                && len <= layout.end() - gpa;
     }
 
     @Override

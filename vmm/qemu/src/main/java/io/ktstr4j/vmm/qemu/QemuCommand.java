@@ -34,6 +34,14 @@ public final class QemuCommand {
 
     private QemuCommand() {}
 
+    /**
+     * A value inside a QEMU option list ({@code key=value,key=value}): QEMU reads a comma as the end of the value
+     * unless it is doubled, so a path with a comma would cut the value and turn its rest into a bogus key.
+     */
+    static String optValue(Object value) {
+        return value.toString().replace(",", ",,");
+    }
+
     public static List<String> argv(Spec s) {
         List<String> a = new ArrayList<>();
         a.add(s.qemu().toString());
@@ -51,7 +59,7 @@ public final class QemuCommand {
         for (GuestRamLayout.NodeRam node : s.ram().nodes()) {
             a.add("-object");
             a.add("memory-backend-file,id=" + memId(node.node()) + ",size=" + node.bytes() + ",mem-path="
-                    + node.file() + ",share=on");
+                    + optValue(node.file()) + ",share=on");
         }
         boolean numa = s.topology().numaNodes() > 1;
         String machine = s.machine().qemuName();
@@ -107,11 +115,11 @@ public final class QemuCommand {
         }
 
         a.add("-chardev");
-        a.add("socket,id=com1,path=" + s.com1());
+        a.add("socket,id=com1,path=" + optValue(s.com1()));
         a.add("-serial");
         a.add("chardev:com1");
         a.add("-chardev");
-        a.add("socket,id=com2,path=" + s.com2());
+        a.add("socket,id=com2,path=" + optValue(s.com2()));
         if (s.machine() == MachineType.MICROVM) {
             // microvm creates only the first ISA serial port from -serial; COM2 is added by hand at its usual place.
             a.add("-device");
@@ -122,14 +130,14 @@ public final class QemuCommand {
         }
         if (s.qmp() != null) {
             a.add("-chardev");
-            a.add("socket,id=qmp,path=" + s.qmp());
+            a.add("socket,id=qmp,path=" + optValue(s.qmp()));
             a.add("-mon");
             a.add("chardev=qmp,mode=control");
         }
         if (s.control() != null) {
             // QEMU is the server here so the monitor can connect whenever it needs to (wait=off: boot does not wait).
             a.add("-chardev");
-            a.add("socket,id=qmpctl,path=" + s.control() + ",server=on,wait=off");
+            a.add("socket,id=qmpctl,path=" + optValue(s.control()) + ",server=on,wait=off");
             a.add("-mon");
             a.add("chardev=qmpctl,mode=control");
         }

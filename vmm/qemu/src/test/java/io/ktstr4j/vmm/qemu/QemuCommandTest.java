@@ -106,4 +106,22 @@ class QemuCommandTest {
         assertThat(values(a, "-M")).containsExactly("pc,memory-backend=ram-node0");
         assertThat(values(a, "-serial")).containsExactly("chardev:com1", "chardev:com2");
     }
+
+    @Test
+    void commasInPathsAreDoubledInsideOptionLists() {
+        Topology t = TopologyPresets.resolve("tiny-1llc");
+        MachineType m = MachineType.AUTO.resolve(t.numaNodes());
+        GuestRamLayout ram = GuestRamLayout.plan(m, 512, GuestRamLayout.splitByNode(t, 512), 16 << 20,
+                "/dev/shm/a,b");
+        List<String> a = QemuCommand.argv(new QemuCommand.Spec(Path.of("/usr/bin/qemu-system-x86_64"), m, false, t,
+                ram, Path.of("/k,1/bzImage"), null, "console=ttyS0", Path.of("/r,x/com1.sock"),
+                Path.of("/r,x/com2.sock"), Path.of("/r,x/qmp.sock"), Path.of("/r,x/ctl,sock")));
+        assertThat(values(a, "-object")).containsExactly(
+                "memory-backend-file,id=ram-node0,size=536870912,mem-path=/dev/shm/a,,b-node0,share=on");
+        assertThat(values(a, "-chardev")).containsExactly("socket,id=com1,path=/r,,x/com1.sock",
+                "socket,id=com2,path=/r,,x/com2.sock", "socket,id=qmp,path=/r,,x/qmp.sock",
+                "socket,id=qmpctl,path=/r,,x/ctl,,sock,server=on,wait=off");
+        assertThat(values(a, "-kernel")).as("-kernel takes a plain path, not an option list")
+                .containsExactly("/k,1/bzImage");
+    }
 }
