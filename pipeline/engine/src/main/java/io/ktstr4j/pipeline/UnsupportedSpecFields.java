@@ -11,8 +11,8 @@ import java.util.List;
  */
 public final class UnsupportedSpecFields {
 
-    /** Which issue tracks them (docs/cli.md, "Refused spec fields"). */
-    public static final String ISSUE = "issue 16";
+    /** Fields no open issue implements yet. */
+    static final String UNPLANNED = "no issue yet";
 
     private UnsupportedSpecFields() {}
 
@@ -20,23 +20,24 @@ public final class UnsupportedSpecFields {
     public static List<String> of(TestSpec s) {
         List<String> out = new ArrayList<>();
         if (!s.autoRepro()) {
-            add(out, "auto_repro", "false", "no probe VM is booted when the scheduler dies, whatever it says");
+            add(out, "auto_repro", "false", "issue 21, failure diagnosis", "no probe VM is booted when the scheduler dies, whatever it says");
         }
         if (s.performanceMode()) {
-            add(out, "performance_mode", "true", "vCPUs are not pinned and guest RAM is not on hugepages");
+            add(out, "performance_mode", "true", UNPLANNED, "vCPUs are not pinned and guest RAM is not on hugepages");
         }
         if (s.hostOnly()) {
-            add(out, "host_only", "true", "every test boots a VM");
+            add(out, "host_only", "true", UNPLANNED, "every test boots a VM");
         }
         if (s.bpfMapWrite() != null) {
-            add(out, "bpf_map_write", "set", "no BPF map write is injected after the scheduler loads");
+            add(out, "bpf_map_write", "set", UNPLANNED, "no BPF map write is injected after the scheduler loads");
         }
         if (s.payload() != null) {
-            add(out, "payload", "'" + s.payload() + "'", "the primary payload is not started; start it with a "
+            add(out, "payload", "'" + s.payload() + "'", "issue 22, binary payloads", "the primary payload is not started; start it with a "
                     + "run_payload op in the plan");
         }
         if (s.watchdogTimeoutMs() != TestSpec.DEFAULT_WATCHDOG_TIMEOUT_MS) {
-            add(out, "watchdog_timeout_ms", String.valueOf(s.watchdogTimeoutMs()), "the guest keeps the scheduler's "
+            add(out, "watchdog_timeout_ms", String.valueOf(s.watchdogTimeoutMs()), "issue 19, gauntlet",
+                    "the guest keeps the scheduler's "
                     + "own ops.timeout_ms (or the kernel's 30 s); docs/schemas.md says why it is not written from "
                     + "the host");
         }
@@ -51,8 +52,8 @@ public final class UnsupportedSpecFields {
         }
     }
 
-    private static void add(List<String> out, String field, String value, String why) {
-        out.add(field + ": " + value + " is not implemented yet (" + ISSUE + "): " + why
+    private static void add(List<String> out, String field, String value, String issue, String why) {
+        out.add(field + ": " + value + " is not implemented yet (" + issue + "): " + why
                 + "; remove the field or set it to its default");
     }
 }
