@@ -227,7 +227,14 @@ class KvmRigTest {
             hooks.freezer().freeze();
             long freezeUs = (System.nanoTime() - t0) / 1000;
             try {
-                long cpu0 = hooks.cpuTime().cpuTimeNs(0).orElseThrow();
+                java.util.OptionalLong first = hooks.cpuTime().cpuTimeNs(0);
+                if (first.isEmpty() && ended.await(10, TimeUnit.SECONDS)) {
+                    // Seen in CI with the rig's host heavily loaded: the first line reached the test after the guest
+                    // had slept its 8 s and rebooted; with no vCPU left there is nothing to freeze or read.
+                    Assumptions.abort("the guest had already ended when the loaded rig delivered its first line: "
+                            + exit(events));
+                }
+                long cpu0 = first.orElseThrow(() -> new AssertionError("no CPU time for vCPU 0 of a running guest"));
                 int seen = events.size();
                 Thread.sleep(300);
                 System.out.println("freeze took " + freezeUs + " us; vCPU 0 thread CPU time " + cpu0 / 1_000_000
