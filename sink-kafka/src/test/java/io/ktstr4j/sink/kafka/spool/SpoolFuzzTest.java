@@ -37,7 +37,7 @@ class SpoolFuzzTest {
                 ? Files.createTempDirectory(shm, "ktstr-spool-fuzz") : Files.createTempDirectory("ktstr-spool-fuzz");
         try {
             Path session = dir.resolve("s");
-            return Fuzz.run("spool", cases, new Fuzz.Limits(Duration.ofSeconds(3), t -> false), ctx -> {
+            return Fuzz.run("spool", cases, new Fuzz.Limits(Duration.ofSeconds(10), t -> false), ctx -> {
                 Random rnd = ctx.rnd;
                 clear(session);
                 Files.createDirectories(session);

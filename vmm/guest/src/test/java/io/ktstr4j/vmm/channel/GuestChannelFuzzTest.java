@@ -61,7 +61,7 @@ class GuestChannelFuzzTest {
     static Fuzz.Report ring(long cases) {
         ArrayGuestMemory mem = new ArrayGuestMemory(BASE, REGION);
         TestRingWriter w = new TestRingWriter(mem, BASE);
-        Fuzz.Report r = Fuzz.run("shm-ring", cases, new Fuzz.Limits(Duration.ofSeconds(3), t -> false), ctx -> {
+        Fuzz.Report r = Fuzz.run("shm-ring", cases, new Fuzz.Limits(Duration.ofSeconds(10), t -> false), ctx -> {
             Random rnd = ctx.rnd;
             boolean big = rnd.nextInt(1000) == 0;
             boolean nearWrap = !big && rnd.nextInt(4) == 0;
@@ -203,7 +203,7 @@ class GuestChannelFuzzTest {
     static Fuzz.Report com2(long cases) {
         HexFormat hex = HexFormat.of();
         long maxHex = 2L * TlvDecoder.MAX_PAYLOAD;
-        Fuzz.Report r = Fuzz.run("com2", cases, new Fuzz.Limits(Duration.ofSeconds(3), t -> false), ctx -> {
+        Fuzz.Report r = Fuzz.run("com2", cases, new Fuzz.Limits(Duration.ofSeconds(10), t -> false), ctx -> {
             Random rnd = ctx.rnd;
             Com2MessageDecoder d = new Com2MessageDecoder();
             for (int b = 1 + rnd.nextInt(4); b > 0; b--) {

@@ -59,7 +59,7 @@ class MonitorFuzzTest {
     // ---- BTF ----
 
     static Fuzz.Report btf(long cases) {
-        Fuzz.Report r = Fuzz.run("btf", cases, new Fuzz.Limits(Duration.ofSeconds(2), RENDER_BOUNDARY), ctx -> {
+        Fuzz.Report r = Fuzz.run("btf", cases, new Fuzz.Limits(Duration.ofSeconds(5), RENDER_BOUNDARY), ctx -> {
             byte[] blob = randomBtf(ctx.rnd);
             Btf b = ctx.underTest(64L * blob.length + (1 << 20), () -> Btf.parse(ByteBuffer.wrap(blob)));
             if (b == null) {
@@ -231,7 +231,7 @@ class MonitorFuzzTest {
     static Fuzz.Report pageWalk(long cases) {
         int pages = 64;
         ArrayGuestMemory mem = new ArrayGuestMemory(pages * 4096);
-        Fuzz.Report r = Fuzz.run("page-walk", cases, new Fuzz.Limits(Duration.ofSeconds(2), MEMORY_BOUNDARY), ctx -> {
+        Fuzz.Report r = Fuzz.run("page-walk", cases, new Fuzz.Limits(Duration.ofSeconds(5), MEMORY_BOUNDARY), ctx -> {
             Random rnd = ctx.rnd;
             for (int i = rnd.nextInt(64); i > 0; i--) { // damage page-table entries, mostly plausible ones
                 long slot = 8L * rnd.nextInt(pages * 512);
