@@ -21,27 +21,66 @@ import io.ktstr4j.schemas.event.VmExited;
 import io.ktstr4j.schemas.event.WorkerReports;
 import io.ktstr4j.schemas.report.AssertResult;
 import io.ktstr4j.schemas.report.PayloadMetrics;
+import io.ktstr4j.schemas.report.WorkerReport;
 import io.ktstr4j.vmm.console.ConsoleMarkers;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 
 /**
  * Watches every event of one run (before any buffer can drop it) and keeps what the verdict, the failure report,
- * the sidecar and the timings need. Bounded: console lines and samples are capped so a chatty guest cannot
- * exhaust the host. Thread-safe (events arrive from several producer threads).
+ * the sidecar and the timings need. Thread-safe (events arrive from several producer threads).
+ *
+ * <p>Bounded, since everything the guest sends lands here: each list has a count cap and the guest-sized ones a byte
+ * cap ({@link EventWeight}); together at most about {@link #MAX_GUEST_BYTES} per run. The console keeps its newest
+ * lines (older ones roll off, as a console does); everything else keeps the first that arrived, and what did not fit
+ * is counted ({@link #discarded()}, emitted as {@code run.dropped} with stage {@code recorder}).
  */
 public final class RunRecorder {
 
     public static final int MAX_CONSOLE_LINES = 20_000;
+    /** Weight of the console lines kept (the newest), and separately of the COM2 lines (the first). */
+    public static final long MAX_CONSOLE_BYTES = 8L << 20;
     public static final int MAX_SAMPLES = 20_000;
+    public static final int MAX_STIMULI = 10_000;
+    /** Worker reports kept, over all cgroups, and their weight (latencies dominate: 24 bytes each). */
+    public static final int MAX_WORKER_REPORTS = 4_096;
+    public static final long MAX_WORKER_BYTES = 64L << 20;
+    /** Per report: CPUs used and NUMA nodes kept ({@code resume_latencies_ns}: {@link WorkerReport#MAX_WAKE_SAMPLES}). */
+    public static final int MAX_CPUS_PER_REPORT = 4_096;
+    public static final int MAX_CGROUP_NAME = 256;
+    public static final int MAX_METRICS = 1_000;
+    public static final long MAX_METRICS_BYTES = 4L << 20;
+    public static final int MAX_CHANNEL_ERRORS = 1_000;
+    /**
+     * Longest text kept from the guest (a console line, a crash message, an init stage), in characters; a channel
+     * error's detail is cut at 1/64 of it.
+     */
+    public static final int MAX_TEXT = 64 * 1024;
+    /**
+     * What the guest can make this recorder hold, about 89 MiB: the caps above, plus the last test result (one
+     * message, at most {@code TlvDecoder.MAX_PAYLOAD} of JSON). Monitor samples are sized by the host's topology.
+     */
+    public static final long MAX_GUEST_BYTES = 2 * MAX_CONSOLE_BYTES + MAX_WORKER_BYTES + MAX_METRICS_BYTES
+            + MAX_STIMULI * 4 * EventWeight.OBJECT + MAX_CHANNEL_ERRORS * (EventWeight.OBJECT + 2L * MAX_TEXT / 64)
+            + 4 * 2L * MAX_TEXT;
 
     private final LongSupplier nanos;
     private final ArrayDeque<String> console = new ArrayDeque<>();
+    private long consoleBytes;
     private final List<String> com2 = new ArrayList<>();
+    private long com2Bytes;
+    private long workerReports;
+    private long workerBytes;
+    private long metricsBytes;
+    /** Guest data not kept because a cap was reached (lines, reports, latencies, errors, …). */
+    private long discarded;
     private final List<MonitorSample> samples = new ArrayList<>();
     /** Samples taken before SCENARIO_START / before the guest reported its result; -1 until it happens. */
     private int samplesBeforeStart = -1;
@@ -92,13 +131,19 @@ public final class RunRecorder {
             backend = c.backend();
             tVmCreated = now;
         } else if (e instanceof ConsoleLine l) {
-            console.addLast(l.line());
-            if (console.size() > MAX_CONSOLE_LINES) {
-                console.removeFirst();
+            String line = cut(l.line());
+            long w = EventWeight.text(line) + EventWeight.OBJECT;
+            console.addLast(line);
+            consoleBytes += w;
+            while (console.size() > MAX_CONSOLE_LINES || (consoleBytes > MAX_CONSOLE_BYTES && console.size() > 1)) {
+                consoleBytes -= EventWeight.text(console.removeFirst()) + EventWeight.OBJECT;
             }
             if (ConsoleLine.COM2.equals(l.port())) {
-                if (com2.size() < MAX_CONSOLE_LINES) {
-                    com2.add(l.line());
+                if (com2.size() < MAX_CONSOLE_LINES && com2Bytes + w <= MAX_CONSOLE_BYTES) {
+                    com2.add(line);
+                    com2Bytes += w;
+                } else {
+                    discarded++;
                 }
                 Integer code = ConsoleMarkers.exitCode(l.line());
                 if (code != null) {
@@ -112,7 +157,7 @@ public final class RunRecorder {
                 }
             }
         } else if (e instanceof InitStage s) {
-            lastInitStage = s.stage();
+            lastInitStage = cut(s.stage());
             if (tInit < 0) {
                 tInit = now;
             }
@@ -123,13 +168,16 @@ public final class RunRecorder {
                 samplesBeforeStart = samples.size();
             }
         } else if (e instanceof Stimulus s) {
-            stimuli.add(s);
+            if (stimuli.size() < MAX_STIMULI) {
+                stimuli.add(s);
+            } else {
+                discarded++;
+            }
         } else if (e instanceof ScenarioEnd s) {
             scenarioElapsedMs = s.elapsedMs();
             tScenarioEnd = now;
         } else if (e instanceof WorkerReports w) {
-            List<WorkerSample> list = workers.computeIfAbsent(w.cgroup(), k -> new ArrayList<>());
-            w.reports().forEach(r -> list.add(WorkerSamples.of(r)));
+            workers(w);
         } else if (e instanceof TestResult t) {
             result = t.result();
             tResult = now;
@@ -141,13 +189,23 @@ public final class RunRecorder {
                 schedExit = s.code();
             }
         } else if (e instanceof GuestCrash c) {
-            crash = c.message();
+            crash = cut(c.message());
         } else if (e instanceof GuestExit g) {
             guestExit = g.code();
         } else if (e instanceof PayloadMetricsReport p) {
-            metrics.add(p.metrics());
+            long w = EventWeight.of(p);
+            if (metrics.size() < MAX_METRICS && metricsBytes + w <= MAX_METRICS_BYTES) {
+                metrics.add(p.metrics());
+                metricsBytes += w;
+            } else {
+                discarded++;
+            }
         } else if (e instanceof ChannelError c) {
-            channelErrors.add(c.kind() + ": " + c.detail() + " (x" + c.count() + ")");
+            if (channelErrors.size() < MAX_CHANNEL_ERRORS) {
+                channelErrors.add(cut(c.kind() + ": " + c.detail(), MAX_TEXT / 64) + " (x" + c.count() + ")");
+            } else {
+                discarded++;
+            }
         } else if (e instanceof MonitorSample s) {
             if (samples.size() < MAX_SAMPLES) {
                 samples.add(s);
@@ -156,6 +214,62 @@ public final class RunRecorder {
             vmExited = x;
             tExit = now;
         }
+    }
+
+    /** Keeps a cgroup's reports within the caps; what does not fit is counted. */
+    private void workers(WorkerReports w) {
+        String cgroup = cut(w.cgroup(), MAX_CGROUP_NAME);
+        List<WorkerSample> list = workers.get(cgroup);
+        for (WorkerReport r : w.reports()) {
+            WorkerSample s = trimmed(WorkerSamples.of(r));
+            long weight = 4 * EventWeight.OBJECT + EventWeight.ENTRY * ((long) s.resumeLatenciesNs().size()
+                    + s.cpusUsed().size() + s.numaPages().size());
+            if (workerReports >= MAX_WORKER_REPORTS || workerBytes + weight > MAX_WORKER_BYTES) {
+                discarded++;
+                continue;
+            }
+            if (list == null) {
+                list = workers.computeIfAbsent(cgroup, k -> new ArrayList<>());
+            }
+            list.add(s);
+            workerReports++;
+            workerBytes += weight;
+        }
+    }
+
+    /** At most MAX_WAKE_SAMPLES latencies, MAX_CPUS_PER_REPORT CPUs and NUMA nodes; the rest counted. */
+    private WorkerSample trimmed(WorkerSample s) {
+        List<Long> lat = s.resumeLatenciesNs();
+        Set<Integer> cpus = s.cpusUsed();
+        Map<Integer, Long> numa = s.numaPages();
+        if (lat.size() <= WorkerReport.MAX_WAKE_SAMPLES && cpus.size() <= MAX_CPUS_PER_REPORT
+                && numa.size() <= MAX_CPUS_PER_REPORT) {
+            return s;
+        }
+        if (lat.size() > WorkerReport.MAX_WAKE_SAMPLES) {
+            discarded += lat.size() - WorkerReport.MAX_WAKE_SAMPLES;
+            lat = lat.subList(0, WorkerReport.MAX_WAKE_SAMPLES);
+        }
+        if (cpus.size() > MAX_CPUS_PER_REPORT) {
+            discarded += cpus.size() - MAX_CPUS_PER_REPORT;
+            cpus = cpus.stream().sorted().limit(MAX_CPUS_PER_REPORT).collect(Collectors.toSet());
+        }
+        if (numa.size() > MAX_CPUS_PER_REPORT) {
+            discarded += numa.size() - MAX_CPUS_PER_REPORT;
+            numa = new TreeMap<>(numa).entrySet().stream().limit(MAX_CPUS_PER_REPORT)
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        }
+        return new WorkerSample(s.tid(), s.workUnits(), s.cpuTimeNs(), s.wallTimeNs(), s.offCpuNs(),
+                s.migrationCount(), cpus, s.maxGapMs(), s.maxGapCpu(), s.maxGapAtMs(), lat, s.iterations(), numa,
+                s.numaPagesMigrated(), s.messenger());
+    }
+
+    private static String cut(String s) {
+        return cut(s, MAX_TEXT);
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max) + "…";
     }
 
     public synchronized void infrastructureError(Throwable t) {
@@ -294,6 +408,11 @@ public final class RunRecorder {
 
     public synchronized long droppedEvents() {
         return droppedEvents;
+    }
+
+    /** Guest data this recorder did not keep because a cap was reached (0 for a well-behaved guest). */
+    public synchronized long discarded() {
+        return discarded;
     }
 
     /** Scenario start on the VM's clock (ms since VmCreated), for joining stimuli with monitor samples. */

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
@@ -38,14 +39,19 @@ import reactor.core.scheduler.Schedulers;
  * <ul>
  *   <li>Cancelling the subscription closes the VM (Flux.usingWhen) and releases everything.</li>
  *   <li>Errors (bad config, backend failure) become an ERROR verdict at the end of the stream, not an error signal.</li>
- *   <li>The live part is requested unbounded from the VM and buffered up to {@code bufferSize}; a slow subscriber
- *       makes the oldest buffered events drop (counted, reported as {@code run.dropped}) instead of stalling vCPUs.
- *       The verdict is computed from every event, dropped or not.</li>
+ *   <li>The live part is requested unbounded from the VM and buffered up to {@code bufferSize} events and
+ *       {@link #MAX_BUFFER_BYTES} ({@link EventWeight}); a slow subscriber makes the oldest buffered events drop
+ *       (and, when the bytes are full, the newest: a guest sending 64 KiB lines cannot fill 8192 slots with them),
+ *       counted and reported as {@code run.dropped} (stage {@code live}) instead of stalling vCPUs. The verdict is
+ *       computed from every event, dropped or not; what {@link RunRecorder} did not keep is reported as
+ *       {@code run.dropped} with stage {@code recorder}.</li>
  * </ul>
  */
 public final class VariantRunner {
 
     public static final int DEFAULT_BUFFER = 8192;
+    /** Weight of the events buffered for a slow subscriber, per run. */
+    public static final long MAX_BUFFER_BYTES = 32L << 20;
     /** Guard on top of the VM watchdog: a run whose streams never complete is ended as an infrastructure error. */
     public static final Duration HARD_LIMIT_SLACK = Duration.ofSeconds(30);
 
@@ -111,6 +117,7 @@ public final class VariantRunner {
             }
             RunRecorder rec = new RunRecorder();
             RunSignals signals = new RunSignals();
+            AtomicLong buffered = new AtomicLong();
             Envelope env = new Envelope(runId, v.key(), clock);
             String monitorOff = monitor.unavailableReason(v);
             boolean monitorRan = monitorOff == null;
@@ -137,7 +144,12 @@ public final class VariantRunner {
                     })
                     // The VM's exit is re-emitted last, after the verdict and result.
                     .filter(e -> !(e instanceof VmExited))
-                    .onBackpressureBuffer(bufferSize, dropped -> rec.dropped(1), BufferOverflowStrategy.DROP_OLDEST);
+                    .filter(e -> admit(e, buffered, rec))
+                    .onBackpressureBuffer(bufferSize, dropped -> {
+                        buffered.addAndGet(-EventWeight.of(dropped));
+                        rec.dropped(1);
+                    }, BufferOverflowStrategy.DROP_OLDEST)
+                    .doOnNext(e -> buffered.addAndGet(-EventWeight.of(e)));
 
             Flux<EventBody> tail = Flux.defer(() -> {
                 Evaluation.Outcomes o = Evaluation.evaluate(runId, v, rec, startedAt, monitorRan);
@@ -147,6 +159,9 @@ public final class VariantRunner {
                 List<EventBody> out = new ArrayList<>();
                 if (rec.droppedEvents() > 0) {
                     out.add(new EventsDropped("live", rec.droppedEvents()));
+                }
+                if (rec.discarded() > 0) {
+                    out.add(new EventsDropped("recorder", rec.discarded()));
                 }
                 out.add(new RunVerdict(o.verdict()));
                 if (o.failureReport() != null) {
@@ -160,6 +175,18 @@ public final class VariantRunner {
             });
             return live.concatWith(tail).map(env::wrap);
         });
+    }
+
+    /** Lets an event into the buffer while the buffered weight stays within MAX_BUFFER_BYTES (an empty buffer takes any). */
+    private static boolean admit(EventBody e, AtomicLong buffered, RunRecorder rec) {
+        long w = EventWeight.of(e);
+        long now = buffered.get();
+        if (now > 0 && now + w > MAX_BUFFER_BYTES) {
+            rec.dropped(1);
+            return false;
+        }
+        buffered.addAndGet(w);
+        return true;
     }
 
     private Vm createVm(Variant v) throws Exception {

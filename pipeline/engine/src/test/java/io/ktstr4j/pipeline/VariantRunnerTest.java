@@ -277,6 +277,40 @@ public class VariantRunnerTest {
         }
     }
 
+    /** 4000 guest messages of 64 KiB (256 MiB) against a subscriber that waits: the buffer holds its byte bound. */
+    @Test
+    void aFloodOfLargeMessagesIsBoundedByBytesNotOnlyByCount() throws Exception {
+        FakeVm vm = new FakeVm(0, false);
+        java.util.concurrent.CountDownLatch flooded = new java.util.concurrent.CountDownLatch(1);
+        int n = 4000;
+        String big = "g".repeat(64 * 1024 - 16);
+        GuestLink.Factory flood = v -> GuestLink.receiving(gone -> Flux.range(0, n)
+                .<GuestMessage>map(i -> new io.ktstr4j.schemas.event.GuestCrash(i + big))
+                .doOnComplete(flooded::countDown)
+                .concatWith(gone.then(reactor.core.publisher.Mono.empty())));
+        Flux<RunEvent> flux = runner(vm, null, flood, VariantRunner.DEFAULT_BUFFER).run(variant(SchedulerChoice.eevdf()));
+        List<RunEvent> got = new ArrayList<>();
+        StepVerifier.create(flux, 1)
+                .recordWith(() -> got)
+                .expectNextCount(1)
+                .then(() -> {
+                    try {
+                        assertThat(flooded.await(10, TimeUnit.SECONDS)).isTrue();
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                })
+                .thenRequest(Long.MAX_VALUE)
+                .thenConsumeWhile(e -> true)
+                .verifyComplete();
+        long crashes = got.stream().filter(e -> e.body() instanceof io.ktstr4j.schemas.event.GuestCrash).count();
+        long bound = VariantRunner.MAX_BUFFER_BYTES / (2L * big.length()) + 2;
+        assertThat(crashes).as("64 KiB messages buffered for the slow subscriber").isBetween(1L, bound);
+        EventsDropped dropped = got.stream().map(RunEvent::body).filter(EventsDropped.class::isInstance)
+                .map(EventsDropped.class::cast).filter(d -> d.stage().equals("live")).findFirst().orElseThrow();
+        assertThat(dropped.count()).isGreaterThanOrEqualTo(n - bound);
+    }
+
     private static boolean await(FakeVm vm) {
         try {
             return vm.producerDone.await(10, TimeUnit.SECONDS);

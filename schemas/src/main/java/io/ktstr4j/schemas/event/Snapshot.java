@@ -1,5 +1,6 @@
 package io.ktstr4j.schemas.event;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.ktstr4j.schemas.Validate;
 import io.ktstr4j.schemas.monitor.BpfMapValue;
 import io.ktstr4j.schemas.monitor.CpuSnapshot;
@@ -15,12 +16,22 @@ import java.util.List;
  * @param cpus      per-CPU run-queue state
  * @param scx       sched_ext global state, null when sched_ext is not active
  * @param bpfMaps   maps read (typed fields or raw hex)
+ * @param incomplete why part of the snapshot is missing, starting with {@code budget_exceeded:} when the snapshot's
+ *                   time or byte budget ran out (the guest was thawed and what was read by then is kept); omitted
+ *                   when the snapshot is complete
  */
 public record Snapshot(int index, long elapsedMs, long freezeNs, List<CpuSnapshot> cpus, ScxState scx,
-                       List<BpfMapValue> bpfMaps) implements EventBody {
+                       List<BpfMapValue> bpfMaps, @JsonInclude(JsonInclude.Include.NON_NULL) String incomplete)
+        implements EventBody {
     public Snapshot {
         Validate.nonNegative("index", index);
         cpus = Validate.list("cpus", cpus);
         bpfMaps = Validate.list("bpf_maps", bpfMaps);
+    }
+
+    /** A complete snapshot. */
+    public Snapshot(int index, long elapsedMs, long freezeNs, List<CpuSnapshot> cpus, ScxState scx,
+                    List<BpfMapValue> bpfMaps) {
+        this(index, elapsedMs, freezeNs, cpus, scx, bpfMaps, null);
     }
 }

@@ -280,6 +280,11 @@ public final class SpoolReader {
                 return new ReadResult(null, 0, d instanceof SpoolEntryCodec.Decoded.Corrupt c ? c.why() : "bad frame",
                         false, size);
             }
+            if (offset + SpoolEntryCodec.FRAME_HEADER + len > size) {
+                // Incomplete (a torn tail, or a write in progress), as decode would say after reading what is there:
+                // decided before allocating, since a damaged length claimed up to 64 MiB for a file of a few bytes.
+                return new ReadResult(null, 0, null, false, size);
+            }
             ByteBuffer all = ByteBuffer.allocate(SpoolEntryCodec.FRAME_HEADER + len);
             readFully(ch, all, offset);
             all.flip();
@@ -314,7 +319,8 @@ public final class SpoolReader {
         if (Files.isRegularFile(cursor)) {
             try {
                 String[] parts = Files.readString(cursor).trim().split(" ");
-                if (parts.length == 2) {
+                // A negative offset (a damaged cursor) made every read fail with IllegalArgumentException.
+                if (parts.length == 2 && Long.parseLong(parts[1]) >= 0) {
                     return new Position(parts[0], Long.parseLong(parts[1]));
                 }
             } catch (IOException | NumberFormatException e) {

@@ -190,4 +190,33 @@ class SpoolReaderDamageTest {
             assertThat(r.atEnd()).isTrue();
         }
     }
+    /** Found by SpoolFuzzTest: a cursor with a negative offset made every read throw IllegalArgumentException. */
+    @Test
+    void aCursorWithANegativeOffsetReplaysFromTheStart() throws IOException {
+        Path s = sessionWithTornTail(2);
+        Files.writeString(s.resolve(SpoolFiles.CURSOR), "a-000001.seg -5");
+        SpoolReader r = new SpoolReader(s, false);
+        assertThat(drainKeys(r)).containsExactly(0, 1);
+        assertThat(r.atEnd()).isTrue();
+    }
+
+    /** Found by SpoolFuzzTest: a damaged length made the reader allocate what it claimed (up to 64 MiB). */
+    @Test
+    void aDamagedLengthIsATornTailNotAnAllocationOfWhatItClaims() throws IOException {
+        Path s = dir.resolve("len");
+        Files.createDirectories(s);
+        ByteBuffer frame = SpoolEntryCodec.encode(rec(0, 40));
+        frame.putInt(frame.position() + 4, SpoolEntryCodec.MAX_PAYLOAD); // magic intact, length 64 MiB
+        byte[] bytes = new byte[frame.remaining()];
+        frame.get(bytes);
+        Files.write(s.resolve(SpoolFiles.segmentName('a', 1)), bytes);
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        SpoolReader r = new SpoolReader(s, false);
+        long before = threads.getCurrentThreadAllocatedBytes();
+        assertThat(r.next()).isEmpty();
+        assertThat(r.atEnd()).isTrue();
+        assertThat(threads.getCurrentThreadAllocatedBytes() - before).isLessThan(1 << 20);
+        assertThat(r.damaged()).singleElement().extracting(SpoolReader.Damage::reason).isEqualTo("torn tail");
+    }
 }

@@ -25,6 +25,11 @@ import reactor.core.scheduler.Schedulers;
  * the framing is lost) and goes on. Work per drain is bounded ({@code maxMessagesPerDrain}, and no payload over
  * {@link TlvDecoder#MAX_PAYLOAD} is copied), so a flooding guest fills its own ring and has its messages dropped
  * and counted by the guest ({@code drops}, surfaced as {@code ring_drops}); the host's memory does not grow.
+ *
+ * <p>{@code read_ptr} is the host's: once the host has written it, a different value found there (the guest rewound
+ * it to have its messages read again, or moved it ahead) is reported as {@code read_ptr_rewritten} and replaced by the
+ * host's own. So one drain copies at most the bytes between the host's read pointer and {@code write_ptr} (at most
+ * the capacity), and no byte of the ring is read twice.
  */
 public final class RingReader {
 
@@ -38,6 +43,10 @@ public final class RingReader {
 
     private final Map<String, Long> errorCounts = new TreeMap<>();
     private long lastWritePtr;
+    private boolean writeKnown;
+    /** read_ptr as the host last wrote it, valid while {@link #hostReadKnown}. */
+    private long hostRead;
+    private boolean hostReadKnown;
     private long lastDrops;
     private long messages;
     private boolean headerBad;
@@ -142,10 +151,12 @@ public final class RingReader {
         int version = ShmLayout.getU32(h, ShmLayout.OFF_VERSION);
         long capacity = ShmLayout.getU32(h, ShmLayout.OFF_CAPACITY) & 0xffffffffL;
         if (magic == 0 && version == 0 && capacity == 0) {
+            hostReadKnown = false;
             return; // not set up yet: the guest agent writes the header itself when the host did not
         }
         if (magic != ShmLayout.MAGIC || version != ShmLayout.VERSION || capacity < ShmLayout.MSG_HEADER_SIZE
                 || capacity > regionSize - ShmLayout.HEADER_SIZE || capacity > ShmLayout.MAX_CAPACITY) {
+            hostReadKnown = false; // a guest that sets the header up again starts its pointers afresh
             if (!headerBad) { // one report per episode, not one per 100 ms tick
                 headerBad = true;
                 out.add(error("bad_header", String.format("magic 0x%08x version %d capacity %d (region %d bytes)",
@@ -163,14 +174,23 @@ public final class RingReader {
             out.add(new ChannelError("ring_drops", "guest dropped " + delta + " message(s), ring full", drops));
             count("ring_drops", delta > 0 ? delta : 1);
         }
-        if (Long.compareUnsigned(write, lastWritePtr) < 0) {
-            out.add(error("pointer_backwards", "write_ptr went from " + lastWritePtr + " to " + write));
+        // Pointers are free-running u64 counters, compared modulo 2^64 as the agent computes them (w - r).
+        if (writeKnown && write - lastWritePtr < 0) {
+            out.add(error("pointer_backwards", "write_ptr went from " + Long.toUnsignedString(lastWritePtr) + " to "
+                    + Long.toUnsignedString(write)));
             resync(write);
             return;
         }
         lastWritePtr = write;
-        if (Long.compareUnsigned(read, write) > 0 || write - read > capacity) {
-            out.add(error("bad_pointers", "read_ptr " + read + ", write_ptr " + write + ", capacity " + capacity));
+        writeKnown = true;
+        if (hostReadKnown && read != hostRead) {
+            out.add(error("read_ptr_rewritten", "the guest moved read_ptr from " + Long.toUnsignedString(hostRead)
+                    + " to " + Long.toUnsignedString(read) + "; the host's value stands"));
+            read = hostRead;
+        }
+        if (Long.compareUnsigned(write - read, capacity) > 0) { // read ahead of write, or more than capacity apart
+            out.add(error("bad_pointers", "read_ptr " + Long.toUnsignedString(read) + ", write_ptr "
+                    + Long.toUnsignedString(write) + ", capacity " + capacity));
             resync(write);
             return;
         }
@@ -205,12 +225,19 @@ public final class RingReader {
             out.add(error("bad_length", (write - read) + " trailing bytes are too few for a message header"));
             read = write;
         }
-        mem.writeU64(base + ShmLayout.OFF_READ_PTR, read);
+        writeReadPtr(read);
     }
 
     private void resync(long write) {
         lastWritePtr = write;
-        mem.writeU64(base + ShmLayout.OFF_READ_PTR, write);
+        writeKnown = true;
+        writeReadPtr(write);
+    }
+
+    private void writeReadPtr(long read) {
+        mem.writeU64(base + ShmLayout.OFF_READ_PTR, read);
+        hostRead = read;
+        hostReadKnown = true;
     }
 
     private void readRing(long ptr, long capacity, byte[] dst, int len) {

@@ -10,16 +10,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import io.ktstr4j.schemas.fuzz.Fuzz;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Randomized hostile-guest tests: a million ring states built from valid frames, mutated headers, pointers and
- * payload bytes, each drained by a fresh reader. The reader must never throw, must return a bounded number of
- * messages, and must decode every frame that was left intact. Seeded, so a failure reproduces.
+ * Randomized hostile-guest tests: ring states built from valid frames, mutated headers, pointers and payload bytes,
+ * each drained by a fresh reader. The reader must never throw, must return a bounded number of messages, and must
+ * decode every frame that was left intact. Seeded, so a failure reproduces. {@link Fuzz#CI_CASES} rounds each here (or
+ * {@code -Dfuzz.cases}), {@link Fuzz#FULL_CASES} in {@link GuestChannelFuzzFullTest}; the stateful ring and COM2
+ * fuzzers are in {@link GuestChannelFuzzTest}.
  */
+@Tag("slow")
 class ChannelFuzzTest {
     private static final long SEED = 0x6b747374_72346aL;
-    private static final int ROUNDS = 1_000_000;
     private static final int REGION = 512;
     private static final long BASE = 0x1000;
     private static final int[] TYPES = {ShmLayout.MSG_SCENARIO_START, ShmLayout.MSG_STIMULUS,
@@ -34,14 +38,23 @@ class ChannelFuzzTest {
     };
 
     @Test
-    void millionHostileRingStatesNeverBreakTheReader() {
+    void hostileRingStatesNeverBreakTheReader() {
+        ringStates(Fuzz.cases(Fuzz.CI_CASES));
+    }
+
+    @Test
+    void randomPayloadsThroughTheDecoder() {
+        payloads(Fuzz.cases(Fuzz.CI_CASES));
+    }
+
+    static void ringStates(long rounds) {
         Random rnd = new Random(SEED);
         ArrayGuestMemory mem = new ArrayGuestMemory(BASE, REGION);
         TestRingWriter w = new TestRingWriter(mem, BASE);
         Map<String, Long> kinds = new TreeMap<>();
         long intact = 0;
         long decodedIntact = 0;
-        for (int round = 0; round < ROUNDS; round++) {
+        for (long round = 0; round < rounds; round++) {
             java.util.Arrays.fill(mem.bytes(), (byte) 0);
             int capacity = 64 + rnd.nextInt(REGION - 40 - 64 + 1);
             ShmLayout.initHeader(mem, BASE, 40 + capacity);
@@ -108,11 +121,10 @@ class ChannelFuzzTest {
                 "bad_payload");
     }
 
-    @Test
-    void millionRandomPayloadsThroughTheDecoder() {
+    static void payloads(long rounds) {
         Random rnd = new Random(SEED + 1);
         long errors = 0;
-        for (int i = 0; i < ROUNDS; i++) {
+        for (long i = 0; i < rounds; i++) {
             // JSON types are rarer here: Jackson's error path dominates the run time, and the ring test covers them
             int type = rnd.nextInt(16) == 0 ? rnd.nextInt() : TYPES[rnd.nextInt(TYPES.length)];
             if (isJson(type) && rnd.nextInt(8) != 0) {
@@ -133,7 +145,7 @@ class ChannelFuzzTest {
                 errors++;
             }
         }
-        assertThat(errors).isBetween(ROUNDS / 20L, (long) ROUNDS);
+        assertThat(errors).isBetween(rounds / 20, rounds);
     }
 
     private static boolean isJson(int type) {

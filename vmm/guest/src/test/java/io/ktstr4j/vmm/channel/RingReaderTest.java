@@ -136,11 +136,33 @@ class RingReaderTest {
                 .isEqualTo("pointer_backwards");
         mem.writeU64(BASE + ShmLayout.OFF_WRITE_PTR, 1_000_000); // more unread than the capacity
         assertThat(r.drain()).singleElement().extracting(m -> ((ChannelError) m).kind()).isEqualTo("bad_pointers");
-        mem.writeU64(BASE + ShmLayout.OFF_READ_PTR, 2_000_000); // read ahead of write
-        assertThat(r.drain()).singleElement().extracting(m -> ((ChannelError) m).kind()).isEqualTo("bad_pointers");
+        mem.writeU64(BASE + ShmLayout.OFF_READ_PTR, 2_000_000); // read ahead of write: the host's read_ptr stands
+        assertThat(r.drain()).singleElement().extracting(m -> ((ChannelError) m).kind())
+                .isEqualTo("read_ptr_rewritten");
         assertThat(mem.readU64(BASE + ShmLayout.OFF_READ_PTR)).isEqualTo(1_000_000);
         w.send(ShmLayout.MSG_EXIT, TestRingWriter.i32(9));
         assertThat(r.drain()).containsExactly(new GuestExit(9));
+    }
+
+    @Test
+    void aGuestRewindingReadPtrDoesNotHaveItsMessagesReadTwice() {
+        RingReader r = reader();
+        for (int i = 0; i < 3; i++) {
+            w.send(ShmLayout.MSG_EXIT, TestRingWriter.i32(i));
+        }
+        assertThat(r.drain()).containsExactly(new GuestExit(0), new GuestExit(1), new GuestExit(2));
+        for (int round = 0; round < 5; round++) {
+            mem.writeU64(BASE + ShmLayout.OFF_READ_PTR, 0); // the guest rewinds the host's pointer
+            List<GuestMessage> again = r.drain();
+            assertThat(again).singleElement().isInstanceOfSatisfying(ChannelError.class, e -> {
+                assertThat(e.kind()).isEqualTo("read_ptr_rewritten");
+                assertThat(e.detail()).isEqualTo("the guest moved read_ptr from 60 to 0; the host's value stands");
+            });
+        }
+        assertThat(r.errorCounts()).containsEntry("read_ptr_rewritten", 5L);
+        assertThat(r.messagesRead()).isEqualTo(3);
+        w.send(ShmLayout.MSG_EXIT, TestRingWriter.i32(7));
+        assertThat(r.drain()).containsExactly(new GuestExit(7));
     }
 
     @Test

@@ -15,6 +15,11 @@ import java.util.function.Predicate;
  * (a scheduler's {@code .bss}/{@code .data}/{@code .rodata} are single-entry ARRAYs) are typed with the program's own
  * BTF ({@code map->btf}, read from guest memory and parsed as untrusted input); without BTF, or for PERCPU_ARRAY
  * entries that cannot be typed, values come out as raw hex. Other map kinds are listed by name and type only.
+ *
+ * <p>Every byte copied and every value rendered is charged to the snapshot's {@link ReadBudget}; at most
+ * {@link #MAX_MAP_BYTES} are read per map (a PERCPU map multiplies its entries by the CPUs). When the budget runs out
+ * the maps read so far are kept and the rest are left out. A map that fails in any other way (an exception, a stack
+ * overflow in a parser) is counted and skipped.
  */
 final class BpfMapReader {
 
@@ -22,6 +27,8 @@ final class BpfMapReader {
     static final int MAX_VALUE_BYTES = 256 * 1024;
     static final int MAX_BTF_BYTES = 8 << 20;
     static final int MAX_RAW_ENTRIES = 64;
+    /** Value bytes read per map (entries × CPUs × value size for a PERCPU map); the rest is left out, counted. */
+    static final int MAX_MAP_BYTES = 1 << 20;
     static final int BPF_MAP_TYPE_ARRAY = 2;
     static final int BPF_MAP_TYPE_PERCPU_ARRAY = 6;
 
@@ -29,6 +36,7 @@ final class BpfMapReader {
     private final MonitorErrors errors;
     private final int cpus;
     private final XarrayWalker xa;
+    private ReadBudget budget = ReadBudget.untimed();
     private final Map<Long, String> typeNames;
     private final long offType, offKey, offValue, offMax, offName, offBtf, offValueTypeId, offId;
     private final long offElemSize, offArrayValue, offBtfData, offBtfDataSize;
@@ -54,13 +62,27 @@ final class BpfMapReader {
         offBtfDataSize = btf.field("btf.data_size").offset();
     }
 
-    /** Maps whose name passes {@code filter}, in id order. Failures of single maps are counted and skipped. */
+    /**
+     * Maps whose name passes {@code filter}, in id order. Failures of single maps are counted and skipped; when the
+     * budget runs out, the maps read until then.
+     */
     List<BpfMapValue> readAll(Predicate<String> filter) {
+        return readAll(filter, ReadBudget.untimed());
+    }
+
+    /** {@link #readAll(Predicate)} charging {@code budget} (one snapshot's). Not thread-safe. */
+    List<BpfMapValue> readAll(Predicate<String> filter, ReadBudget budget) {
+        this.budget = budget;
         GuestAddressSpace as = kernel.space();
         List<Long> maps = xa.entries(as, kernel.symbols().require("map_idr"), errors);
         List<BpfMapValue> out = new ArrayList<>();
         Map<Long, Btf> btfCache = new HashMap<>();
         for (long map : maps.subList(0, Math.min(maps.size(), MAX_MAPS))) {
+            if (budget.isExceeded()) {
+                errors.count(MonitorErrors.BPF_MAP, "read budget exceeded (" + budget.reason() + "); "
+                        + (maps.size() - out.size()) + " map(s) left out");
+                break;
+            }
             try {
                 String name = as.cString(map + offName, 16);
                 if (name.isEmpty()) {
@@ -70,8 +92,10 @@ final class BpfMapReader {
                     continue;
                 }
                 out.add(read(as, map, name, btfCache));
-            } catch (RuntimeException e) {
-                errors.count(MonitorErrors.BPF_MAP, String.format("map at 0x%x: %s", map, e.getMessage()));
+            } catch (ReadBudget.Exceeded e) {
+                // counted at the top of the next round
+            } catch (RuntimeException | StackOverflowError e) {
+                errors.count(MonitorErrors.BPF_MAP, String.format("map at 0x%x: %s", map, e));
             }
         }
         return out;
@@ -100,43 +124,55 @@ final class BpfMapReader {
         n = Math.min(n, MAX_RAW_ENTRIES);
         List<byte[]> values = new ArrayList<>();
         List<String> keys = new ArrayList<>();
+        long mapBytes = 0;
+        int perEntry = type == BPF_MAP_TYPE_ARRAY ? 1 : cpus;
+        read:
         for (int i = 0; i < n; i++) {
-            if (type == BPF_MAP_TYPE_ARRAY) {
+            long pptr = type == BPF_MAP_TYPE_ARRAY ? 0 : as.u64(map + offArrayValue + 8L * i);
+            for (int cpu = 0; cpu < perEntry; cpu++) {
+                if (mapBytes + valueSize > MAX_MAP_BYTES) {
+                    errors.count(MonitorErrors.BPF_MAP, name + ": more than " + MAX_MAP_BYTES + " value bytes; "
+                            + values.size() + " value(s) read, the rest left out");
+                    break read;
+                }
+                mapBytes += valueSize;
+                budget.bytes(valueSize, "BPF map values");
                 byte[] v = new byte[(int) valueSize];
-                as.read(map + offArrayValue + i * elem, v, 0, v.length);
-                values.add(v);
-                keys.add(keyHex(i));
-            } else {
-                long pptr = as.u64(map + offArrayValue + 8L * i);
-                for (int cpu = 0; cpu < cpus; cpu++) {
-                    byte[] v = new byte[(int) valueSize];
+                if (type == BPF_MAP_TYPE_ARRAY) {
+                    as.read(map + offArrayValue + i * elem, v, 0, v.length);
+                    keys.add(keyHex(i));
+                } else {
                     as.read(pptr + as.perCpuOffset(cpu), v, 0, v.length);
-                    values.add(v);
                     keys.add(keyHex(i) + "@cpu" + cpu);
                 }
+                values.add(v);
             }
         }
         if (progBtf != null) {
             try {
                 return new BpfMapValue(name, typeName, typed(progBtf, valueTypeId, keys, values), List.of());
-            } catch (RuntimeException e) {
+            } catch (ReadBudget.Exceeded e) {
+                throw e;
+            } catch (RuntimeException | StackOverflowError e) {
                 errors.count(MonitorErrors.BPF_MAP, name + ": BTF typing failed, raw hex instead: " + e.getMessage());
             }
         }
         List<BpfMapValue.RawEntry> raw = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
-            raw.add(new BpfMapValue.RawEntry(keys.get(i), BtfValueRenderer.hex(values.get(i), 0, values.get(i).length)));
+            budget.bytes(2L * values.get(i).length, "raw hex of BPF map values");
+            raw.add(new BpfMapValue.RawEntry(keys.get(i), BtfValueRenderer.rawHex(values.get(i), 0,
+                    values.get(i).length)));
         }
         return new BpfMapValue(name, typeName, Map.of(), raw);
     }
 
     private static String keyHex(int index) {
         byte[] k = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(index).array();
-        return BtfValueRenderer.hex(k, 0, 4);
+        return BtfValueRenderer.rawHex(k, 0, 4);
     }
 
-    private static Map<String, Object> typed(Btf btf, int valueTypeId, List<String> keys, List<byte[]> values) {
-        BtfValueRenderer r = new BtfValueRenderer(btf);
+    private Map<String, Object> typed(Btf btf, int valueTypeId, List<String> keys, List<byte[]> values) {
+        BtfValueRenderer r = new BtfValueRenderer(btf, budget);
         int t = btf.resolve(valueTypeId);
         if (values.size() == 1 && btf.kind(t) == Btf.KIND_DATASEC) {
             return r.datasec(t, values.get(0));
@@ -160,6 +196,7 @@ final class BpfMapReader {
         if (data == 0 || size < 24 || size > MAX_BTF_BYTES) {
             throw new IllegalArgumentException("program BTF of implausible size " + size);
         }
+        budget.bytes(size, "program BTF");
         byte[] blob = new byte[(int) size];
         as.read(data, blob, 0, blob.length);
         return Btf.parse(ByteBuffer.wrap(blob));

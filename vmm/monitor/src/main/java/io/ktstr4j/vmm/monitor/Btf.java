@@ -39,6 +39,12 @@ public final class Btf {
     static final int MAX_CHAIN = 64;
     /** Deepest anonymous-member nesting searched. */
     static final int MAX_ANON_DEPTH = 16;
+    /**
+     * Longest name read from the string section, NUL excluded (the kernel's own limit, KSYM_NAME_LEN, is 512). A name
+     * without a NUL within it is malformed: without this bound each such name copied the rest of the section, and a
+     * blob of 8 MiB with no NUL cost 8 MiB per type name.
+     */
+    static final int MAX_NAME = 1024;
 
     /** Where a member lives relative to the start of the outer type. {@code bitSize} is 0 for non-bitfields. */
     public record Field(String path, long bitOffset, int bitSize, long byteSize, int typeId) {
@@ -238,8 +244,13 @@ public final class Btf {
             throw new IllegalArgumentException("BTF: string offset " + off + " outside the string section");
         }
         int end = off;
-        while (end < strings.limit() && strings.get(end) != 0) {
+        int stop = (int) Math.min(strings.limit(), (long) off + MAX_NAME + 1);
+        while (end < stop && strings.get(end) != 0) {
             end++;
+        }
+        if (end == stop) {
+            throw new IllegalArgumentException("BTF: string at offset " + off + " has no NUL within " + MAX_NAME
+                    + " bytes (or runs past the string section)");
         }
         byte[] b = new byte[end - off];
         strings.get(off, b);
@@ -490,7 +501,7 @@ public final class Btf {
             if (kind(c) != KIND_STRUCT && kind(c) != KIND_UNION) {
                 return Optional.empty();
             }
-            long[] found = findMember(c, comp, 0);
+            long[] found = findMember(c, comp, 0, new java.util.HashSet<>());
             if (found == null) {
                 return Optional.empty();
             }
@@ -527,9 +538,13 @@ public final class Btf {
         return Optional.of(new Field(path, bitOff, bitSize, byteSize, cur));
     }
 
-    /** {bitOffset, bitSize, typeId} of a named member, searching anonymous members; null when absent. */
-    private long[] findMember(int composite, String name, int depth) {
-        if (depth > MAX_ANON_DEPTH) {
+    /**
+     * {bitOffset, bitSize, typeId} of a named member, searching anonymous members; null when absent. Each composite is
+     * searched once per lookup ({@code searched}): anonymous members that share or repeat types (a crafted BTF whose
+     * struct holds itself five times anonymously) made this search exponential in the nesting depth.
+     */
+    private long[] findMember(int composite, String name, int depth, java.util.Set<Integer> searched) {
+        if (depth > MAX_ANON_DEPTH || !searched.add(composite)) {
             return null;
         }
         List<Member> ms = members(composite);
@@ -542,7 +557,7 @@ public final class Btf {
             if (m.name().isEmpty()) {
                 int t = resolve(m.typeId());
                 if (kind(t) == KIND_STRUCT || kind(t) == KIND_UNION) {
-                    long[] inner = findMember(t, name, depth + 1);
+                    long[] inner = findMember(t, name, depth + 1, searched);
                     if (inner != null) {
                         inner[0] += m.bitOffset();
                         return inner;

@@ -11,7 +11,9 @@ import java.util.Map;
 
 /**
  * Turns bytes into JSON-friendly values using a (program's) BTF: integers as numbers, char arrays as strings, structs
- * as maps, arrays as lists, pointers as hex. Bounded by depth and element counts so a hostile BTF cannot blow up.
+ * as maps, arrays as lists, pointers as hex. Bounded by depth and element counts, and in total by a {@link ReadBudget}
+ * (every value, every rendered character and member name is charged): depth alone does not bound the work, since
+ * unions nested 8 deep with 5 members each are 488 000 values. Over the budget it throws {@link ReadBudget.Exceeded}.
  */
 final class BtfValueRenderer {
 
@@ -19,9 +21,11 @@ final class BtfValueRenderer {
     static final int MAX_ARRAY = 256;
 
     private final Btf btf;
+    private final ReadBudget budget;
 
-    BtfValueRenderer(Btf btf) {
+    BtfValueRenderer(Btf btf, ReadBudget budget) {
         this.btf = btf;
+        this.budget = budget;
     }
 
     /** Renders the variables of DATASEC {@code datasecId} found in {@code data} (a map value). */
@@ -32,12 +36,14 @@ final class BtfValueRenderer {
                 out.put(v.name(), "<beyond map value>");
                 continue;
             }
+            budget.bytes(v.name().length(), "datasec variable names");
             out.put(v.name().isEmpty() ? "@" + v.offset() : v.name(), value(v.typeId(), data, (int) v.offset(), 0));
         }
         return out;
     }
 
     Object value(int typeId, byte[] data, int off, int depth) {
+        budget.value();
         ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         int t = btf.resolve(typeId);
         long size = btf.sizeOf(t);
@@ -47,6 +53,7 @@ final class BtfValueRenderer {
         if (depth > MAX_DEPTH) {
             return hex(data, off, (int) size);
         }
+        budget.bytes(16, "rendered values"); // the value's own object, whatever its kind
         switch (btf.kind(t)) {
             case Btf.KIND_INT: {
                 int[] enc = btf.intEncoding(t);
@@ -84,6 +91,7 @@ final class BtfValueRenderer {
                     while (len < n && data[off + len] != 0) {
                         len++;
                     }
+                    budget.bytes(len, "rendered strings");
                     return new String(data, off, len, StandardCharsets.UTF_8);
                 }
                 if (n > MAX_ARRAY || esize == 0) {
@@ -99,8 +107,15 @@ final class BtfValueRenderer {
             case Btf.KIND_UNION: {
                 Map<String, Object> out = new LinkedHashMap<>();
                 for (Btf.Member m : btf.members(t)) {
+                    budget.bytes(m.name().length() + 16, "rendered member names");
                     String name = m.name().isEmpty() ? "@" + (m.bitOffset() / 8) : m.name();
                     if (m.bitSize() != 0) {
+                        // a bitfield's bytes (at most 8 are read) must lie in the value: the offset is the BTF's
+                        long first = off + m.bitOffset() / 8;
+                        if (first + Math.min(8, (m.bitOffset() % 8 + m.bitSize() + 7) / 8) > data.length) {
+                            out.put(name, "<out of range>");
+                            continue;
+                        }
                         Btf.Field f = new Btf.Field(name, m.bitOffset(), m.bitSize(), btf.sizeOf(m.typeId()),
                                 m.typeId());
                         out.put(name, f.read(b, off));
@@ -115,7 +130,13 @@ final class BtfValueRenderer {
         }
     }
 
-    static String hex(byte[] data, int off, int len) {
+    /** Hex of {@code len} bytes, charged to the budget (two characters per byte). */
+    private String hex(byte[] data, int off, int len) {
+        budget.bytes(2L * Math.max(0, len), "rendered hex");
+        return rawHex(data, off, len);
+    }
+
+    static String rawHex(byte[] data, int off, int len) {
         return HexFormat.of().formatHex(data, off, off + Math.max(0, Math.min(len, data.length - off)));
     }
 }

@@ -23,6 +23,8 @@ public final class MonitorErrors {
     public static final String BPF_MAP = "bpf_map_unreadable";
     public static final String SCX_STATE = "scx_state_unreadable";
     public static final String FREEZE = "freeze_failed";
+    /** A snapshot ran out of its time or byte budget (the guest was thawed; the snapshot says what is missing). */
+    public static final String SNAPSHOT_BUDGET = "snapshot_budget_exceeded";
 
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
     private final AtomicReference<String> last = new AtomicReference<>();

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -25,16 +26,45 @@ import reactor.core.scheduler.Schedulers;
  * reports how long the guest was frozen. Periodic captures are N equally spaced points inside 10–90% of the workload
  * window, anchored at SCENARIO_START: with W the workload duration, capture i fires at
  * {@code 0.1W + 0.8W * (i + 0.5) / N} (the midpoints of N equal slices). {@link #capture()} takes one on demand.
+ *
+ * <p>A capture never keeps the guest frozen past {@link Options#freezeBudget()}: the reading runs on a thread of its
+ * own under a {@link ReadBudget} (bytes, rendered values, the same deadline), the capturing thread waits for it at
+ * most until the deadline and thaws the guest in a {@code finally}. A capture whose budget ran out is still emitted,
+ * with what was read by then and {@code incomplete = "budget_exceeded: …"}, and counted
+ * ({@link MonitorErrors#SNAPSHOT_BUDGET}); it never fails the run. While a reader that overran is still busy, the next
+ * capture does not freeze the guest at all.
  */
 public final class Snapshotter {
 
+    /** How long one capture may keep the guest frozen, unless {@link Options} say otherwise. */
+    public static final Duration DEFAULT_FREEZE_BUDGET = Duration.ofMillis(500);
+
     /**
-     * @param mapFilter which BPF maps to read, by kernel map name (e.g. {@code n -> n.endsWith(".bss")})
+     * @param mapFilter    which BPF maps to read, by kernel map name (e.g. {@code n -> n.endsWith(".bss")})
+     * @param freezeBudget the longest a capture keeps the guest frozen (and reads)
      */
-    public record Options(boolean readMaps, Predicate<String> mapFilter) {
+    public record Options(boolean readMaps, Predicate<String> mapFilter, Duration freezeBudget) {
+        public Options {
+            Objects.requireNonNull(mapFilter, "mapFilter");
+            if (freezeBudget == null || freezeBudget.isNegative() || freezeBudget.isZero()) {
+                throw new IllegalArgumentException("freezeBudget must be positive, got " + freezeBudget);
+            }
+        }
+
+        public Options(boolean readMaps, Predicate<String> mapFilter) {
+            this(readMaps, mapFilter, DEFAULT_FREEZE_BUDGET);
+        }
+
         public static Options defaults() {
             return new Options(true, n -> true);
         }
+    }
+
+    /** What the reader thread found; each part is set once it is complete (so a late reader's parts are whole). */
+    private static final class Reads {
+        volatile List<CpuSnapshot> cpus = List.of();
+        volatile ScxState scx;
+        volatile List<BpfMapValue> maps = List.of();
     }
 
     private final MonitorSampler sampler;
@@ -43,6 +73,7 @@ public final class Snapshotter {
     private final Options options;
     private final Supplier<Scheduler> schedulerFactory;
     private final AtomicInteger nextIndex = new AtomicInteger();
+    private final AtomicReference<Thread> reader = new AtomicReference<>();
 
     public Snapshotter(MonitorSampler sampler, VmFreezer freezer, LongSupplier elapsedMs, Options options) {
         this(sampler, freezer, elapsedMs, options, () -> Schedulers.newSingle("ktstr-snapshot", true));
@@ -110,8 +141,19 @@ public final class Snapshotter {
         }
     }
 
-    /** One snapshot now, blocking (freezes the guest): call it off Reactor's parallel threads. */
+    /**
+     * One snapshot now, blocking (freezes the guest at most {@link Options#freezeBudget()}): call it off Reactor's
+     * parallel threads.
+     */
     public Snapshot capture() {
+        int index = nextIndex.getAndIncrement();
+        Thread busy = reader.get();
+        if (busy != null && busy.isAlive()) {
+            String why = "budget_exceeded: the previous capture's reader is still busy; the guest was not frozen";
+            sampler.errors().count(MonitorErrors.SNAPSHOT_BUDGET, why);
+            return new Snapshot(index, elapsedMs.getAsLong(), 0, List.of(), null, List.of(), why);
+        }
+        long budgetNs = options.freezeBudget().toNanos();
         long t0 = System.nanoTime();
         boolean frozen = false;
         try {
@@ -120,14 +162,32 @@ public final class Snapshotter {
         } catch (RuntimeException e) {
             sampler.errors().count(MonitorErrors.FREEZE, "freeze failed, capturing a running guest: " + e.getMessage());
         }
-        List<CpuSnapshot> cpus = List.of();
-        ScxState scx = null;
-        List<BpfMapValue> maps = List.of();
+        ReadBudget budget = new ReadBudget(ReadBudget.MAX_BYTES, ReadBudget.MAX_VALUES, t0 + budgetNs,
+                System::nanoTime);
+        Reads reads = new Reads();
+        List<CpuSnapshot> cpus;
+        ScxState scx;
+        List<BpfMapValue> maps;
         try {
-            cpus = readCpus();
-            scx = readScx();
-            maps = readMaps();
+            Thread t = new Thread(() -> read(reads, budget), "ktstr-snapshot-read");
+            t.setDaemon(true);
+            reader.set(t);
+            t.start();
+            long left = t0 + budgetNs - System.nanoTime();
+            if (left > 0) {
+                t.join(Math.max(1, left / 1_000_000), (int) (left % 1_000_000));
+            }
+            if (t.isAlive()) {
+                budget.expire("the guest stayed frozen " + options.freezeBudget().toMillis() + " ms, its budget");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            budget.expire("the capturing thread was interrupted");
         } finally {
+            // what was complete while the guest was frozen; a late reader's parts are not taken
+            cpus = reads.cpus;
+            scx = reads.scx;
+            maps = reads.maps;
             if (frozen) {
                 try {
                     freezer.thaw();
@@ -137,7 +197,19 @@ public final class Snapshotter {
             }
         }
         long freezeNs = frozen ? System.nanoTime() - t0 : 0;
-        return new Snapshot(nextIndex.getAndIncrement(), elapsedMs.getAsLong(), freezeNs, cpus, scx, maps);
+        String incomplete = null;
+        if (budget.isExceeded()) {
+            incomplete = "budget_exceeded: " + budget.reason();
+            sampler.errors().count(MonitorErrors.SNAPSHOT_BUDGET, incomplete);
+        }
+        return new Snapshot(index, elapsedMs.getAsLong(), freezeNs, cpus, scx, maps, incomplete);
+    }
+
+    /** The reader thread's work: each part fails on its own; nothing thrown leaves the thread. */
+    private void read(Reads reads, ReadBudget budget) {
+        reads.cpus = readCpus();
+        reads.scx = readScx();
+        reads.maps = readMaps(budget);
     }
 
     /** {@link #capture()} on a bounded-elastic thread. */
@@ -148,7 +220,7 @@ public final class Snapshotter {
     private List<CpuSnapshot> readCpus() {
         try {
             return sampler.readNow();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             sampler.errors().count(MonitorErrors.RQ, "snapshot: " + e.getMessage());
             return List.of();
         }
@@ -157,19 +229,22 @@ public final class Snapshotter {
     private ScxState readScx() {
         try {
             return new ScxStateReader(sampler.kernel()).read();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             sampler.errors().count(MonitorErrors.SCX_STATE, "snapshot: " + e.getMessage());
             return null;
         }
     }
 
-    private List<BpfMapValue> readMaps() {
+    private List<BpfMapValue> readMaps(ReadBudget budget) {
         if (!options.readMaps() || !sampler.kernel().symbols().has("map_idr")) {
             return List.of();
         }
         try {
-            return new BpfMapReader(sampler.kernel(), sampler.errors(), sampler.vcpus()).readAll(options.mapFilter());
-        } catch (RuntimeException e) {
+            return new BpfMapReader(sampler.kernel(), sampler.errors(), sampler.vcpus())
+                    .readAll(options.mapFilter(), budget);
+        } catch (ReadBudget.Exceeded e) {
+            return List.of();
+        } catch (RuntimeException | StackOverflowError e) {
             sampler.errors().count(MonitorErrors.BPF_MAP, "snapshot: " + e.getMessage());
             return List.of();
         }

@@ -68,13 +68,22 @@ final class BtfBuilder {
         return id;
     }
 
+    /** A union: members as for {@link #struct}. */
+    int union(String name, int size, Object... members) {
+        return composite(Btf.KIND_UNION, name, size, members);
+    }
+
     /** members: name, typeId, bitOffset, bitSize (bitSize 0 = plain). Bitfields set kind_flag. */
     int struct(String name, int size, Object... members) {
+        return composite(Btf.KIND_STRUCT, name, size, members);
+    }
+
+    private int composite(int kind, String name, int size, Object... members) {
         boolean kf = false;
         for (int i = 3; i < members.length; i += 4) {
             kf |= (int) members[i] != 0;
         }
-        int id = header(name, Btf.KIND_STRUCT, members.length / 4, kf, size);
+        int id = header(name, kind, members.length / 4, kf, size);
         for (int i = 0; i < members.length; i += 4) {
             u32(str((String) members[i]));
             u32((int) members[i + 1]);
