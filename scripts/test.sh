@@ -2,7 +2,7 @@
 # The project's test command (README; .ci/run calls exactly this, without --full).
 # Installs what is missing, then runs every test: unit tests, VM end-to-end tests under QEMU/TCG ("e2e"),
 # tests against a real local Kafka broker ("kafka"), and -- where ../shared/rig/kvm-rig exists -- the Java KVM
-# VMM's tests inside the rig ("rig"). Extra arguments go to Maven (e.g. -DexcludedGroups=e2e,rig,kafka for the fast set).
+# VMM's tests inside the rig ("rig"). Extra arguments go to Maven (e.g. -DexcludedGroups=e2e,rig,kafka,slow for the fast set).
 #   scripts/test.sh [--full] [MAVEN_ARG...]
 # --full also runs the heavy tier, the tests tagged "full" (long fuzzing, many-cycle leak tests, long outages, kernel
 # builds), which every other run leaves out: Maven with -Pfull (the root pom appends "full" to excludedGroups otherwise),
