@@ -5,9 +5,15 @@ import io.ktstr4j.schemas.event.VmEvent;
 import io.ktstr4j.schemas.event.VmExited;
 import io.ktstr4j.vmm.GuestMemory;
 import io.ktstr4j.vmm.Vm;
+import java.util.AbstractQueue;
+import java.util.Iterator;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.SignalType;
@@ -21,6 +27,11 @@ import reactor.core.publisher.Sinks;
  * {@code VmExited} is emitted and the stream completes; events emitted after that (a late console reader) are dropped,
  * so VmExited is always the last event. Guest memory is readable from the moment the backend maps it until close.
  *
+ * <p>Events wait for the subscriber in a buffer of at most {@link #MAX_BUFFERED} events: a subscriber that stops
+ * requesting (or requests slowly) makes later events drop, counted ({@link #droppedEvents()}, and named in VmExited's
+ * detail), so a chatty guest cannot grow the host's heap without bound. VmExited itself is never dropped. The
+ * pipeline requests unbounded and keeps its own bounded buffer ({@code run.dropped}), so it never hits this one.
+ *
  * @param <M> the backend's guest memory
  */
 public abstract class VmLifecycle<M extends GuestMemory> implements Vm {
@@ -29,12 +40,20 @@ public abstract class VmLifecycle<M extends GuestMemory> implements Vm {
     public record Stop(ExitReason reason, String detail) {}
 
     private static final long CLOSE_WAIT_SECONDS = 15;
+    /** Most events held for a subscriber that has not requested them; more are dropped (counted). */
+    public static final int MAX_BUFFERED = 65_536;
 
     private final String threadName;
-    private final Sinks.Many<VmEvent> sink = Sinks.many().unicast().onBackpressureBuffer();
+    private final CountingQueue<VmEvent> buffer = new CountingQueue<>();
+    private final Sinks.Many<VmEvent> sink = Sinks.many().unicast().onBackpressureBuffer(buffer);
     private final Object emitLock = new Object();
+    private final AtomicLong dropped = new AtomicLong();
     private final AtomicBoolean subscribed = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean released = new AtomicBoolean();
+    // events() and close() decide under this lock, so a close racing a subscribe either refuses the subscription or
+    // sees the thread it started (and waits for it): never a VM thread that maps memory after close() released it
+    private final Object startLock = new Object();
     private final AtomicReference<Stop> stop = new AtomicReference<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile Thread thread;
@@ -49,17 +68,19 @@ public abstract class VmLifecycle<M extends GuestMemory> implements Vm {
     @Override
     public final Flux<VmEvent> events() {
         return Flux.defer(() -> {
-            if (!subscribed.compareAndSet(false, true)) {
-                return Flux.<VmEvent>error(new IllegalStateException(
-                        "Vm.events() can be subscribed once; this VM already ran"));
+            synchronized (startLock) {
+                if (!subscribed.compareAndSet(false, true)) {
+                    return Flux.<VmEvent>error(new IllegalStateException(
+                            "Vm.events() can be subscribed once; this VM already ran"));
+                }
+                if (closed.get()) {
+                    return Flux.<VmEvent>error(new IllegalStateException("this VM is closed"));
+                }
+                Thread t = new Thread(this::lifecycle, threadName);
+                t.setDaemon(true);
+                thread = t;
+                t.start();
             }
-            if (closed.get()) {
-                return Flux.<VmEvent>error(new IllegalStateException("this VM is closed"));
-            }
-            Thread t = new Thread(this::lifecycle, threadName);
-            t.setDaemon(true);
-            thread = t;
-            t.start();
             return sink.asFlux();
         }).doFinally(signal -> {
             // after the cancel reached the sink, so nothing (not even VmExited) reaches a subscriber that left
@@ -85,18 +106,29 @@ public abstract class VmLifecycle<M extends GuestMemory> implements Vm {
      */
     @Override
     public final void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        Thread t;
+        synchronized (startLock) {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            t = thread;
         }
         requestStop(ExitReason.CANCELLED, "VM closed");
-        if (thread != null) {
+        if (t != null) {
             try {
                 finished.await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        release();
+        // if the wait gave up, the VM's thread releases again when run() returns (what it mapped meanwhile)
+        releaseOnce();
+    }
+
+    /** Events dropped because the subscriber did not request them and {@link #MAX_BUFFERED} were waiting. */
+    @Override
+    public final long droppedEvents() {
+        return dropped.get();
     }
 
     /**
@@ -120,6 +152,10 @@ public abstract class VmLifecycle<M extends GuestMemory> implements Vm {
     /** Emits one event; dropped once VmExited went out (or nobody listens any more). Thread-safe. */
     protected final void emit(VmEvent e) {
         synchronized (emitLock) {
+            if (buffer.size() >= MAX_BUFFERED) {
+                dropped.incrementAndGet();
+                return;
+            }
             sink.tryEmitNext(e); // fails once completed, or after a cancel when nobody listens
         }
     }
@@ -178,11 +214,70 @@ public abstract class VmLifecycle<M extends GuestMemory> implements Vm {
         if (end == null) {
             end = new Stop(ExitReason.ERROR, "the VM ended without saying why");
         }
+        if (closed.get()) {
+            // close() released already if its wait gave up: release what run() mapped after that (idempotent)
+            released.set(false);
+            releaseOnce();
+        }
         // VmExited and completion under one lock: no event comes between them, the completed sink refuses later ones
         synchronized (emitLock) {
-            sink.tryEmitNext(new VmExited(end.reason(), guestExitCode(), sinceCreatedNanos(), end.detail()));
+            long d = dropped.get();
+            String detail = d == 0 ? end.detail() : end.detail() + "; " + d + " events dropped (the subscriber"
+                    + " did not request them, " + MAX_BUFFERED + " were waiting)";
+            sink.tryEmitNext(new VmExited(end.reason(), guestExitCode(), sinceCreatedNanos(), detail));
             sink.tryEmitComplete();
         }
         finished.countDown();
+    }
+
+    private void releaseOnce() {
+        if (released.compareAndSet(false, true)) {
+            release();
+        }
+    }
+
+    /**
+     * The sink's buffer: an unbounded lock-free queue whose size is counted, so {@link #emit} can bound it in O(1)
+     * (VmExited, emitted past the bound, needs the queue itself to take it).
+     */
+    private static final class CountingQueue<E> extends AbstractQueue<E> {
+        private final Queue<E> q = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger size = new AtomicInteger();
+
+        @Override
+        public boolean offer(E e) {
+            q.offer(e);
+            size.incrementAndGet();
+            return true;
+        }
+
+        @Override
+        public E poll() {
+            E e = q.poll();
+            if (e != null) {
+                size.decrementAndGet();
+            }
+            return e;
+        }
+
+        @Override
+        public E peek() {
+            return q.peek();
+        }
+
+        @Override
+        public int size() {
+            return size.get();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return q.isEmpty();
+        }
+
+        @Override
+        public Iterator<E> iterator() {
+            return q.iterator();
+        }
     }
 }

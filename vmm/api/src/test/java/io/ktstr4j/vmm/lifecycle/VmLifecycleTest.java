@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.test.StepVerifier;
 
 /** The lifecycle every backend shares, driven by a stand-in backend: no KVM, no QEMU. */
@@ -179,5 +180,120 @@ class VmLifecycleTest {
         assertThat(seen.stream().filter(VmExited.class::isInstance).count()).isEqualTo(1);
         assertThat(vm.stops).hasValue(1);
         assertThat(vm.releases).hasValue(1);
+    }
+
+    /** Emits {@code lines} console lines, then ends by itself; counts memory mapped and released. */
+    static final class ChattyVm extends VmLifecycle<ArrayGuestMemory> {
+        final int lines;
+        final AtomicInteger mapped = new AtomicInteger();
+        final AtomicInteger unmapped = new AtomicInteger();
+
+        ChattyVm(int lines) {
+            super("chatty-vm");
+            this.lines = lines;
+        }
+
+        @Override
+        protected Stop run() {
+            memoryReady(new ArrayGuestMemory(4096));
+            mapped.incrementAndGet();
+            for (int i = 0; i < lines; i++) {
+                emit(new ConsoleLine(ConsoleLine.COM1, sinceCreatedNanos(), "line " + i));
+            }
+            requestStop(ExitReason.SHUTDOWN, "done");
+            return stopRequest();
+        }
+
+        @Override
+        protected void onStop(Stop stop) {}
+
+        @Override
+        protected Integer guestExitCode() {
+            return null;
+        }
+
+        @Override
+        protected synchronized void release() {
+            if (mappedMemory() != null && unmapped.get() < mapped.get()) {
+                unmapped.incrementAndGet();
+            }
+        }
+
+        @Override
+        public ShmRegion shm() {
+            return new ShmRegion(0, 0);
+        }
+
+        @Override
+        public String cmdline() {
+            return "";
+        }
+    }
+
+    /** A subscriber that requests nothing cannot make the VM buffer without bound; VmExited still comes. */
+    @Test
+    void aSubscriberThatRequestsNothingMakesEventsDropCountedAndVmExitedStillArrives() throws Exception {
+        int extra = 1000;
+        ChattyVm vm = new ChattyVm(VmLifecycle.MAX_BUFFERED + extra);
+        List<VmEvent> seen = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        BaseSubscriber<VmEvent> lazy = new BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(org.reactivestreams.Subscription s) {
+                // requests nothing until told
+            }
+
+            @Override
+            protected void hookOnNext(VmEvent e) {
+                seen.add(e);
+            }
+
+            @Override
+            protected void hookOnComplete() {
+                done.countDown();
+            }
+        };
+        vm.events().subscribe(lazy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (vm.droppedEvents() < extra && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(vm.droppedEvents()).isEqualTo(extra);
+        lazy.request(Long.MAX_VALUE);
+        assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(seen).hasSize(VmLifecycle.MAX_BUFFERED + 1);
+        VmExited exit = (VmExited) seen.get(seen.size() - 1);
+        assertThat(exit.reason()).isEqualTo(ExitReason.SHUTDOWN);
+        assertThat(exit.detail()).contains(extra + " events dropped");
+        vm.close();
+    }
+
+    /**
+     * close() racing the subscription: whichever wins, guest memory the VM's thread maps is released (before, a close
+     * between the subscription's closed check and its thread start released nothing and left RAM mapped).
+     */
+    @RepeatedTest(5)
+    void closeRacingTheSubscriptionNeverLeavesMemoryMapped() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            ChattyVm vm = new ChattyVm(0);
+            CountDownLatch go = new CountDownLatch(1);
+            Thread subscriber = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                vm.events().onErrorResume(e -> reactor.core.publisher.Flux.empty()).subscribe();
+            });
+            subscriber.start();
+            go.countDown();
+            vm.close();
+            subscriber.join(10_000);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (vm.unmapped.get() < vm.mapped.get() && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(vm.unmapped.get()).as("iteration %d: memory released", i).isEqualTo(vm.mapped.get());
+        }
     }
 }
