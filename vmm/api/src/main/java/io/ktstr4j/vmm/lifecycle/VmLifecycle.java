@@ -39,11 +39,12 @@ public abstract class VmLifecycle<M extends GuestMemory> implements Vm {
     /** Why a VM stopped (or is to stop), in words. */
     public record Stop(ExitReason reason, String detail) {}
 
-    private static final long CLOSE_WAIT_SECONDS = 15;
+    private static final long CLOSE_WAIT_MS = 15_000;
     /** Most events held for a subscriber that has not requested them; more are dropped (counted). */
     public static final int MAX_BUFFERED = 65_536;
 
     private final String threadName;
+    private final long closeWaitMs;
     private final CountingQueue<VmEvent> buffer = new CountingQueue<>();
     private final Sinks.Many<VmEvent> sink = Sinks.many().unicast().onBackpressureBuffer(buffer);
     private final Object emitLock = new Object();
@@ -62,7 +63,13 @@ public abstract class VmLifecycle<M extends GuestMemory> implements Vm {
 
     /** @param threadName the name of the thread that runs the VM */
     protected VmLifecycle(String threadName) {
+        this(threadName, CLOSE_WAIT_MS);
+    }
+
+    /** @param closeWaitMs how long {@link #close()} waits for the VM's thread (15 s by default; tests shorten it) */
+    protected VmLifecycle(String threadName, long closeWaitMs) {
         this.threadName = threadName;
+        this.closeWaitMs = closeWaitMs;
     }
 
     @Override
@@ -116,7 +123,7 @@ public abstract class VmLifecycle<M extends GuestMemory> implements Vm {
         requestStop(ExitReason.CANCELLED, "VM closed");
         if (t != null) {
             try {
-                finished.await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+                finished.await(closeWaitMs, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -188,13 +188,22 @@ class VmLifecycleTest {
         final AtomicInteger mapped = new AtomicInteger();
         final AtomicInteger unmapped = new AtomicInteger();
 
+        final long mapAfterMs;
+
         ChattyVm(int lines) {
-            super("chatty-vm");
+            this(lines, 15_000, 0);
+        }
+
+        /** A VM whose run() maps its memory only after {@code mapAfterMs}, whatever stop came; close waits closeWaitMs. */
+        ChattyVm(int lines, long closeWaitMs, long mapAfterMs) {
+            super("chatty-vm", closeWaitMs);
             this.lines = lines;
+            this.mapAfterMs = mapAfterMs;
         }
 
         @Override
-        protected Stop run() {
+        protected Stop run() throws InterruptedException {
+            Thread.sleep(mapAfterMs);
             memoryReady(new ArrayGuestMemory(4096));
             mapped.incrementAndGet();
             for (int i = 0; i < lines; i++) {
@@ -266,6 +275,21 @@ class VmLifecycleTest {
         assertThat(exit.reason()).isEqualTo(ExitReason.SHUTDOWN);
         assertThat(exit.detail()).contains(extra + " events dropped");
         vm.close();
+    }
+
+    /** A close() that gave up waiting released nothing; what the VM's thread mapped afterwards is released at its end. */
+    @Test
+    void memoryMappedAfterCloseGaveUpWaitingIsReleasedWhenTheRunEnds() throws Exception {
+        ChattyVm vm = new ChattyVm(0, 50, 400);
+        CountDownLatch done = new CountDownLatch(1);
+        vm.events().subscribe(e -> { }, e -> done.countDown(), done::countDown);
+        long t0 = System.nanoTime();
+        vm.close();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("close gave up waiting").isLessThan(350);
+        assertThat(vm.mapped).hasValue(0);
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(vm.mapped).hasValue(1);
+        assertThat(vm.unmapped).as("released at the run's end").hasValue(1);
     }
 
     /**
