@@ -25,7 +25,8 @@ import reactor.core.publisher.Sinks;
  * taken once, from any thread: cancelling the subscription, {@link #close()}, or the backend itself (guest reset,
  * watchdog); the backend's {@link #onStop} then makes {@code run()} return soon. When {@code run()} returns,
  * {@code VmExited} is emitted and the stream completes; events emitted after that (a late console reader) are dropped,
- * so VmExited is always the last event. Guest memory is readable from the moment the backend maps it until close.
+ * so VmExited is always the last event. Guest memory is readable from the moment the backend maps it until close,
+ * or until the subscription is cancelled and the VM is down (whoever ended it: nobody is left to drain the ring).
  *
  * <p>Events wait for the subscriber in a buffer of at most {@link #MAX_BUFFERED} events: a subscriber that stops
  * requesting (or requests slowly) makes later events drop, counted ({@link #droppedEvents()}, and named in VmExited's
@@ -52,6 +53,8 @@ public abstract class VmLifecycle<M extends GuestMemory> implements Vm {
     private final AtomicBoolean subscribed = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
+    private boolean cancelled; // under startLock: the subscriber left before the stream completed
+    private boolean runEnded; // under startLock: run() returned
     // events() and close() decide under this lock, so a close racing a subscribe either refuses the subscription or
     // sees the thread it started (and waits for it): never a VM thread that maps memory after close() released it
     private final Object startLock = new Object();
@@ -93,6 +96,15 @@ public abstract class VmLifecycle<M extends GuestMemory> implements Vm {
             // after the cancel reached the sink, so nothing (not even VmExited) reaches a subscriber that left
             if (signal == SignalType.CANCEL) {
                 requestStop(ExitReason.CANCELLED, "event subscription cancelled");
+                boolean ended;
+                synchronized (startLock) {
+                    cancelled = true;
+                    ended = runEnded;
+                }
+                if (ended) {
+                    // the guest had ended by itself, but nobody is left to drain its memory: release it now
+                    releaseOnce();
+                }
             }
         });
     }
@@ -221,8 +233,14 @@ public abstract class VmLifecycle<M extends GuestMemory> implements Vm {
         if (end == null) {
             end = new Stop(ExitReason.ERROR, "the VM ended without saying why");
         }
-        if (closed.get()) {
-            // close() released already if its wait gave up: release what run() mapped after that (idempotent)
+        boolean leftAlone;
+        synchronized (startLock) {
+            runEnded = true;
+            leftAlone = closed.get() || cancelled;
+        }
+        if (leftAlone) {
+            // closed or cancelled: nobody reads guest memory any more. close() may have released already if its wait
+            // gave up: release what run() mapped after that too (backends' release() is idempotent)
             released.set(false);
             releaseOnce();
         }

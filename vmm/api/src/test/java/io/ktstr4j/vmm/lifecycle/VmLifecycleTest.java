@@ -277,6 +277,29 @@ class VmLifecycleTest {
         vm.close();
     }
 
+    /** A guest that ended by itself keeps its memory for the subscriber, unless the subscriber left: then it goes. */
+    @Test
+    void aCancelAfterTheGuestEndedByItselfReleasesTheMemoryWithoutClose() throws Exception {
+        ChattyVm vm = new ChattyVm(3);
+        BaseSubscriber<VmEvent> lazy = new BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(org.reactivestreams.Subscription s) {
+                // requests nothing: VmExited waits in the buffer, the run has ended
+            }
+        };
+        vm.events().subscribe(lazy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (vm.mapped.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(100); // run() returned (SHUTDOWN); memory kept for the subscriber
+        assertThat(vm.unmapped).hasValue(0);
+        lazy.cancel();
+        assertThat(vm.unmapped).as("released at the cancel, no close()").hasValue(1);
+        vm.close();
+        assertThat(vm.unmapped).hasValue(1);
+    }
+
     /** A close() that gave up waiting released nothing; what the VM's thread mapped afterwards is released at its end. */
     @Test
     void memoryMappedAfterCloseGaveUpWaitingIsReleasedWhenTheRunEnds() throws Exception {
