@@ -259,6 +259,11 @@ public final class VariantRunner {
         return Mono.<Void>fromRunnable(() -> {
             try {
                 vm.close();
+                // the VM's own bounded buffer (never full here: this runner requests unbounded); counted as run.dropped
+                long lost = vm.droppedEvents();
+                if (lost > 0) {
+                    rec.dropped(lost);
+                }
             } finally {
                 rec.closed();
             }

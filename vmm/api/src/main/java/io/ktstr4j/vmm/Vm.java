@@ -30,6 +30,14 @@ public interface Vm extends AutoCloseable {
         return MonitorHooks.NONE;
     }
 
+    /**
+     * Events this VM dropped because its subscriber did not request them (each backend buffers a bounded number; the
+     * count is also named in VmExited's detail). 0 for a subscriber that requests unbounded, as the pipeline does.
+     */
+    default long droppedEvents() {
+        return 0;
+    }
+
     /** Idempotent; stops the VM if running and releases every fd, thread, mapping and child process. */
     @Override
     void close();

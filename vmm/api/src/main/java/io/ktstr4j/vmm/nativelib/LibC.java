@@ -14,7 +14,13 @@ public interface LibC extends Library {
     LibC INSTANCE = Native.load("c", LibC.class);
 
     int O_RDWR = 2;
+    int O_CREAT = 0100;
+    int O_EXCL = 0200;
+    int O_NOFOLLOW = 0400000;
     int O_CLOEXEC = 0x80000;
+    int LOCK_EX = 2;
+    int LOCK_NB = 4;
+    int LOCK_UN = 8;
     int PROT_NONE = 0;
     int PROT_READ = 1;
     int PROT_WRITE = 2;
@@ -24,6 +30,8 @@ public interface LibC extends Library {
     int MAP_NORESERVE = 0x4000;
     int EINTR = 4;
     int EAGAIN = 11;
+    int EWOULDBLOCK = EAGAIN;
+    int ENOENT = 2;
     int EINVAL = 22;
     int ENOMEM = 12;
     int SIGUSR1 = 10;
@@ -31,6 +39,12 @@ public interface LibC extends Library {
     int SIGSTOP = 19;
 
     int open(String path, int flags) throws LastErrorException;
+
+    /** open(2) with a mode, for O_CREAT. */
+    int open(String path, int flags, int mode) throws LastErrorException;
+
+    /** flock(2): an advisory lock of the open file description (not released by closing another fd of the file). */
+    int flock(int fd, int operation) throws LastErrorException;
 
     int close(int fd) throws LastErrorException;
 
@@ -51,6 +65,8 @@ public interface LibC extends Library {
     int sigaction(int sig, Pointer act, Pointer oldact) throws LastErrorException;
 
     int getpid();
+
+    int getuid();
 
     int kill(int pid, int sig) throws LastErrorException;
 }

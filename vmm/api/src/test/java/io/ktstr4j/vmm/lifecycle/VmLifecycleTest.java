@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.test.StepVerifier;
 
 /** The lifecycle every backend shares, driven by a stand-in backend: no KVM, no QEMU. */
@@ -179,5 +180,167 @@ class VmLifecycleTest {
         assertThat(seen.stream().filter(VmExited.class::isInstance).count()).isEqualTo(1);
         assertThat(vm.stops).hasValue(1);
         assertThat(vm.releases).hasValue(1);
+    }
+
+    /** Emits {@code lines} console lines, then ends by itself; counts memory mapped and released. */
+    static final class ChattyVm extends VmLifecycle<ArrayGuestMemory> {
+        final int lines;
+        final AtomicInteger mapped = new AtomicInteger();
+        final AtomicInteger unmapped = new AtomicInteger();
+
+        final long mapAfterMs;
+
+        ChattyVm(int lines) {
+            this(lines, 15_000, 0);
+        }
+
+        /** A VM whose run() maps its memory only after {@code mapAfterMs}, whatever stop came; close waits closeWaitMs. */
+        ChattyVm(int lines, long closeWaitMs, long mapAfterMs) {
+            super("chatty-vm", closeWaitMs);
+            this.lines = lines;
+            this.mapAfterMs = mapAfterMs;
+        }
+
+        @Override
+        protected Stop run() throws InterruptedException {
+            Thread.sleep(mapAfterMs);
+            memoryReady(new ArrayGuestMemory(4096));
+            mapped.incrementAndGet();
+            for (int i = 0; i < lines; i++) {
+                emit(new ConsoleLine(ConsoleLine.COM1, sinceCreatedNanos(), "line " + i));
+            }
+            requestStop(ExitReason.SHUTDOWN, "done");
+            return stopRequest();
+        }
+
+        @Override
+        protected void onStop(Stop stop) {}
+
+        @Override
+        protected Integer guestExitCode() {
+            return null;
+        }
+
+        @Override
+        protected synchronized void release() {
+            if (mappedMemory() != null && unmapped.get() < mapped.get()) {
+                unmapped.incrementAndGet();
+            }
+        }
+
+        @Override
+        public ShmRegion shm() {
+            return new ShmRegion(0, 0);
+        }
+
+        @Override
+        public String cmdline() {
+            return "";
+        }
+    }
+
+    /** A subscriber that requests nothing cannot make the VM buffer without bound; VmExited still comes. */
+    @Test
+    void aSubscriberThatRequestsNothingMakesEventsDropCountedAndVmExitedStillArrives() throws Exception {
+        int extra = 1000;
+        ChattyVm vm = new ChattyVm(VmLifecycle.MAX_BUFFERED + extra);
+        List<VmEvent> seen = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        BaseSubscriber<VmEvent> lazy = new BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(org.reactivestreams.Subscription s) {
+                // requests nothing until told
+            }
+
+            @Override
+            protected void hookOnNext(VmEvent e) {
+                seen.add(e);
+            }
+
+            @Override
+            protected void hookOnComplete() {
+                done.countDown();
+            }
+        };
+        vm.events().subscribe(lazy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (vm.droppedEvents() < extra && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(vm.droppedEvents()).isEqualTo(extra);
+        lazy.request(Long.MAX_VALUE);
+        assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(seen).hasSize(VmLifecycle.MAX_BUFFERED + 1);
+        VmExited exit = (VmExited) seen.get(seen.size() - 1);
+        assertThat(exit.reason()).isEqualTo(ExitReason.SHUTDOWN);
+        assertThat(exit.detail()).contains(extra + " events dropped");
+        vm.close();
+    }
+
+    /** A guest that ended by itself keeps its memory for the subscriber, unless the subscriber left: then it goes. */
+    @Test
+    void aCancelAfterTheGuestEndedByItselfReleasesTheMemoryWithoutClose() throws Exception {
+        ChattyVm vm = new ChattyVm(3);
+        BaseSubscriber<VmEvent> lazy = new BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(org.reactivestreams.Subscription s) {
+                // requests nothing: VmExited waits in the buffer, the run has ended
+            }
+        };
+        vm.events().subscribe(lazy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (vm.mapped.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(100); // run() returned (SHUTDOWN); memory kept for the subscriber
+        assertThat(vm.unmapped).hasValue(0);
+        lazy.cancel();
+        assertThat(vm.unmapped).as("released at the cancel, no close()").hasValue(1);
+        vm.close();
+        assertThat(vm.unmapped).hasValue(1);
+    }
+
+    /** A close() that gave up waiting released nothing; what the VM's thread mapped afterwards is released at its end. */
+    @Test
+    void memoryMappedAfterCloseGaveUpWaitingIsReleasedWhenTheRunEnds() throws Exception {
+        ChattyVm vm = new ChattyVm(0, 50, 400);
+        CountDownLatch done = new CountDownLatch(1);
+        vm.events().subscribe(e -> { }, e -> done.countDown(), done::countDown);
+        long t0 = System.nanoTime();
+        vm.close();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("close gave up waiting").isLessThan(350);
+        assertThat(vm.mapped).hasValue(0);
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(vm.mapped).hasValue(1);
+        assertThat(vm.unmapped).as("released at the run's end").hasValue(1);
+    }
+
+    /**
+     * close() racing the subscription: whichever wins, guest memory the VM's thread maps is released (before, a close
+     * between the subscription's closed check and its thread start released nothing and left RAM mapped).
+     */
+    @RepeatedTest(5)
+    void closeRacingTheSubscriptionNeverLeavesMemoryMapped() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            ChattyVm vm = new ChattyVm(0);
+            CountDownLatch go = new CountDownLatch(1);
+            Thread subscriber = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                vm.events().onErrorResume(e -> reactor.core.publisher.Flux.empty()).subscribe();
+            });
+            subscriber.start();
+            go.countDown();
+            vm.close();
+            subscriber.join(10_000);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (vm.unmapped.get() < vm.mapped.get() && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(vm.unmapped.get()).as("iteration %d: memory released", i).isEqualTo(vm.mapped.get());
+        }
     }
 }

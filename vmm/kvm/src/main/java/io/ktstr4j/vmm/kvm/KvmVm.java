@@ -1,6 +1,5 @@
 package io.ktstr4j.vmm.kvm;
 
-import com.sun.jna.NativeLong;
 import io.ktstr4j.schemas.event.ConsoleLine;
 import io.ktstr4j.schemas.event.ExitReason;
 import io.ktstr4j.schemas.event.KernelLoaded;
@@ -28,7 +27,9 @@ import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One KVM VM on the common {@link VmLifecycle}: its thread builds the VM, loads the kernel and starts one platform
@@ -36,18 +37,26 @@ import java.util.concurrent.atomic.AtomicReference;
  * error): vCPUs get {@code immediate_exit} plus a signal, the threads are joined and every fd is closed. Guest RAM stays
  * mapped after a guest-initiated exit (so the host can drain the SHM ring) until {@link #close()}; a cancel releases
  * it at once.
+ *
+ * <p>Memory a live vCPU thread may touch is never unmapped: a vCPU thread that does not leave KVM_RUN within
+ * {@link #JOIN_TIMEOUT_MS} of the stop keeps its VM's kvm_run pages, fds and guest RAM mapped for the rest of the
+ * JVM's life (counted by {@link #leakedVms()} and logged as an error) rather than risk a SIGSEGV of the JVM.
  */
 final class KvmVm extends VmLifecycle<KvmGuestMemory> {
+    private static final Logger LOG = LoggerFactory.getLogger(KvmVm.class);
     private static final AtomicInteger IDS = new AtomicInteger();
+    private static final AtomicLong LEAKED = new AtomicLong();
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** How long a stopped VM waits for its vCPU threads to leave KVM_RUN before it leaks rather than unmaps. */
+    static final long JOIN_TIMEOUT_MS = 10_000;
 
     private final KvmBackend.Plan plan;
     private final CpuTopology topo;
     private final int id;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final List<VcpuFd> vcpus = new ArrayList<>();
-    private final List<Thread> vcpuThreads = new ArrayList<>();
-    private final List<AtomicReference<NativeLong>> vcpuTids = new ArrayList<>();
+    private final VcpuThreads vcpuThreads = new VcpuThreads(VcpuThreads.PTHREAD);
+    private volatile boolean leaked;
     private final GuestConsole console = new GuestConsole();
     private final VcpuPauser pauser = new VcpuPauser(this::kickAll, () -> stopRequest() != null);
 
@@ -72,17 +81,23 @@ final class KvmVm extends VmLifecycle<KvmGuestMemory> {
         return plan.image().cmdlineString();
     }
 
-    /** immediate_exit on every vCPU plus a signal to each thread: every KVM_RUN returns soon. */
+    /** VMs of this JVM whose vCPU threads never left KVM_RUN, so their memory stays mapped (never unmapped under them). */
+    static long leakedVms() {
+        return LEAKED.get();
+    }
+
+    /**
+     * immediate_exit on every open vCPU plus a signal to each vCPU thread still in its loop: every KVM_RUN returns
+     * soon. Closed vCPUs have left the list and exited threads have withdrawn their ids, so this never writes to an
+     * unmapped kvm_run page nor signals a thread that is gone.
+     */
     private void kickAll() {
         synchronized (vcpus) {
-            for (int i = 0; i < vcpus.size(); i++) {
-                vcpus.get(i).setImmediateExit(true);
-                NativeLong tid = vcpuTids.get(i).get();
-                if (tid != null) {
-                    VcpuKicker.kick(tid);
-                }
+            for (VcpuFd v : vcpus) {
+                v.setImmediateExit(true);
             }
         }
+        vcpuThreads.kickAll();
     }
 
     /**
@@ -114,10 +129,7 @@ final class KvmVm extends VmLifecycle<KvmGuestMemory> {
     }
 
     private OptionalLong vcpuCpuTimeNs(int vcpu) {
-        Thread t;
-        synchronized (vcpus) {
-            t = vcpu >= 0 && vcpu < vcpuThreads.size() ? vcpuThreads.get(vcpu) : null;
-        }
+        Thread t = vcpuThreads.thread(vcpu);
         if (t == null || !t.isAlive() || !THREADS.isThreadCpuTimeSupported()) {
             return OptionalLong.empty();
         }
@@ -181,7 +193,6 @@ final class KvmVm extends VmLifecycle<KvmGuestMemory> {
                 VcpuFd v = vm.createVcpu(topo.apicId(cpu));
                 synchronized (vcpus) {
                     vcpus.add(v);
-                    vcpuTids.add(new AtomicReference<>());
                 }
                 v.setCpuid(Cpuid.forVcpu(supported, topo, cpu));
                 v.setMsrs(KvmStructs.bootMsrs());
@@ -199,9 +210,7 @@ final class KvmVm extends VmLifecycle<KvmGuestMemory> {
                 int c = cpu;
                 Thread t = new Thread(() -> vcpuLoop(c, bus), "kvm-vm-" + id + "-vcpu-" + cpu);
                 t.setDaemon(true);
-                synchronized (vcpus) {
-                    vcpuThreads.add(t);
-                }
+                vcpuThreads.add(t);
                 pauser.enter(); // counted before it starts, so a freeze waits for it
                 t.start();
             }
@@ -213,26 +222,40 @@ final class KvmVm extends VmLifecycle<KvmGuestMemory> {
         } catch (Throwable e) {
             requestStop(ExitReason.ERROR, e.getMessage() == null ? e.toString() : e.getMessage());
         } finally {
-            joinVcpus();
-            synchronized (vcpus) {
-                // Closed vCPUs leave the list: a freeze or kick after the guest ended must not touch their unmapped
-                // kvm_run page (a write there is a SIGSEGV of the JVM) nor signal thread ids that no longer exist.
-                vcpus.forEach(VcpuFd::close);
-                vcpus.clear();
-                vcpuTids.clear();
-            }
-            if (vm != null) {
-                vm.close();
-            }
-            if (kvm != null) {
-                kvm.close();
-            }
-            // a cancelled VM has no one left to read its memory; a finished one keeps it for the SHM drain until close()
-            if (stopRequest().reason() == ExitReason.CANCELLED || isClosed()) {
-                release();
+            List<String> stuck = joinVcpus();
+            if (!stuck.isEmpty()) {
+                // Closing a vCPU unmaps its kvm_run page and releasing unmaps guest RAM: under a thread that may still
+                // touch them that is a SIGSEGV of the JVM. Keep them (and every fd of this VM) for good instead.
+                leaked = true;
+                long n = LEAKED.incrementAndGet();
+                LOG.error("VM kvm-vm-{}: vCPU threads {} did not leave KVM_RUN within {} ms of the stop; leaking the VM's"
+                        + " fds, kvm_run pages and {} MiB of guest RAM rather than unmapping under them ({} VMs leaked"
+                        + " in this JVM)", id, stuck, JOIN_TIMEOUT_MS, plan.config().memoryMb(), n);
+            } else {
+                closeAll(kvm, vm);
             }
         }
         return stopRequest();
+    }
+
+    /** Every vCPU thread has exited: close the vCPUs, the VM and /dev/kvm, and unmap RAM nobody will read. */
+    private void closeAll(Kvm kvm, VmFd vm) {
+        synchronized (vcpus) {
+            // Closed vCPUs leave the list: a freeze or kick after the guest ended must not touch their unmapped
+            // kvm_run page (a write there is a SIGSEGV of the JVM).
+            vcpus.forEach(VcpuFd::close);
+            vcpus.clear();
+        }
+        if (vm != null) {
+            vm.close();
+        }
+        if (kvm != null) {
+            kvm.close();
+        }
+        // a cancelled VM has no one left to read its memory; a finished one keeps it for the SHM drain until close()
+        if (stopRequest().reason() == ExitReason.CANCELLED || isClosed()) {
+            release();
+        }
     }
 
     private ExitReason resetReason() {
@@ -253,12 +276,14 @@ final class KvmVm extends VmLifecycle<KvmGuestMemory> {
     private void vcpuLoop(int cpu, PortIoBus bus) {
         VcpuFd v;
         synchronized (vcpus) {
-            if (cpu >= vcpus.size()) {
-                pauser.leave();
-                return; // the VM ended and released its vCPUs before this thread got going
+            v = cpu < vcpus.size() ? vcpus.get(cpu) : null;
+            if (v != null) {
+                vcpuThreads.started(cpu); // kicks reach this thread from now until exiting()
             }
-            v = vcpus.get(cpu);
-            vcpuTids.get(cpu).set(VcpuKicker.currentThread());
+        }
+        if (v == null) {
+            pauser.leave(); // outside the vcpus lock: a freeze holds the pauser's lock while it kicks (lock order)
+            return; // the VM ended and released its vCPUs before this thread got going
         }
         try {
             if (stopRequest() != null) {
@@ -303,6 +328,7 @@ final class KvmVm extends VmLifecycle<KvmGuestMemory> {
         } catch (Throwable e) {
             requestStop(ExitReason.ERROR, "vCPU " + cpu + ": " + e.getMessage());
         } finally {
+            vcpuThreads.exiting(cpu);
             pauser.leave();
         }
     }
@@ -320,32 +346,34 @@ final class KvmVm extends VmLifecycle<KvmGuestMemory> {
         }
     }
 
-    /** Joins vCPU threads, kicking again while any is still in KVM_RUN (a signal may land before its handler matters). */
-    private void joinVcpus() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        for (int i = 0; i < vcpuThreads.size(); i++) {
-            Thread t = vcpuThreads.get(i);
-            while (t.isAlive() && System.nanoTime() < deadline) {
-                NativeLong tid = vcpuTids.get(i).get();
-                if (tid != null) {
-                    VcpuKicker.kick(tid);
-                }
-                try {
-                    t.join(5);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+    /**
+     * Joins vCPU threads, kicking again while any is still in KVM_RUN (a signal may land before its handler matters).
+     * Returns the threads still alive after {@link #JOIN_TIMEOUT_MS} (an interrupt ends the wait: those alive then).
+     */
+    private List<String> joinVcpus() {
+        try {
+            return vcpuThreads.join(JOIN_TIMEOUT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return vcpuThreads.alive();
         }
     }
 
-    /** Unmaps guest RAM; idempotent (also called by the VM's thread when a cancel leaves nobody to read it). */
+    /**
+     * Unmaps guest RAM; idempotent (also called by the VM's thread when a cancel leaves nobody to read it). Never while
+     * a vCPU thread lives: close() may give up waiting for the VM's thread, and a leaked VM keeps its RAM.
+     */
     @Override
     protected void release() {
         KvmGuestMemory m = mappedMemory();
-        if (m != null) {
-            m.close();
+        if (m == null) {
+            return;
         }
+        List<String> alive = vcpuThreads.alive();
+        if (leaked || !alive.isEmpty()) {
+            LOG.warn("VM kvm-vm-{}: not unmapping guest RAM, vCPU threads {} are alive", id, alive);
+            return;
+        }
+        m.close();
     }
 }

@@ -77,15 +77,24 @@ final class VcpuPauser implements VmFreezer {
         }
     }
 
+    /**
+     * Parks every running vCPU. A VM that is stopping is not frozen (its vCPUs are leaving, their kvm_run pages are
+     * about to be unmapped): freeze then throws without kicking anything, and a stop that comes while it waits ends
+     * the kicking at once.
+     */
     @Override
     public void freeze() {
         synchronized (lock) {
             if (requested) {
                 throw new IllegalStateException("the VM is already frozen");
             }
+            if (stopping.getAsBoolean()) {
+                throw new IllegalStateException("the VM is stopping: nothing to freeze");
+            }
             requested = true;
+            // the first kick under the lock, right after the stop check (a closed vCPU ignores it anyway: VcpuFd)
+            kickAll.run();
         }
-        kickAll.run();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FREEZE_TIMEOUT_MS);
         synchronized (lock) {
             while (parked < running && !stopping.getAsBoolean()) {
@@ -101,6 +110,9 @@ final class VcpuPauser implements VmFreezer {
                 try {
                     // a vCPU may clear immediate_exit just after our kick (it saw no request yet): kick again
                     lock.wait(Math.max(1, Math.min(5, TimeUnit.NANOSECONDS.toMillis(left))));
+                    if (stopping.getAsBoolean()) {
+                        break; // the stop kicked every vCPU itself; they leave rather than park
+                    }
                     kickAll.run();
                 } catch (InterruptedException e) {
                     requested = false;

@@ -94,4 +94,36 @@ class VcpuPauserTest {
         assertThat(threads.get(0).isAlive()).as("left its loop on stop while frozen").isFalse();
         pauser.thaw();
     }
+
+    /** A stopping VM's vCPUs may be closed any moment: freezing it must not kick them (kvm_run may be unmapped). */
+    @Test
+    void freezingAStoppingVmThrowsWithoutKicking() throws Exception {
+        vcpu(false);
+        stopping.set(true);
+        assertThatThrownBy(pauser::freeze).hasMessageContaining("stopping");
+        assertThat(kicks.get()).isZero();
+        assertThat(pauser.requested()).isFalse();
+    }
+
+    /** A stop during a freeze ends the kicking at once (before, it kicked every 5 ms until the vCPUs had left). */
+    @Test
+    void aStopDuringAFreezeEndsTheKicking() throws Exception {
+        vcpu(true); // never parks: the freeze keeps waiting and kicking
+        Thread.sleep(20);
+        Thread stopper = new Thread(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            }
+            stopping.set(true);
+        });
+        stopper.start();
+        pauser.freeze(); // returns: the VM is stopping
+        int after = kicks.get();
+        Thread.sleep(50);
+        assertThat(kicks.get()).as("no kick after the freeze returned").isEqualTo(after);
+        stopper.join();
+        pauser.thaw();
+    }
 }

@@ -12,13 +12,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Runs test VMs with {@code qemu-system-x86_64}: the fallback where the Java KVM VMM cannot run (no KVM, or PVM),
@@ -31,11 +27,11 @@ import java.util.stream.Stream;
 public final class QemuBackend implements VmBackend {
 
     public static final String NAME = "qemu";
-    static final String FILE_PREFIX = "ktstr4j-qemu-";
+    /** Guest RAM file name in the VM's folder: {@code ram-node<N>}. */
+    static final String RAM_FILE = "ram";
     static final String INSTALL_HINT = "install QEMU (Debian/Ubuntu: apt-get install qemu-system-x86; Fedora: dnf install"
             + " qemu-system-x86) or point $KTSTR_QEMU at a qemu-system-x86_64 binary";
 
-    private static final AtomicLong SEQ = new AtomicLong();
     private static final Pattern CPU_MHZ = Pattern.compile("^cpu MHz\\s*:\\s*([0-9.]+)", Pattern.MULTILINE);
 
     private final QemuOptions options;
@@ -134,10 +130,13 @@ public final class QemuBackend implements VmBackend {
                     + " supported by the qemu backend yet");
         }
         long shmBytes = config.shmBytes();
-        String prefix = options.shmDir().resolve(FILE_PREFIX + ProcessHandle.current().pid() + "-"
-                + SEQ.incrementAndGet()).toString();
+        sweepStaleFiles(options);
+        // unpredictable names in this user's private (0700) folder; created when the VM starts (VmRunDir)
+        Path ramDir = VmRunDir.choose(options.shmDir());
+        Path sockDir = options.runDir().equals(options.shmDir()) ? ramDir
+                : VmRunDir.userDir(options.runDir()).resolve(ramDir.getFileName());
         GuestRamLayout ram = GuestRamLayout.plan(machine, config.memoryMb(),
-                GuestRamLayout.splitByNode(topology, config.memoryMb()), shmBytes, prefix);
+                GuestRamLayout.splitByNode(topology, config.memoryMb()), shmBytes, ramDir.resolve(RAM_FILE).toString());
 
         KernelCmdline.Builder cmd = KernelCmdline.builder()
                 .verbose(config.verbose())
@@ -158,9 +157,8 @@ public final class QemuBackend implements VmBackend {
             throw new VmConfigException("watchdog: " + watchdog + " must be positive");
         }
         int scale = timeScale();
-        sweepStaleFiles(options.shmDir());
         return new QemuVm(new QemuVm.Plan(qemu, machine, kvm, topology, ram, config, format,
-                size(config.kernel(), "kernel"), initrdBytes, cmdline, watchdog, scale, options.runDir()));
+                size(config.kernel(), "kernel"), initrdBytes, cmdline, watchdog, scale, ramDir, sockDir));
     }
 
     static String kernelFormat(Path kernel) {
@@ -210,31 +208,15 @@ public final class QemuBackend implements VmBackend {
         return 0;
     }
 
-    /** Removes RAM files left in /dev/shm by JVMs that died without cleaning up (their pid is gone). */
-    static void sweepStaleFiles(Path shmDir) {
-        List<Path> stale = new ArrayList<>();
-        try (Stream<Path> s = Files.list(shmDir)) {
-            s.filter(p -> p.getFileName().toString().startsWith(FILE_PREFIX)).forEach(p -> {
-                String rest = p.getFileName().toString().substring(FILE_PREFIX.length());
-                int dash = rest.indexOf('-');
-                try {
-                    long pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
-                    if (ProcessHandle.of(pid).isEmpty()) {
-                        stale.add(p);
-                    }
-                } catch (NumberFormatException e) {
-                    // not ours
-                }
-            });
-        } catch (IOException e) {
-            return;
-        }
-        for (Path p : stale) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException e) {
-                // another process may be sweeping at the same time
-            }
+    /**
+     * Deletes the VM folders (guest RAM, sockets, logs) that JVMs which died left under this user's folders of
+     * {@code shmDir} and {@code runDir}: only those no live process holds the lock of ({@link VmRunDir#sweep}). Run
+     * before each VM is planned, so a crash's leftovers go at the next start.
+     */
+    static void sweepStaleFiles(QemuOptions options) {
+        VmRunDir.sweep(options.shmDir());
+        if (!options.runDir().equals(options.shmDir())) {
+            VmRunDir.sweep(options.runDir());
         }
     }
 }

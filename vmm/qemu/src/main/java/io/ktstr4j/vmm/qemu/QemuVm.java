@@ -15,7 +15,6 @@ import io.ktstr4j.vmm.lifecycle.VmLifecycle;
 import io.ktstr4j.vmm.mem.MappedGuestMemory;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -23,7 +22,9 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,7 +36,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +63,7 @@ final class QemuVm extends VmLifecycle<MappedGuestMemory> {
     /** Everything {@link QemuBackend#create} validated and decided. */
     record Plan(Path qemu, MachineType machine, boolean kvm, Topology topology, GuestRamLayout ram, VmConfig config,
             String kernelFormat, long kernelBytes, long initramfsBytes, String cmdline, Duration watchdog,
-            int timeScale, Path runParent) {
+            int timeScale, Path ramDir, Path sockDir) {
         Duration effectiveWatchdog() {
             return watchdog.multipliedBy(timeScale);
         }
@@ -78,6 +78,7 @@ final class QemuVm extends VmLifecycle<MappedGuestMemory> {
     private final Plan plan;
     private final Object lock = new Object();
     private final List<Path> ramFiles = new ArrayList<>();
+    private final List<VmRunDir> dirs = new ArrayList<>();
     private final List<ServerSocketChannel> servers = Collections.synchronizedList(new ArrayList<>());
     private final List<Thread> readers = Collections.synchronizedList(new ArrayList<>());
     private final GuestConsole console = new GuestConsole();
@@ -149,6 +150,11 @@ final class QemuVm extends VmLifecycle<MappedGuestMemory> {
         return t.cpuTimeNs(vcpu);
     }
 
+    /** This VM's private folder of guest RAM files (created when it starts, deleted when it ends). */
+    Path ramDir() {
+        return plan.ramDir();
+    }
+
     /** The qemu argument vector, for logs and reproduction. Valid once the VM started. */
     List<String> argv;
 
@@ -161,19 +167,34 @@ final class QemuVm extends VmLifecycle<MappedGuestMemory> {
         Integer qemuStatus = null;
         Path log = null;
         try {
-            runDir = Files.createTempDirectory(plan.runParent(), "ktstr4j-qemu-");
+            VmRunDir ramDir;
+            synchronized (lock) {
+                if (stopRequest() != null) {
+                    throw new CancelledException();
+                }
+                // private 0700 folders, locked while this VM lives (VmRunDir); files O_EXCL|O_NOFOLLOW, 0600
+                ramDir = VmRunDir.create(plan.ramDir());
+                dirs.add(ramDir);
+                if (!plan.sockDir().equals(plan.ramDir())) {
+                    dirs.add(VmRunDir.create(plan.sockDir()));
+                }
+                runDir = plan.sockDir();
+            }
             log = runDir.resolve("qemu.log");
             for (GuestRamLayout.NodeRam node : plan.ram().nodes()) {
-                try (RandomAccessFile f = new RandomAccessFile(node.file().toFile(), "rw")) {
-                    synchronized (lock) {
-                        ramFiles.add(node.file());
+                synchronized (lock) {
+                    if (stopRequest() != null) {
+                        throw new CancelledException();
                     }
-                    f.setLength(node.bytes());
+                    ramFiles.add(node.file());
                 }
+                ramDir.newFile(node.file().getFileName().toString(), node.bytes());
             }
-            memoryReady(MappedGuestMemory.map(plan.ram().regions()));
-            if (stopRequest() != null) {
-                throw new CancelledException();
+            synchronized (lock) {
+                if (stopRequest() != null) {
+                    throw new CancelledException(); // nothing mapped yet: a cancel leaves no mapping behind
+                }
+                memoryReady(MappedGuestMemory.map(plan.ram().regions()));
             }
             emit(new VmCreated(QemuBackend.NAME, plan.topology().totalCpus(), plan.config().memoryMb(),
                     plan.topology().label()));
@@ -274,6 +295,14 @@ final class QemuVm extends VmLifecycle<MappedGuestMemory> {
         drainReaders();
         closeControl();
         releaseFiles();
+        if (stopRequest() != null) {
+            // cancelled or closed: nobody will drain the SHM ring, so unmap now (as the KVM VMM does); a VM whose
+            // subscriber cancelled and never called close() kept 256+ MiB mapped per run before
+            MappedGuestMemory m = mappedMemory();
+            if (m != null) {
+                m.close();
+            }
+        }
         return new Stop(reason, detail);
     }
 
@@ -296,7 +325,8 @@ final class QemuVm extends VmLifecycle<MappedGuestMemory> {
         }
         // qemu takes one -initrd; the kernel unpacks concatenated cpio archives one after the other.
         Path joined = runDir.resolve("initramfs.cpio");
-        try (OutputStream out = Files.newOutputStream(joined)) {
+        try (OutputStream out = Files.newOutputStream(joined, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
             for (Path p : parts) {
                 Files.copy(p, out);
             }
@@ -413,7 +443,7 @@ final class QemuVm extends VmLifecycle<MappedGuestMemory> {
         }
     }
 
-    /** Deletes the RAM files and the private folder; the host mapping keeps the RAM until close(). */
+    /** Deletes the RAM files and the private folders, dropping their locks; the host mapping keeps the RAM until close(). */
     private void releaseFiles() {
         synchronized (lock) {
             for (Path f : ramFiles) {
@@ -423,19 +453,8 @@ final class QemuVm extends VmLifecycle<MappedGuestMemory> {
                     LOG.warn("cannot delete guest RAM file {}: {}", f, e.toString());
                 }
             }
-        }
-        Path dir = runDir;
-        if (dir != null) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Collections.reverseOrder()).forEach(p -> {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException e) {
-                        // best effort
-                    }
-                });
-            } catch (IOException e) {
-                // already gone
+            for (VmRunDir d : dirs) {
+                d.delete();
             }
         }
     }

@@ -13,13 +13,23 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 /**
  * Freezes a QEMU guest through its QMP socket ({@code -qmp unix:PATH,server=on,wait=off}): {@code stop} pauses every
  * vCPU before QEMU replies, {@code cont} resumes them. One connection, opened on first use, with a per-command
  * timeout so a wedged QEMU cannot hang the monitor.
+ *
+ * <p>A freeze never outlives its snapshot: when {@code stop} fails or its reply is lost (QEMU may have paused the guest
+ * anyway), {@link #freeze()} resumes the guest, verified with {@code query-status}, before it throws; when {@code cont}
+ * fails or times out, {@link #thaw()} asks {@code query-status} and sends {@code cont} again, on a fresh connection,
+ * up to {@link #RESUME_ATTEMPTS} times, and throws only if the guest still is not running. Before, either left the
+ * guest paused until the VM's watchdog.
  */
 public final class QmpFreezer implements VmFreezer, AutoCloseable {
+
+    static final int RESUME_ATTEMPTS = 3;
+    private static final Pattern RUNNING = Pattern.compile("\"running\"\\s*:\\s*true");
 
     private final Path socket;
     private final Duration timeout;
@@ -32,14 +42,53 @@ public final class QmpFreezer implements VmFreezer, AutoCloseable {
         this.timeout = timeout;
     }
 
+    /** Pauses every vCPU; on failure the guest is left running (verified) and the failure is thrown. */
     @Override
     public synchronized void freeze() {
-        execute("stop");
+        try {
+            execute("stop");
+        } catch (RuntimeException e) {
+            String after = resume(e) ? "the guest was resumed" : "the guest may still be paused";
+            throw new IllegalStateException(e.getMessage() + "; " + after, e);
+        }
     }
 
+    /** Resumes every vCPU, retrying and verifying when {@code cont} fails or its reply is lost. */
     @Override
     public synchronized void thaw() {
-        execute("cont");
+        try {
+            execute("cont");
+        } catch (RuntimeException e) {
+            if (!resume(e)) {
+                throw new IllegalStateException(e.getMessage() + "; the guest is still paused after "
+                        + RESUME_ATTEMPTS + " attempts to resume it", e);
+            }
+        }
+    }
+
+    /** True once {@code query-status} says the guest runs, sending {@code cont} where it does not. */
+    private boolean resume(RuntimeException cause) {
+        // bounded as a whole too: a wedged QEMU costs the snapshot thread about RESUME_ATTEMPTS timeouts, not 3 per try
+        long deadline = System.nanoTime() + timeout.toNanos() * RESUME_ATTEMPTS;
+        for (int attempt = 1; attempt <= RESUME_ATTEMPTS && System.nanoTime() < deadline; attempt++) {
+            try {
+                if (running()) {
+                    return true;
+                }
+                execute("cont");
+                if (running()) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
+            }
+        }
+        return false;
+    }
+
+    /** {@code query-status}: is the guest running? */
+    boolean running() {
+        return RUNNING.matcher(execute("query-status")).find();
     }
 
     /** Connects and negotiates capabilities now rather than on the first {@link #freeze()}. */

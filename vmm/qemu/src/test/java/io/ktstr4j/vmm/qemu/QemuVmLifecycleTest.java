@@ -1,6 +1,7 @@
 package io.ktstr4j.vmm.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ktstr4j.schemas.event.ExitReason;
 import io.ktstr4j.schemas.event.VmCreated;
@@ -50,17 +51,26 @@ class QemuVmLifecycleTest {
                 false));
     }
 
-    private static List<Path> ourShmFiles() throws Exception {
-        try (Stream<Path> s = Files.list(Path.of("/dev/shm"))) {
-            String prefix = QemuBackend.FILE_PREFIX + ProcessHandle.current().pid() + "-";
-            return s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
+    /** The VM's guest RAM files that exist now (the folder itself goes when the VM's thread ends). */
+    private static List<Path> ourShmFiles(Vm vm) throws Exception {
+        Path d = ((QemuVm) vm).ramDir();
+        if (!Files.exists(d)) {
+            return List.of();
         }
+        try (Stream<Path> s = Files.list(d)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("ram-")).toList();
+        }
+    }
+
+    private static void assertFolderGone(Vm vm) {
+        assertThat(((QemuVm) vm).ramDir()).as("the VM's private folder").doesNotExist();
     }
 
     @Test
     void qemuFailingIsAnErrorCarryingItsOutput() throws Exception {
-        try (Vm vm = vm(script("echo 'qemu-system-x86_64: -object memory-backend-file: boom' >&2; exit 1"),
-                Duration.ofSeconds(30))) {
+        Vm vm = vm(script("echo 'qemu-system-x86_64: -object memory-backend-file: boom' >&2; exit 1"),
+                Duration.ofSeconds(30));
+        try (vm) {
             List<VmEvent> events = vm.events().collectList().block(Duration.ofSeconds(30));
             assertThat(events.get(0)).isInstanceOf(VmCreated.class);
             VmExited exit = (VmExited) events.get(events.size() - 1);
@@ -68,12 +78,14 @@ class QemuVmLifecycleTest {
             assertThat(exit.detail()).contains("status 1").contains("boom");
             assertThat(vm.memory().size()).isEqualTo(128L << 20); // still readable after exit, until close
         }
-        assertThat(ourShmFiles()).isEmpty();
+        assertThat(ourShmFiles(vm)).isEmpty();
+        assertFolderGone(vm);
     }
 
     @Test
     void watchdogKillsAHungQemu() throws Exception {
-        try (Vm vm = vm(script("exec sleep 600"), Duration.ofMillis(500))) {
+        Vm vm = vm(script("exec sleep 600"), Duration.ofMillis(500));
+        try (vm) {
             StepVerifier.create(vm.events().filter(e -> e instanceof VmExited))
                     .assertNext(e -> {
                         VmExited x = (VmExited) e;
@@ -83,7 +95,7 @@ class QemuVmLifecycleTest {
                     .expectComplete()
                     .verify(Duration.ofSeconds(30));
         }
-        assertThat(ourShmFiles()).isEmpty();
+        assertThat(ourShmFiles(vm)).isEmpty();
     }
 
     @Test
@@ -93,7 +105,7 @@ class QemuVmLifecycleTest {
         List<VmEvent> seen = new CopyOnWriteArrayList<>();
         Disposable d = vm.events().subscribe(seen::add);
         long pid = waitForPid(pidFile);
-        assertThat(ourShmFiles()).isNotEmpty();
+        assertThat(ourShmFiles(vm)).isNotEmpty();
         long t0 = System.nanoTime();
         d.dispose();
         ProcessHandle h = ProcessHandle.of(pid).orElse(null);
@@ -103,11 +115,12 @@ class QemuVmLifecycleTest {
         long killMs = (System.nanoTime() - t0) / 1_000_000;
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(killMs).as("qemu gone after cancel (ms)").isLessThan(5000);
-        assertThat(ourShmFiles()).isEmpty();
+        assertThat(ourShmFiles(vm)).isEmpty();
         vm.close();
-        assertThat(ourShmFiles()).isEmpty();
-        try (Stream<Path> s = Files.list(dir)) {
-            assertThat(s.filter(p -> p.getFileName().toString().startsWith("ktstr4j-qemu-")).toList()).isEmpty();
+        assertThat(ourShmFiles(vm)).isEmpty();
+        assertFolderGone(vm);
+        try (Stream<Path> s = Files.list(dir.resolve("ktstr4j-" + VmRunDir.uid()))) {
+            assertThat(s.toList()).as("the VM's socket folder is gone").isEmpty();
         }
     }
 
@@ -123,7 +136,32 @@ class QemuVmLifecycleTest {
         vm.close();
         assertThat(seen.get(seen.size() - 1)).isInstanceOfSatisfying(VmExited.class,
                 x -> assertThat(x.reason()).isEqualTo(ExitReason.CANCELLED));
-        assertThat(ourShmFiles()).isEmpty();
+        assertThat(ourShmFiles(vm)).isEmpty();
+        assertFolderGone(vm);
+        assertThatThrownBy(() -> vm.memory().readU32(0)).as("a closed VM's RAM is unmapped")
+                .hasMessageContaining("closed");
+    }
+
+    /** Guest RAM is readable by this user only: 0600 files in a fresh 0700 folder of a 0700 per-user folder. */
+    @Test
+    void guestRamFilesArePrivate() throws Exception {
+        Path pidFile = dir.resolve("pid");
+        Vm vm = vm(script("echo $$ > " + pidFile + "; exec sleep 600"), Duration.ofSeconds(60));
+        try (vm) {
+            vm.events().subscribe();
+            waitForPid(pidFile);
+            Path ramDir = ((QemuVm) vm).ramDir();
+            assertThat(VmRunDirTest.mode(ramDir.getParent())).isEqualTo("rwx------");
+            assertThat(VmRunDirTest.mode(ramDir)).isEqualTo("rwx------");
+            List<Path> ram = ourShmFiles(vm).stream().filter(p -> p.getFileName().toString().startsWith("ram-"))
+                    .toList();
+            assertThat(ram).isNotEmpty();
+            for (Path f : ram) {
+                assertThat(VmRunDirTest.mode(f)).as("%s", f).isEqualTo("rw-------");
+            }
+            assertThat(((QemuVm) vm).argv).anySatisfy(a -> assertThat(a).contains("mem-path=" + ramDir + "/ram-node0"));
+        }
+        assertThat(ourShmFiles(vm)).isEmpty();
     }
 
     @Test
