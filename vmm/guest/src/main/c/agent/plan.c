@@ -23,6 +23,24 @@ __attribute__((weak)) int scenario_check(const char *plan_path, char *err, size_
     return -1;
 }
 
+/* Splits a plan line in place into its command and its argument (leading blanks skipped); 0 for a blank line or a
+ * comment. One tokenizer for the checker and the runner, so both read a line the same way. */
+static int split_plan_line(char *line, char **cmd, char **arg) {
+    line[strcspn(line, "\r\n")] = 0;
+    char *c = line + strspn(line, " \t");
+    if (!*c || *c == '#') {
+        return 0;
+    }
+    char *a = c + strcspn(c, " \t");
+    if (*a) {
+        *a++ = 0;
+        a += strspn(a, " \t");
+    }
+    *cmd = c;
+    *arg = a;
+    return 1;
+}
+
 static int check_fail(char *err, size_t errlen, unsigned lineno, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static int check_fail(char *err, size_t errlen, unsigned lineno, const char *fmt, ...) {
@@ -58,15 +76,10 @@ static int check_trivial(FILE *f, char *err, size_t errlen) {
         if (len == sizeof line - 1 && line[len - 1] != '\n' && !feof(f)) {
             return check_fail(err, errlen, lineno, "longer than %zu bytes", sizeof line - 2);
         }
-        line[strcspn(line, "\r\n")] = 0;
-        char *cmd = line + strspn(line, " \t");
-        if (!*cmd || *cmd == '#') {
+        char *cmd;
+        char *arg;
+        if (!split_plan_line(line, &cmd, &arg)) {
             continue;
-        }
-        char *arg = cmd + strcspn(cmd, " \t");
-        if (*arg) {
-            *arg++ = 0;
-            arg += strspn(arg, " \t");
         }
         for (size_t n = strlen(arg); n > 0 && (arg[n - 1] == ' ' || arg[n - 1] == '\t'); n--) {
             arg[n - 1] = 0;
@@ -164,15 +177,10 @@ static int run_trivial(FILE *f, const char *path, struct agent *a) {
     uint64_t t0 = agent_now_ms();
     msg_send(MSG_SCENARIO_START, NULL, 0);
     for (unsigned lineno = 2; fgets(line, sizeof line, f); lineno++) {
-        line[strcspn(line, "\r\n")] = 0;
-        char *cmd = line + strspn(line, " \t");
-        if (!*cmd || *cmd == '#') {
+        char *cmd;
+        char *arg;
+        if (!split_plan_line(line, &cmd, &arg)) {
             continue;
-        }
-        char *arg = cmd + strcspn(cmd, " \t");
-        if (*arg) {
-            *arg++ = 0;
-            arg += strspn(arg, " \t");
         }
         uint64_t iterations = 0;
         if (agent_stop_requested()) {
