@@ -47,7 +47,8 @@ final class BtfValueRenderer {
         ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         int t = btf.resolve(typeId);
         long size = btf.sizeOf(t);
-        if (off < 0 || off + size > data.length) {
+        if (off < 0 || size < 0 || off + size > data.length) {
+            // (a crafted BTF can give a negative size: the full-tier fuzz's case 386410 then read at offset 4 of 2)
             return "<out of range>";
         }
         if (depth > MAX_DEPTH) {
@@ -137,6 +138,9 @@ final class BtfValueRenderer {
     }
 
     static String rawHex(byte[] data, int off, int len) {
+        if (off < 0 || off > data.length) {
+            return "<out of range>";
+        }
         return HexFormat.of().formatHex(data, off, off + Math.max(0, Math.min(len, data.length - off)));
     }
 }

@@ -36,4 +36,11 @@ class BtfHostileTest {
         Object v = new BtfValueRenderer(btf, ReadBudget.untimed()).value(s, new byte[] {5, 0, 0, 0, 0, 0, 0, 0}, 0, 0);
         assertThat(v).isEqualTo(Map.of("lo", 5L, "far", "<out of range>"));
     }
+
+    /** The full tier's BTF fuzz case 386410 (seed 30245861731742826): hex of a value at offset 4 of 2 bytes. */
+    @org.junit.jupiter.api.Test
+    void hexOfAValueBeyondTheDataIsOutOfRangeNotAnException() {
+        org.assertj.core.api.Assertions.assertThat(BtfValueRenderer.rawHex(new byte[2], 4, -2)).isEqualTo("<out of range>");
+        org.assertj.core.api.Assertions.assertThat(BtfValueRenderer.rawHex(new byte[] {1, 2}, 0, 2)).isEqualTo("0102");
+    }
 }
