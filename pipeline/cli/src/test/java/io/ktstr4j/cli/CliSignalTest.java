@@ -88,7 +88,13 @@ class CliSignalTest {
                 "spool", "--kafka-topic-prefix", prefix, "--kafka-spool", spool.toString());
         try {
             awaitLines(p, events, stderr, 3000);
-            Thread.sleep(2000); // well past the spool's fsync grouping
+            // Kill once the spool holds every event the run produced (its VM hangs: no more come).
+            long want = lines(events);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (spooledEvents(spool) < want && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(spooledEvents(spool)).as("events in the spool before the kill").isEqualTo(want);
             p.destroyForcibly(); // SIGKILL: no shutdown hook runs
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         } finally {
@@ -136,6 +142,21 @@ class CliSignalTest {
         }
         assertThat(p.isAlive()).as("the run hangs in its VM: " + Files.readString(stderr)).isTrue();
         assertThat(lines(events)).isGreaterThanOrEqualTo(n);
+    }
+
+    /**
+     * Events in the spool's segments so far (the results.latest copies count 0). Safe beside the live writer here: Kafka
+     * is away from the start, so everything goes to lane b, whose unfinished tail the reader takes as not written yet.
+     */
+    private static long spooledEvents(Path spool) {
+        long n = 0;
+        for (Path session : io.ktstr4j.sink.kafka.spool.SpoolFiles.sessions(spool)) {
+            io.ktstr4j.sink.kafka.spool.SpoolReader r = new io.ktstr4j.sink.kafka.spool.SpoolReader(session, true);
+            for (var e = r.next(); e.isPresent(); e = r.next()) {
+                n += e.get().record().eventCount();
+            }
+        }
+        return n;
     }
 
     private static long lines(Path f) throws java.io.IOException {
