@@ -123,7 +123,6 @@ final class KeyedWindow {
                 all.addAll(q);
             }
         }
-        waiting.values().forEach(all::addAll); // (none: a key waits only behind one in flight)
         inFlight.clear();
         waiting.clear();
         busy.clear();

@@ -681,8 +681,4 @@ public final class Publication {
         warnings.add(message);
         log.warn(message);
     }
-
-    Duration deliveryTimeout() {
-        return cfg.deliveryTimeout();
-    }
 }

@@ -156,27 +156,8 @@ public final class SpoolReplayer {
         return new ReplaySummary(sessions, skipped, records, events, damaged, kept, null);
     }
 
-    /**
-     * Deletes a replayed session: its segments, cursor and lock, then the directory unless it holds {@code .damaged}
-     * segments (kept for inspection) or anything else that is not ours.
-     *
-     * @return true when the directory is kept because of {@code .damaged} segments
-     */
+    /** See {@link SpoolFiles#deleteSession}. */
     static boolean deleteSession(Path session) throws IOException {
-        for (Path p : SpoolFiles.segments(session)) {
-            Files.deleteIfExists(p);
-        }
-        Files.deleteIfExists(session.resolve(SpoolFiles.CURSOR));
-        Files.deleteIfExists(session.resolve(SpoolFiles.CURSOR + ".tmp"));
-        Files.deleteIfExists(session.resolve(SpoolFiles.LOCK));
-        if (!SpoolFiles.damaged(session).isEmpty()) {
-            return true;
-        }
-        try {
-            Files.deleteIfExists(session);
-        } catch (java.nio.file.DirectoryNotEmptyException e) {
-            // Something that is not ours is in there: leave the directory.
-        }
-        return false;
+        return SpoolFiles.deleteSession(session);
     }
 }

@@ -104,10 +104,7 @@ final class SpoolSession implements AutoCloseable {
         }
         reader = null;
         try {
-            for (Path p : SpoolFiles.segments(dir)) {
-                Files.deleteIfExists(p);
-            }
-            Files.deleteIfExists(dir.resolve(SpoolFiles.CURSOR));
+            SpoolFiles.deleteReplayed(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete replayed spool segments in " + dir + ": " + e.getMessage(),
                     e);
@@ -153,14 +150,8 @@ final class SpoolSession implements AutoCloseable {
                 lock.release();
             }
             lockChannel.close();
-            if (SpoolFiles.segments(dir).isEmpty() && SpoolFiles.damaged(dir).isEmpty()) {
-                Files.deleteIfExists(dir.resolve(SpoolFiles.CURSOR));
-                Files.deleteIfExists(dir.resolve(SpoolFiles.LOCK));
-                try (var left = Files.list(dir)) {
-                    if (left.findAny().isEmpty()) {
-                        Files.delete(dir);
-                    }
-                }
+            if (SpoolFiles.segments(dir).isEmpty()) {
+                SpoolFiles.deleteSession(dir); // nothing left to replay (a session with .damaged files is kept)
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot release the spool directory " + dir + ": " + e.getMessage(), e);

@@ -109,4 +109,33 @@ public final class SpoolFiles {
             // Some file systems refuse to open directories; the data itself is still fsynced.
         }
     }
+
+    /** Deletes what a replay has sent: the segments and the cursor (not {@code .damaged} files, not the lock). */
+    public static void deleteReplayed(Path session) throws IOException {
+        for (Path p : segments(session)) {
+            Files.deleteIfExists(p);
+        }
+        Files.deleteIfExists(session.resolve(CURSOR));
+        Files.deleteIfExists(session.resolve(CURSOR + ".tmp"));
+    }
+
+    /**
+     * Deletes a replayed session: its segments, cursor and lock, then the directory unless it holds {@code .damaged}
+     * segments (kept for inspection) or anything else that is not ours.
+     *
+     * @return true when the directory is kept because of {@code .damaged} segments
+     */
+    public static boolean deleteSession(Path session) throws IOException {
+        deleteReplayed(session);
+        Files.deleteIfExists(session.resolve(LOCK));
+        if (!damaged(session).isEmpty()) {
+            return true;
+        }
+        try {
+            Files.deleteIfExists(session);
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            // Something that is not ours is in there: leave the directory.
+        }
+        return false;
+    }
 }
