@@ -3,6 +3,7 @@ package io.ktstr4j.pipeline;
 import io.ktstr4j.schemas.event.EventBody;
 import io.ktstr4j.schemas.event.RunEvent;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,9 +36,18 @@ public final class Envelope {
         return new Envelope(runId, clock);
     }
 
+    /** Stamped now: for events made at the moment they are wrapped. */
     public RunEvent wrap(EventBody body) {
-        return new RunEvent(runId, variantKey, null, seq.getAndIncrement(), clock.instant(), body, Map.of());
+        return wrap(body, clock.instant());
     }
+
+    /** Stamped with when the event was observed, which may be earlier than now (it waited in a buffer). */
+    public RunEvent wrap(EventBody body, Instant observedAt) {
+        return new RunEvent(runId, variantKey, null, seq.getAndIncrement(), observedAt, body, Map.of());
+    }
+
+    /** A body with the instant the run observed it. */
+    public record Observed(Instant at, EventBody body) { }
 
     public String runId() {
         return runId;

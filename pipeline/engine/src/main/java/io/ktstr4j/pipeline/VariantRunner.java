@@ -125,7 +125,9 @@ public final class VariantRunner {
             Duration vmWatchdog = v.watchdog().multipliedBy(backend.timeScale());
             Duration hardLimit = vmWatchdog.plus(HARD_LIMIT_SLACK);
 
-            Flux<EventBody> live = Flux.usingWhen(
+            // Stamped where the recorder observes them, not where the consumer takes them: an event that waited in the
+            // buffer keeps the time it happened (the monitor's clock and SCENARIO_START agree with the timestamps).
+            Flux<Envelope.Observed> live = Flux.usingWhen(
                             Mono.fromCallable(() -> createVm(v)).subscribeOn(Schedulers.boundedElastic()),
                             vm -> liveEvents(vm, v, monitorRan, rec, signals),
                             vm -> close(vm, rec),
@@ -145,11 +147,12 @@ public final class VariantRunner {
                     // The VM's exit is re-emitted last, after the verdict and result.
                     .filter(e -> !(e instanceof VmExited))
                     .filter(e -> admit(e, buffered, rec))
+                    .map(e -> new Envelope.Observed(clock.instant(), e))
                     .onBackpressureBuffer(bufferSize, dropped -> {
-                        buffered.addAndGet(-EventWeight.of(dropped));
+                        buffered.addAndGet(-EventWeight.of(dropped.body()));
                         rec.dropped(1);
                     }, BufferOverflowStrategy.DROP_OLDEST)
-                    .doOnNext(e -> buffered.addAndGet(-EventWeight.of(e)));
+                    .doOnNext(e -> buffered.addAndGet(-EventWeight.of(e.body())));
 
             Flux<EventBody> tail = Flux.defer(() -> {
                 Evaluation.Outcomes o = Evaluation.evaluate(runId, v, rec, startedAt, monitorRan);
@@ -173,7 +176,7 @@ public final class VariantRunner {
                 }
                 return Flux.fromIterable(out);
             });
-            return live.concatWith(tail).map(env::wrap);
+            return live.map(o -> env.wrap(o.body(), o.at())).concatWith(tail.map(env::wrap));
         });
     }
 

@@ -45,12 +45,14 @@ class MonitorKvmRigTest extends MonitorContract {
     }
 
     /**
-     * In the rig the JVM shares one rig CPU with the guest's 4 vCPUs, so the snapshot timer fires late: the third
-     * snapshot, due at about 77% of the 4 s window, landed at 96% once. A real host has no such delay.
+     * In the rig the JVM shares one rig CPU with the guest's 4 vCPUs (6 spinners keep them busy), so the snapshot timer
+     * fires late: the third snapshot, due at about 77% of the 4 s window, landed at 96% once, and on a slow day (the
+     * guest 36 s to SCENARIO_START instead of 19) every capture started 1.6 to 2 s late. A real host has no such delay;
+     * the QEMU run keeps the tight window.
      */
     @Override
     long timerSlackMs() {
-        return 1000;
+        return 2500;
     }
 
     /** Only the Java VMM has them: each vCPU's KVM statistics (KVM_GET_STATS_FD) in every sample, growing. */

@@ -11,7 +11,7 @@ import java.util.List;
  * A periodic (or on-demand) freeze of the guest: per-CPU state, sched_ext state and BPF maps.
  *
  * @param index     0-based snapshot number within the run
- * @param elapsedMs ms since the VM started
+ * @param elapsedMs ms since the VM started, at the moment the guest was frozen (the state the snapshot shows)
  * @param freezeNs  how long the vCPUs were paused to take it
  * @param cpus      per-CPU run-queue state
  * @param scx       sched_ext global state, null when sched_ext is not active

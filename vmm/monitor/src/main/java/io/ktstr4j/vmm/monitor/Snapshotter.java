@@ -37,7 +37,7 @@ import reactor.core.scheduler.Schedulers;
 public final class Snapshotter {
 
     /** How long one capture may keep the guest frozen, unless {@link Options} say otherwise. */
-    public static final Duration DEFAULT_FREEZE_BUDGET = Duration.ofMillis(500);
+    public static final Duration DEFAULT_FREEZE_BUDGET = Duration.ofSeconds(2);
 
     /**
      * @param mapFilter    which BPF maps to read, by kernel map name (e.g. {@code n -> n.endsWith(".bss")})
@@ -74,6 +74,10 @@ public final class Snapshotter {
     private final Supplier<Scheduler> schedulerFactory;
     private final AtomicInteger nextIndex = new AtomicInteger();
     private final AtomicReference<Thread> reader = new AtomicReference<>();
+    /** Built once, before the first freeze: resolving BTF types over the kernel's whole BTF is the slow part. */
+    private volatile Readers readers;
+
+    private record Readers(ScxStateReader scx, BpfMapReader maps) { }
 
     public Snapshotter(MonitorSampler sampler, VmFreezer freezer, LongSupplier elapsedMs, Options options) {
         this(sampler, freezer, elapsedMs, options, () -> Schedulers.newSingle("ktstr-snapshot", true));
@@ -119,20 +123,29 @@ public final class Snapshotter {
         if (n == 0) {
             return Flux.empty();
         }
+        // Prepared while the guest boots, not at SCENARIO_START: in the nested KVM rig a cold JVM took seconds for it,
+        // which made the first capture late.
         return Flux.using(schedulerFactory::get,
-                sch -> Mono.from(scenarioStart).publishOn(sch).flatMapMany(start -> {
-                    long anchor = sch.now(TimeUnit.NANOSECONDS);
-                    prepareFreezer();
-                    return Flux.fromIterable(offsets).concatMap(off -> {
-                        long wait = Math.max(0, anchor + off.toNanos() - sch.now(TimeUnit.NANOSECONDS));
-                        return Mono.delay(Duration.ofNanos(wait), sch).map(x -> capture());
-                    });
-                }),
+                sch -> Mono.fromRunnable(this::prepare).subscribeOn(sch)
+                        .then(Mono.from(scenarioStart)).publishOn(sch)
+                        .flatMapMany(start -> captures(offsets, sch.now(TimeUnit.NANOSECONDS), sch)),
                 Scheduler::dispose);
     }
 
-    /** Connection setup (QMP) before the first capture, so it does not count as frozen time. */
-    private void prepareFreezer() {
+    /** One capture at each offset from {@code anchorNs} (on {@code sch}'s clock), one after another. */
+    private Flux<Snapshot> captures(List<Duration> offsets, long anchorNs, Scheduler sch) {
+        return Flux.fromIterable(offsets).concatMap(off -> {
+            long wait = Math.max(0, anchorNs + off.toNanos() - sch.now(TimeUnit.NANOSECONDS));
+            return Mono.delay(Duration.ofNanos(wait), sch).map(x -> capture());
+        });
+    }
+
+    /**
+     * Connection setup (QMP) and the readers' BTF lookups before the first capture, so they do not count as frozen
+     * time (in the KVM rig the first capture took 374 ms with them inside, against 60 ms for the next ones).
+     */
+    private void prepare() {
+        readers();
         try {
             freezer.prepare();
         } catch (RuntimeException e) {
@@ -154,6 +167,7 @@ public final class Snapshotter {
             return new Snapshot(index, elapsedMs.getAsLong(), 0, List.of(), null, List.of(), why);
         }
         long budgetNs = options.freezeBudget().toNanos();
+        long at = elapsedMs.getAsLong(); // the moment the snapshot shows: when the guest was frozen
         long t0 = System.nanoTime();
         boolean frozen = false;
         try {
@@ -202,7 +216,7 @@ public final class Snapshotter {
             incomplete = "budget_exceeded: " + budget.reason();
             sampler.errors().count(MonitorErrors.SNAPSHOT_BUDGET, incomplete);
         }
-        return new Snapshot(index, elapsedMs.getAsLong(), freezeNs, cpus, scx, maps, incomplete);
+        return new Snapshot(index, at, freezeNs, cpus, scx, maps, incomplete);
     }
 
     /** The reader thread's work: each part fails on its own; nothing thrown leaves the thread. */
@@ -226,9 +240,37 @@ public final class Snapshotter {
         }
     }
 
+    /** The readers, built on first use; a part whose reader cannot be built is counted and left out. */
+    private Readers readers() {
+        Readers r = readers;
+        if (r == null) {
+            ScxStateReader scx = null;
+            BpfMapReader maps = null;
+            try {
+                scx = new ScxStateReader(sampler.kernel());
+            } catch (RuntimeException | StackOverflowError e) {
+                sampler.errors().count(MonitorErrors.SCX_STATE, "snapshot: " + e.getMessage());
+            }
+            if (options.readMaps() && sampler.kernel().symbols().has("map_idr")) {
+                try {
+                    maps = new BpfMapReader(sampler.kernel(), sampler.errors(), sampler.vcpus());
+                } catch (RuntimeException | StackOverflowError e) {
+                    sampler.errors().count(MonitorErrors.BPF_MAP, "snapshot: " + e.getMessage());
+                }
+            }
+            r = new Readers(scx, maps);
+            readers = r;
+        }
+        return r;
+    }
+
     private ScxState readScx() {
+        ScxStateReader reader = readers().scx();
+        if (reader == null) {
+            return null;
+        }
         try {
-            return new ScxStateReader(sampler.kernel()).read();
+            return reader.read();
         } catch (RuntimeException | StackOverflowError e) {
             sampler.errors().count(MonitorErrors.SCX_STATE, "snapshot: " + e.getMessage());
             return null;
@@ -236,12 +278,12 @@ public final class Snapshotter {
     }
 
     private List<BpfMapValue> readMaps(ReadBudget budget) {
-        if (!options.readMaps() || !sampler.kernel().symbols().has("map_idr")) {
+        BpfMapReader reader = readers().maps();
+        if (reader == null) {
             return List.of();
         }
         try {
-            return new BpfMapReader(sampler.kernel(), sampler.errors(), sampler.vcpus())
-                    .readAll(options.mapFilter(), budget);
+            return reader.readAll(options.mapFilter(), budget);
         } catch (ReadBudget.Exceeded e) {
             return List.of();
         } catch (RuntimeException | StackOverflowError e) {
