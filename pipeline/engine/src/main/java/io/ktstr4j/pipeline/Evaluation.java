@@ -188,7 +188,10 @@ public final class Evaluation {
         return new Outcomes(verdict, null, null, sidecar);
     }
 
-    /** ktstr's ScenarioStats from the per-cgroup summaries (worst-of and sums). */
+    /**
+     * ktstr's ScenarioStats from the per-cgroup summaries (worst-of and sums); {@code worst_mean_run_delay_us} is the
+     * largest cgroup mean run delay, {@code worst_run_delay_us} the largest single worker's.
+     */
     static ScenarioStats stats(List<CgroupSummary> cgs) {
         List<CgroupStats> out = new ArrayList<>();
         int workers = 0;
@@ -206,6 +209,8 @@ public final class Evaluation {
         double worstCross = 0;
         double worstTail = 0;
         double worstIterPerWorker = 0;
+        double worstMeanRunDelay = 0;
+        double worstRunDelay = 0;
         for (CgroupSummary c : cgs) {
             double p99 = nz(c.p99WakeLatencyUs());
             double med = nz(c.medianWakeLatencyUs());
@@ -213,7 +218,8 @@ public final class Evaluation {
             double ipw = c.numWorkers() == 0 ? 0 : (double) c.totalIterations() / c.numWorkers();
             out.add(new CgroupStats(c.numWorkers(), c.numCpus(), c.avgOffCpuPct(), c.minOffCpuPct(),
                     c.maxOffCpuPct(), c.spread(), c.maxGapMs(), c.maxGapCpu(), c.totalMigrations(),
-                    c.migrationRatio(), p99, med, nz(c.wakeLatencyCv()), c.totalIterations(), 0, 0,
+                    c.migrationRatio(), p99, med, nz(c.wakeLatencyCv()), c.totalIterations(), c.meanRunDelayUs(),
+                    c.worstRunDelayUs(),
                     c.pageLocality() == null ? 0 : c.pageLocality(), nz(c.crossNodeMigrationRatio()), tail, ipw,
                     Map.of()));
             workers += c.numWorkers();
@@ -235,10 +241,12 @@ public final class Evaluation {
             worstCross = Math.max(worstCross, nz(c.crossNodeMigrationRatio()));
             worstTail = Math.max(worstTail, tail);
             worstIterPerWorker = Math.max(worstIterPerWorker, ipw);
+            worstMeanRunDelay = Math.max(worstMeanRunDelay, c.meanRunDelayUs());
+            worstRunDelay = Math.max(worstRunDelay, c.worstRunDelayUs());
         }
         return new ScenarioStats(out, workers, cpus, migrations, worstSpread, worstGap, worstGapCpu, worstMig,
-                worstP99, worstMedian, worstCv, iterations, 0, 0, worstLocality, worstCross, worstTail,
-                worstIterPerWorker, Map.of());
+                worstP99, worstMedian, worstCv, iterations, worstMeanRunDelay, worstRunDelay, worstLocality, worstCross,
+                worstTail, worstIterPerWorker, Map.of());
     }
 
     private static double nz(Double d) {
