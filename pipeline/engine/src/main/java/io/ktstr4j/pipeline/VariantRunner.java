@@ -110,11 +110,12 @@ public final class VariantRunner {
             Instant startedAt = clock.instant();
             if (v.skipReason() != null) {
                 Envelope env = new Envelope(runId, v.key(), clock);
-                Evaluation.Outcomes o = Evaluation.skipped(runId, v, startedAt, HostContextReader.current());
-                onDone.accept(new RunSummary(runId, v, o.verdict(), o.sidecar(), new RunTimings(0, -1, -1, -1, 0, 0),
-                        0, null));
-                return Flux.<EventBody>just(new RunVerdict(o.verdict()), new RunSidecar(o.sidecar()))
-                        .map(env::wrap);
+                return Flux.defer(() -> {
+                    Evaluation.Outcomes o = Evaluation.skipped(runId, v, startedAt, HostContextReader.current());
+                    onDone.accept(new RunSummary(runId, v, o.verdict(), o.sidecar(),
+                            new RunTimings(0, -1, -1, -1, 0, 0), 0, null));
+                    return Flux.<EventBody>just(new RunVerdict(o.verdict()), new RunSidecar(o.sidecar()));
+                }).subscribeOn(Schedulers.boundedElastic()).map(env::wrap); // the sidecar's facts ask git and /proc
             }
             RunRecorder rec = new RunRecorder();
             RunSignals signals = new RunSignals();
@@ -177,7 +178,7 @@ public final class VariantRunner {
                     out.add(rec.vmExited());
                 }
                 return Flux.fromIterable(out);
-            });
+            }).subscribeOn(Schedulers.boundedElastic()); // evaluation reads files and runs git: not on a timer thread
             return live.map(o -> env.wrap(o.body(), o.at())).concatWith(tail.map(env::wrap));
         });
     }
