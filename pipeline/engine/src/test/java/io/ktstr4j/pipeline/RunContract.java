@@ -67,6 +67,15 @@ abstract class RunContract {
         return false;
     }
 
+    /**
+     * Whether a healthy run that failed only on fairness says nothing about the guest's scheduler and is run again:
+     * where the host gives the vCPUs unequal time, workers on different vCPUs get unequal CPU whatever the guest does.
+     * Never by default.
+     */
+    boolean hostSkewedTheVcpus(Verdict verdict, int attempt) {
+        return false;
+    }
+
     VariantRunner runner(GuestImage image) {
         return new VariantRunner(backend(), image, GuestLink.Factory.RING, MonitorSource.NONE,
                 Clock.systemUTC(), VariantRunner.DEFAULT_BUFFER, false);
@@ -120,6 +129,11 @@ abstract class RunContract {
         Variant v = plan(TestSpec.of("steady", "steady"), "tiny-2llc", null).get(0);
         assertThat(v.key()).isEqualTo("steady/tiny-2llc/eevdf");
         Ran r = run(runner(new InitramfsGuestImage(tmp.resolve("cache"), null)), v);
+        for (int attempt = 1; hostSkewedTheVcpus(r.verdict(), attempt); attempt++) {
+            System.out.println("running again: unfair in attempt " + attempt + " where the host skews the vCPUs: "
+                    + r.verdict().reasons());
+            r = run(runner(new InitramfsGuestImage(tmp.resolve("cache"), null)), v);
+        }
         assertThat(r.verdict().outcome()).as(r.explain()).isEqualTo(Outcome.PASS);
         assertThat(r.summary().sidecar().stats().totalWorkers()).isEqualTo(4);
     }

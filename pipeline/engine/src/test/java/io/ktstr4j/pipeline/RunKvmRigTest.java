@@ -3,6 +3,7 @@ package io.ktstr4j.pipeline;
 import io.ktstr4j.schemas.event.ExitReason;
 import io.ktstr4j.schemas.event.VmExited;
 import io.ktstr4j.schemas.report.WorkerReport;
+import io.ktstr4j.schemas.verdict.DetailKind;
 import io.ktstr4j.vmm.KvmProbe;
 import io.ktstr4j.vmm.VmBackend;
 import io.ktstr4j.vmm.kvm.KvmBackend;
@@ -44,6 +45,17 @@ class RunKvmRigTest extends RunContract {
      * In the rig the JVM, and so every vCPU thread, shares one rig CPU: a busy moment of the host side can leave the
      * FIFO spinner's vCPU unscheduled for half a second (seen once: 584 ms, the spinner at 74 % of its wall time).
      */
+    /**
+     * The rig runs the guest's 4 vCPU threads on one rig CPU beside the JVM: under load (a CI run with builds beside
+     * it) cg_1's two workers were off-CPU 27% and 47% of the time, a spread of 20% against the 15% limit, with the
+     * guest's result passing. A run that failed on fairness alone is repeated; a real unfairness fails every attempt.
+     */
+    @Override
+    boolean hostSkewedTheVcpus(io.ktstr4j.schemas.verdict.Verdict verdict, int attempt) {
+        return verdict.outcome() == io.ktstr4j.schemas.verdict.Outcome.FAIL && !verdict.reasons().isEmpty()
+                && verdict.reasons().stream().allMatch(r -> r.kind() == DetailKind.UNFAIR) && attempt < RIG_ATTEMPTS;
+    }
+
     @Override
     boolean hostStarvedTheVcpu(WorkerReport fifoSpinner, int attempt) {
         return fifoSpinner.maxGapMs() >= 200 && attempt < RIG_ATTEMPTS;
