@@ -1,0 +1,31 @@
+package io.ktstr4j.stats;
+
+import org.apache.commons.math3.distribution.TDistribution;
+import org.apache.commons.math3.stat.StatUtils;
+
+/**
+ * One side's values of one metric: count, mean, standard deviation and the {@code 1 - alpha} confidence interval of
+ * the mean (Student's t). With one value there is no spread: sd and interval are null.
+ *
+ * @param n      values
+ * @param mean   arithmetic mean
+ * @param sd     sample standard deviation, null for one value
+ * @param ciLow  lower end of the interval, null for one value
+ * @param ciHigh upper end of the interval, null for one value
+ */
+public record SideStats(int n, double mean, Double sd, Double ciLow, Double ciHigh) {
+
+    public static SideStats of(double[] values, double alpha) {
+        if (values.length == 0) {
+            throw new IllegalArgumentException("values: none");
+        }
+        double mean = StatUtils.mean(values);
+        if (values.length == 1) {
+            return new SideStats(1, mean, null, null, null);
+        }
+        double sd = Math.sqrt(StatUtils.variance(values, mean));
+        double half = new TDistribution(null, values.length - 1).inverseCumulativeProbability(1 - alpha / 2)
+                * sd / Math.sqrt(values.length);
+        return new SideStats(values.length, mean, sd, mean - half, mean + half);
+    }
+}
