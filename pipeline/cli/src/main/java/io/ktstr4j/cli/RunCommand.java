@@ -95,6 +95,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Write a ktstr-compatible sidecar per variant here.")
     Path out;
 
+    @Option(names = "--results-store", paramLabel = "PATH|JDBC-URL|none",
+            description = "Also store every result here (default: $KTSTR4J_CACHE_DIR/results.duckdb, else "
+                    + "~/.cache/ktstr4j/results.duckdb; 'ktstr4j stats' reads it). A failed write is a warning.")
+    String resultsStore;
+
     @Option(names = "--events", paramLabel = "FILE",
             description = "Append every run event as one JSON line (the Kafka record value) to FILE.")
     Path eventsFile;
@@ -118,6 +123,7 @@ final class RunCommand implements Callable<Integer> {
         PrintStream stdout = services.out();
         PrintStream err = services.err();
         checkOptions();
+        ResultsWriter store = ResultsWriter.of(resultsStore, services, err);
         // Everything the command was given is checked before the first VM boots: options, spec files (their
         // unsupported fields, their files), raw plans (with the agent's parser), kernels and schedulers.
         SpecResolver resolver = new SpecResolver(services.catalog());
@@ -168,6 +174,7 @@ final class RunCommand implements Callable<Integer> {
                     }
                     outcomes.add(s.verdict().outcome());
                     Path sidecar = writeSidecar(s);
+                    store.write(s.sidecar());
                     report(stdout, s, sidecar);
                 }
             } catch (Throwable t) {
