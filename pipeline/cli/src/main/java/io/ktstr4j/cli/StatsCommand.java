@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "stats", mixinStandardHelpOptions = true,
         description = "Results: store sidecars, list runs, metrics and values, compare A against B, a metric's "
                 + "history, flaky variants.",
-        subcommands = {StatsIngestCommand.class, StatsListCommand.class, StatsListMetricsCommand.class, StatsListValuesCommand.class,
-                StatsCompareCommand.class, StatsHistoryCommand.class, StatsFlakyCommand.class},
+        subcommands = {StatsIngestCommand.class, StatsListCommand.class, StatsListMetricsCommand.class,
+                StatsListValuesCommand.class, StatsCompareCommand.class, StatsHistoryCommand.class, StatsFlakyCommand.class},
         footer = {"", "Exit codes: 0 done (compare: no regression), 1 compare found a regression, 2 bad input."})
 final class StatsCommand implements Runnable {
 

@@ -15,6 +15,14 @@ import org.apache.commons.math3.stat.StatUtils;
  */
 public record SideStats(int n, double mean, Double sd, Double ciLow, Double ciHigh) {
 
+    /** t quantiles by degrees of freedom and probability: the inverse CDF is costly and the keys are few. */
+    private static final java.util.Map<Long, Double> QUANTILES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static double tQuantile(int df, double p) {
+        long key = ((long) df << 32) ^ Double.hashCode(p);
+        return QUANTILES.computeIfAbsent(key, k -> new TDistribution(null, df).inverseCumulativeProbability(p));
+    }
+
     public static SideStats of(double[] values, double alpha) {
         if (values.length == 0) {
             throw new IllegalArgumentException("values: none");
@@ -24,8 +32,7 @@ public record SideStats(int n, double mean, Double sd, Double ciLow, Double ciHi
             return new SideStats(1, mean, null, null, null);
         }
         double sd = Math.sqrt(StatUtils.variance(values, mean));
-        double half = new TDistribution(null, values.length - 1).inverseCumulativeProbability(1 - alpha / 2)
-                * sd / Math.sqrt(values.length);
+        double half = tQuantile(values.length - 1, 1 - alpha / 2) * sd / Math.sqrt(values.length);
         return new SideStats(values.length, mean, sd, mean - half, mean + half);
     }
 }

@@ -11,11 +11,11 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * {@code DIM=VALUE} conditions over trials ({@code --a}, {@code --b}, {@code --filter}): conditions on different keys
- * must all hold, several values of one key are alternatives. Keys are the {@link Dimension}s and {@code test} (the test
- * name). A commit matches with or without {@code -dirty} and by prefix ({@code abc1234} matches {@code abc1234f-dirty});
- * a value ending in {@code -dirty} matches dirty trees only. {@code date} matches as a prefix ({@code 2026-12}). Flags
- * match as a set ({@code llc,borrow}). {@code -} matches an absent value.
+ * {@code DIM=VALUE} conditions over trials ({@code --a}, {@code --b}, the filters of history and flaky): conditions
+ * on different keys must all hold, several values of one key are alternatives. Keys are the {@link Dimension}s and
+ * {@code test} (the test name). A commit matches with or without {@code -dirty} and by prefix ({@code abc1234} matches
+ * {@code abc1234f-dirty}); a value ending in {@code -dirty} matches dirty trees only. {@code date} matches as a
+ * prefix ({@code 2026-12}). Flags match as a set ({@code llc,borrow}). {@code -} matches an absent value.
  *
  * @param label     how the filter was given, for messages ({@code --a scheduler=eevdf})
  * @param dims      the values allowed per dimension
@@ -62,7 +62,8 @@ public record TrialFilter(String label, Map<Dimension, Set<String>> dims, Set<St
                 throw new StatsInputException(option + " " + c + ": unknown dimension '" + key + "' (one of " + TEST
                         + ", " + Dimension.keys() + ")");
             }
-            dims.computeIfAbsent(d, k -> new LinkedHashSet<>()).add(d == Dimension.FLAGS ? canonicalFlags(value) : value);
+            dims.computeIfAbsent(d, k -> new LinkedHashSet<>())
+                    .add(d == Dimension.FLAGS ? canonicalFlags(value) : value);
         }
         String label = conditions == null || conditions.isEmpty() ? option + " (no condition)"
                 : conditions.stream().map(c -> option + " " + c).collect(Collectors.joining(" "));

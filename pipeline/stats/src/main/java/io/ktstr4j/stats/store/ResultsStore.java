@@ -191,7 +191,8 @@ public final class ResultsStore {
         static Row of(SidecarResult r) {
             Trial t = Trials.of(r);
             String key = Trials.naturalKey(r);
-            return new Row(t.id(), key, r, t, ResultsStore.variantId(t), r.host() == null ? null : Json.write(r.host()));
+            String host = r.host() == null ? null : Json.write(r.host());
+            return new Row(t.id(), key, r, t, ResultsStore.variantId(t), host);
         }
     }
 
