@@ -51,7 +51,7 @@ final class StatsHistoryCommand extends StatsSubcommand {
         List<Trial> pool = pool(dirs);
         List<HistoryPoint> points = History.of(pool, metric, f);
         if (plot != null) {
-            HistoryPlot.write(plot, metric, Metrics.require(metric, pool, "stats history").unit(), points);
+            HistoryPlot.write(plot, metric, Metrics.require(metric, pool, null).unit(), points);
         }
         out().print(json ? Json.writePretty(points) : TextReports.history(metric, points));
         if (plot != null && !json) {

@@ -24,7 +24,7 @@ public final class History {
         if (pool.isEmpty()) {
             throw new StatsInputException("the pool is empty: no results");
         }
-        MetricDef def = Metrics.require(metric, pool, "stats history");
+        MetricDef def = Metrics.require(metric, pool, null);
         List<Trial> selected = filter.select(pool);
         if (selected.isEmpty()) {
             throw new StatsInputException(filter.label() + " matches no result in the pool of " + pool.size());

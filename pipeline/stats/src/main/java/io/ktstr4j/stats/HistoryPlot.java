@@ -40,6 +40,11 @@ public final class HistoryPlot {
         JFreeChart chart = ChartFactory.createTimeSeriesChart(metric + " per run", "run start (UTC)",
                 unit.isEmpty() ? metric : metric + " (" + unit + ")", data, false, false, false);
         XYPlot plot = chart.getXYPlot();
+        plot.setBackgroundPaint(java.awt.Color.WHITE);
+        plot.setDomainGridlinePaint(java.awt.Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
+        // Run ids and the table are UTC; the axis too, whatever the machine's zone.
+        ((org.jfree.chart.axis.DateAxis) plot.getDomainAxis()).setTimeZone(java.util.TimeZone.getTimeZone("UTC"));
         XYErrorRenderer r = new XYErrorRenderer();
         r.setDefaultLinesVisible(true);
         r.setDefaultShapesVisible(true);

@@ -24,14 +24,17 @@ public final class Metrics {
         return out;
     }
 
-    /** The metric of that name, or a {@link StatsInputException} naming it and where the names are listed. */
-    public static MetricDef require(String name, List<Trial> pool, String what) {
+    /**
+     * The metric of that name, or a {@link StatsInputException} naming it and where the names are listed, after
+     * {@code where} (the option and field that named it) when not null.
+     */
+    public static MetricDef require(String name, List<Trial> pool, String where) {
         for (MetricDef d : known(pool)) {
             if (d.name().equals(name)) {
                 return d;
             }
         }
-        throw new StatsInputException(what + ": unknown metric '" + name + "' (stats list-metrics lists the "
+        throw new StatsInputException((where == null ? "" : where + ": ") + "unknown metric '" + name + "' (stats list-metrics lists the "
                 + "registry and the payload metrics of the pool)");
     }
 }
