@@ -30,16 +30,13 @@ import picocli.CommandLine.Option;
                 "Dimensions: kernel, scheduler, topology, work_type, project_commit, kernel_commit, run_source, flags, "
                         + "run, backend, date (and test)."},
         footer = {"", "Exit codes: 0 no regression, 1 a regression, 2 bad input."})
-final class StatsCompareCommand extends StatsSubcommand {
+final class StatsCompareCommand extends StatsPoolCommand {
 
     @Option(names = "--a", paramLabel = "DIM=VALUE", required = true, description = "Side A (repeatable).")
     List<String> a = new ArrayList<>();
 
     @Option(names = "--b", paramLabel = "DIM=VALUE", required = true, description = "Side B (repeatable).")
     List<String> b = new ArrayList<>();
-
-    @Option(names = "--dir", paramLabel = "DIR", description = "Sidecar folders instead of the store (repeatable).")
-    List<Path> dirs;
 
     @Option(names = "--threshold", paramLabel = "PCT",
             description = "One relative gate for every metric, in percent (default: each metric's own).")
@@ -61,16 +58,8 @@ final class StatsCompareCommand extends StatsSubcommand {
     @Option(names = "--no-average", description = "Compare trial by trial (in time order) instead of the means.")
     boolean noAverage;
 
-    @Option(names = "--json", description = "The whole report as JSON.")
-    boolean json;
-
     StatsCompareCommand(Services services) {
         super(services);
-    }
-
-    @Override
-    protected String name() {
-        return "stats compare";
     }
 
     @Override
@@ -89,7 +78,7 @@ final class StatsCompareCommand extends StatsSubcommand {
         ComparisonPolicy p = policy != null ? PolicyFile.read(policy)
                 : threshold != null ? ComparisonPolicy.uniform(threshold) : ComparisonPolicy.DEFAULTS;
         CompareOptions options = o.policy(p).build();
-        List<Trial> pool = pool(dirs);
+        List<Trial> pool = pool();
         for (Map.Entry<String, Double> e : p.perMetricPercent().entrySet()) {
             Metrics.require(e.getKey(), pool, "--policy " + policy + ": per_metric_percent." + e.getKey());
         }

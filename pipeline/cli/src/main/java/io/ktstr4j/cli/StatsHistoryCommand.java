@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "history", mixinStandardHelpOptions = true,
         description = "A metric per run over time (date, run, project commit, kernel, mean over the run's passing "
                 + "results, sd, n), over the results the filters select.")
-final class StatsHistoryCommand extends StatsSubcommand {
+final class StatsHistoryCommand extends StatsPoolCommand {
 
     @Parameters(index = "0", paramLabel = "METRIC", description = "A metric (stats list-metrics).")
     String metric;
@@ -27,28 +27,17 @@ final class StatsHistoryCommand extends StatsSubcommand {
     @Parameters(index = "1..*", paramLabel = "DIM=VALUE", description = "Filters, e.g. test=steady scheduler=eevdf.")
     List<String> filters = new ArrayList<>();
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Sidecar folders instead of the store (repeatable).")
-    List<Path> dirs;
-
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw the history into a PNG file.")
     Path plot;
-
-    @Option(names = "--json", description = "One JSON array instead of a table.")
-    boolean json;
 
     StatsHistoryCommand(Services services) {
         super(services);
     }
 
     @Override
-    protected String name() {
-        return "stats history";
-    }
-
-    @Override
     protected int execute() throws Exception {
         TrialFilter f = TrialFilter.parse("filter", filters);
-        List<Trial> pool = pool(dirs);
+        List<Trial> pool = pool();
         List<HistoryPoint> points = History.of(pool, metric, f);
         if (plot != null) {
             HistoryPlot.write(plot, metric, Metrics.require(metric, pool, null).unit(), points);

@@ -23,11 +23,6 @@ final class StatsIngestCommand extends StatsSubcommand {
     }
 
     @Override
-    protected String name() {
-        return "stats ingest";
-    }
-
-    @Override
     protected int execute() throws Exception {
         ResultsStore store = store();
         SidecarFolders.Loaded loaded = SidecarFolders.read(dirs);

@@ -25,6 +25,9 @@ abstract class StatsSubcommand implements Callable<Integer> {
 
     protected final Services services;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--results-store", paramLabel = "PATH|JDBC-URL",
             description = "The results store (default: $KTSTR4J_CACHE_DIR/results.duckdb, else "
                     + "~/.cache/ktstr4j/results.duckdb; a JDBC URL such as jdbc:postgresql://HOST/DB?user=U).")
@@ -37,8 +40,10 @@ abstract class StatsSubcommand implements Callable<Integer> {
     /** The command's work; a {@link StatsInputException} is bad input. */
     protected abstract int execute() throws Exception;
 
-    /** The command's name in messages, {@code stats compare}. */
-    protected abstract String name();
+    /** The command's name in messages, {@code ktstr4j stats compare}. */
+    protected String name() {
+        return spec.qualifiedName();
+    }
 
     @Override
     public final Integer call() throws Exception {
@@ -52,7 +57,7 @@ abstract class StatsSubcommand implements Callable<Integer> {
     }
 
     private int refuse(String message) {
-        services.err().println("ktstr4j " + name() + ": " + firstLine(message));
+        services.err().println(name() + ": " + firstLine(message));
         return ExitCodes.USAGE_OR_INFRA;
     }
 
@@ -94,7 +99,7 @@ abstract class StatsSubcommand implements Callable<Integer> {
     protected List<Trial> pool(List<Path> dirs) throws SQLException {
         if (dirs != null && !dirs.isEmpty()) {
             SidecarFolders.Loaded loaded = SidecarFolders.read(dirs);
-            loaded.bad().forEach(b -> services.err().println("ktstr4j " + name() + ": skipped " + b));
+            loaded.bad().forEach(b -> services.err().println(name() + ": skipped " + b));
             if (loaded.results().isEmpty()) {
                 throw new StatsInputException("--dir " + dirs + ": the pool is empty: no readable sidecar ("
                         + "*.ktstr.json) below it (" + loaded.bad().size() + " bad)");
