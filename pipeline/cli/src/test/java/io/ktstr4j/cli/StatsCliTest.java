@@ -66,6 +66,15 @@ class StatsCliTest extends CliFixture {
     }
 
     @Test
+    void aResultsStoreThatCannotBeAStoreIsRefusedBeforeAnyVmBoots() {
+        int code = Main.execute(services(99_000, null), "run", plan.toString(), "--kernel", kernel.toString(),
+                "--results-store", tmp.toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err()).contains("--results-store " + tmp + ": a directory").doesNotContain(": booting");
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
     void ktstrSidecarsIngestOnceAndBadFilesAreNamed() {
         assertThat(ingestKtstr()).isZero();
         assertThat(out()).isEqualTo("ingested 6 new results, 0 already stored, 2 bad files skipped (8 sidecar files) "
