@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs one benchmark's main() with the bench module's class path (built on first use).
-#   bench/run.sh KafkaBench|RunBench|BackendBench|MonitorBench [ARGS...]
+#   bench/run.sh KafkaBench|RunBench|BackendBench|MonitorBench|StatsBench [ARGS...]
 # With RIG=1 the benchmark runs inside ../shared/rig/kvm-rig (real KVM), e.g.
 #   RIG=1 bench/run.sh BackendBench boot --backends kvm,qemu-kvm --vcpus 1,2,4 --boots 3
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-name=${1:?usage: bench/run.sh KafkaBench|RunBench|BackendBench|MonitorBench [ARGS...]}
+name=${1:?usage: bench/run.sh KafkaBench|RunBench|BackendBench|MonitorBench|StatsBench [ARGS...]}
 shift
 cp="$root/bench/target/bench.classpath"
 if [ ! -f "$cp" ] || [ -n "$(find "$root"/schemas "$root"/vmm "$root"/sink-kafka "$root"/pipeline "$root"/bench "$root"/pom.xml \( -path "*/src/*" -o -name pom.xml \) -not -path "*/target*/*" -newer "$cp" -type f -print -quit)" ]; then

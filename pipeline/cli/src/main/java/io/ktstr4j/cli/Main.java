@@ -5,12 +5,12 @@ import java.util.Arrays;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
-/** The ktstr4j command line: {@code run}, {@code list}, {@code show-thresholds} and {@code kafka}. */
+/** The ktstr4j command line: {@code run}, {@code list}, {@code show-thresholds}, {@code stats} and {@code kafka}. */
 @Command(name = "ktstr4j", mixinStandardHelpOptions = true, version = "ktstr4j " + Main.VERSION,
         description = "Test harness for Linux process schedulers: boots a kernel in a VM per test variant, runs a "
                 + "scenario, judges the scheduler.",
         subcommands = {RunCommand.class, ListCommand.class, ShowThresholdsCommand.class,
-                CommandLine.HelpCommand.class})
+                StatsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** The ktstr4j version (the {@code --version} line, and {@code run.started}'s {@code version}). */
     public static final String VERSION = "0.1.0";
@@ -22,7 +22,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (run, list, "
-                + "show-thresholds, kafka)");
+                + "show-thresholds, stats, kafka)");
     }
 
     public static void main(String[] args) {
@@ -98,6 +98,9 @@ public final class Main implements Runnable {
             }
             if (cls == ShowThresholdsCommand.class) {
                 return cls.cast(new ShowThresholdsCommand(services));
+            }
+            if (StatsSubcommand.class.isAssignableFrom(cls)) {
+                return cls.cast(cls.getDeclaredConstructor(Services.class).newInstance(services));
             }
             return fallback.create(cls);
         }

@@ -98,6 +98,11 @@ final class RunCommand implements Callable<Integer> {
             + "ktstr's layout: DIR/{kernel}-{project_commit}/<test>-<variant hash>.ktstr.json (a rerun replaces it).")
     Path out;
 
+    @Option(names = "--results-store", paramLabel = "PATH|JDBC-URL|none",
+            description = "Also store every result here (default: $KTSTR4J_CACHE_DIR/results.duckdb, else "
+                    + "~/.cache/ktstr4j/results.duckdb; 'ktstr4j stats' reads it). A failed write is a warning.")
+    String resultsStore;
+
     @Option(names = "--project-dir", paramLabel = "DIR", description = "The project under test, whose git commit the "
             + "sidecars record (default: the git repository holding the spec file, else the one holding the scheduler "
             + "binary, else the working directory).")
@@ -126,6 +131,7 @@ final class RunCommand implements Callable<Integer> {
         PrintStream stdout = services.out();
         PrintStream err = services.err();
         checkOptions();
+        ResultsWriter store = ResultsWriter.of(resultsStore, services, err);
         // Everything the command was given is checked before the first VM boots: options, spec files (their
         // unsupported fields, their files), raw plans (with the agent's parser), kernels and schedulers.
         SpecResolver resolver = new SpecResolver(services.catalog());
@@ -180,6 +186,7 @@ final class RunCommand implements Callable<Integer> {
                     }
                     outcomes.add(s.verdict().outcome());
                     Path sidecar = writeSidecar(s);
+                    store.write(s.sidecar());
                     report(stdout, s, sidecar);
                 }
             } catch (Throwable t) {

@@ -61,6 +61,14 @@ public class Services {
         return monitor;
     }
 
+    /**
+     * Where {@code run} writes its results and {@code stats} reads them when {@code --results-store} is not given:
+     * {@code $KTSTR4J_CACHE_DIR/results.duckdb}, else {@code ~/.cache/ktstr4j/results.duckdb}.
+     */
+    public io.ktstr4j.stats.store.StoreLocation resultsStore() {
+        return io.ktstr4j.stats.store.StoreLocation.defaultLocation();
+    }
+
     /** Resolves {@code --backend} (auto|kvm|qemu) on this host; throws VmConfigException with what is missing. */
     public RunnerChoice runner(String backendRequest, boolean verbose) {
         Backends.Selection sel = Backends.select(backendRequest);

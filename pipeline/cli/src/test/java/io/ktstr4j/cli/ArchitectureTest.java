@@ -46,6 +46,7 @@ class ArchitectureTest {
         MODULES.put("vmm-qemu", new String[] {"io.ktstr4j.vmm.qemu.."});
         MODULES.put("sink-kafka", new String[] {"io.ktstr4j.sink.."});
         MODULES.put("pipeline", new String[] {"io.ktstr4j.pipeline.."});
+        MODULES.put("stats", new String[] {"io.ktstr4j.stats.."});
         MODULES.put("cli", new String[] {"io.ktstr4j.cli.."});
     }
 
@@ -107,6 +108,7 @@ class ArchitectureTest {
         layers
             .whereLayer("cli").mayNotBeAccessedByAnyLayer()
             .whereLayer("pipeline").mayOnlyBeAccessedByLayers("cli")
+            .whereLayer("stats").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("sink-kafka").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("vmm-kvm").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("vmm-qemu").mayOnlyBeAccessedByLayers("cli")

@@ -23,6 +23,9 @@ abstract class CliFixture {
     Path kernel;
     Path plan;
 
+    /** Where runs store their results by default: nowhere, unless a test says otherwise. */
+    io.ktstr4j.stats.store.StoreLocation storeLocation = new io.ktstr4j.stats.store.StoreLocation.None();
+
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -55,6 +58,11 @@ abstract class CliFixture {
             @Override
             public ScenarioCatalog catalog() {
                 return () -> List.of("steady");
+            }
+
+            @Override
+            public io.ktstr4j.stats.store.StoreLocation resultsStore() {
+                return storeLocation; // tests never write the user's store
             }
 
             @Override

@@ -1,0 +1,64 @@
+package io.ktstr4j.stats;
+
+import io.ktstr4j.schemas.verdict.Outcome;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code stats flaky}: variants whose outcome differs across the trials of one project commit and kernel (pure). A
+ * skip is not a conclusion (the variant did not run), so only PASS, FAIL, INCONCLUSIVE and ERROR count; ERROR is
+ * the harness failing, listed because a variant that sometimes breaks the harness is flaky too.
+ */
+public final class Flaky {
+
+    private Flaky() {
+    }
+
+    public static List<FlakyVariant> of(List<Trial> pool, TrialFilter filter) {
+        if (pool.isEmpty()) {
+            throw new StatsInputException("the pool is empty: no results");
+        }
+        List<Trial> selected = filter.select(pool);
+        if (selected.isEmpty()) {
+            throw new StatsInputException(filter.label() + " matches no result in the pool of " + pool.size());
+        }
+        List<Dimension> variantDims = new ArrayList<>();
+        for (Dimension d : Dimension.values()) {
+            if (d.pairs() && d != Dimension.PROJECT_COMMIT && d != Dimension.KERNEL && d != Dimension.RUN_SOURCE) {
+                variantDims.add(d);
+            }
+        }
+        CompareEngine.PairingKeys keys = new CompareEngine.PairingKeys(variantDims);
+        Map<String, List<Trial>> groups = new LinkedHashMap<>();
+        for (Trial t : selected) {
+            String k = t.dim(Dimension.PROJECT_COMMIT) + '\u0000' + t.dim(Dimension.KERNEL) + '\u0000' + keys.key(t);
+            groups.computeIfAbsent(k, x -> new ArrayList<>()).add(t);
+        }
+        List<FlakyVariant> out = new ArrayList<>();
+        for (List<Trial> g : groups.values()) {
+            Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
+            Set<String> runs = new HashSet<>();
+            for (Trial t : g) {
+                counts.merge(t.outcome(), 1, Integer::sum);
+                runs.add(t.runId());
+            }
+            long conclusions = counts.keySet().stream().filter(o -> o != Outcome.SKIP).count();
+            if (conclusions < 2) {
+                continue;
+            }
+            Map<String, Integer> named = new LinkedHashMap<>();
+            counts.forEach((o, n) -> named.put(o.name(), n));
+            Trial t = g.get(0);
+            out.add(new FlakyVariant(keys.label(t), t.dim(Dimension.PROJECT_COMMIT), t.dim(Dimension.KERNEL),
+                    runs.size(), named));
+        }
+        out.sort(Comparator.comparing(FlakyVariant::variant).thenComparing(FlakyVariant::projectCommit));
+        return out;
+    }
+}
