@@ -52,12 +52,16 @@ public final class Trials {
 
     /**
      * The fields besides the dimensions that make results of one test different variants: they pair only with their
-     * equals. The host's overcommit is read from the sidecar's unknown fields until the record has it.
+     * equals. Besides the backend (a dimension), a result emulated in software ({@code tcg}) never pairs with one
+     * that ran on hardware, nor an overcommitted one ({@code cpu_overcommit} > 1: more vCPUs than host CPUs) with one
+     * that was not; the exact ratio does not split results, or hosts of different sizes would never pair. Unknown
+     * (ktstr's sidecars, skips) pairs with unknown.
      */
     public static String variantExtra(SidecarResult r) {
+        String overcommitted = r.cpuOvercommit() == null ? "" : String.valueOf(r.cpuOvercommit() > 1.0);
         return "payload=" + nz(r.payload()) + ";sysctls=" + String.join(",", r.sysctls())
                 + ";kargs=" + String.join(",", r.kargs())
-                + ";overcommit=" + nz(extra(r, "overcommit"));
+                + ";tcg=" + (r.tcg() == null ? "" : r.tcg()) + ";overcommitted=" + overcommitted;
     }
 
     /**
@@ -66,9 +70,8 @@ public final class Trials {
      * folder name instead.
      */
     public static String variantHash(SidecarResult r) {
-        String h = extra(r, "variant_hash");
-        if (h != null) {
-            return h;
+        if (r.variantHash() != null) {
+            return r.variantHash();
         }
         return hex(digest(String.join("\u0000", r.topology(), r.scheduler(), nz(r.payload()), r.workType(),
                 String.join(",", r.activeFlags()), String.join(",", r.sysctls()), String.join(",", r.kargs()),
@@ -117,10 +120,6 @@ public final class Trials {
         return sb.toString();
     }
 
-    private static String extra(SidecarResult r, String field) {
-        Object v = r.extra().get(field);
-        return v == null ? null : v.toString();
-    }
 
     private static String nz(String s) {
         return s == null ? "" : s;
