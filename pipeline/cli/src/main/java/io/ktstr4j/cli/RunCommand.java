@@ -2,8 +2,10 @@ package io.ktstr4j.cli;
 
 import io.ktstr4j.pipeline.Defaults;
 import io.ktstr4j.pipeline.Envelope;
+import io.ktstr4j.pipeline.ProjectInfo;
 import io.ktstr4j.pipeline.RunIds;
 import io.ktstr4j.pipeline.RunSummary;
+import io.ktstr4j.pipeline.SidecarFiles;
 import io.ktstr4j.pipeline.Variant;
 import io.ktstr4j.pipeline.VariantPlanner;
 import io.ktstr4j.schemas.event.EventBody;
@@ -92,13 +94,19 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object per variant on stdout instead of text lines.")
     boolean json;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Write a ktstr-compatible sidecar per variant here.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Write a ktstr-compatible sidecar per variant here, in "
+            + "ktstr's layout: DIR/{kernel}-{project_commit}/<test>-<variant hash>.ktstr.json (a rerun replaces it).")
     Path out;
 
     @Option(names = "--results-store", paramLabel = "PATH|JDBC-URL|none",
             description = "Also store every result here (default: $KTSTR4J_CACHE_DIR/results.duckdb, else "
                     + "~/.cache/ktstr4j/results.duckdb; 'ktstr4j stats' reads it). A failed write is a warning.")
     String resultsStore;
+
+    @Option(names = "--project-dir", paramLabel = "DIR", description = "The project under test, whose git commit the "
+            + "sidecars record (default: the git repository holding the spec file, else the one holding the scheduler "
+            + "binary, else the working directory).")
+    Path projectDir;
 
     @Option(names = "--events", paramLabel = "FILE",
             description = "Append every run event as one JSON line (the Kafka record value) to FILE.")
@@ -130,12 +138,16 @@ final class RunCommand implements Callable<Integer> {
         VariantPlanner planner = new VariantPlanner(services.planCompiler());
         List<Variant> variants = new ArrayList<>();
         Map<Path, Boolean> checkedKernels = new java.util.HashMap<>();
+        Map<List<Path>, Path> projectDirs = new java.util.HashMap<>();
         for (String s : specs) {
             TestSpec spec = resolver.resolve(s);
             Path k = kernelFor(s, spec, checkedKernels);
             VariantPlanner.Overrides o = new VariantPlanner.Overrides(topologies, scheduler, schedulerArgs, duration,
                     memoryMb, watchdog, debugThresholds ? ThresholdMode.DEBUG : ThresholdMode.RELEASE, k, List.of());
-            variants.addAll(plan(planner, s, spec, o));
+            Path specFile = SpecResolver.specFile(s);
+            for (Variant v : plan(planner, s, spec, o)) {
+                variants.add(v.withProjectDir(projectDirFor(specFile, v, projectDirs)));
+            }
         }
         Services.RunnerChoice choice = services.runner(backend, verbose);
         progress(err, "backend " + choice.backend() + ": " + choice.reason());
@@ -247,6 +259,9 @@ final class RunCommand implements Callable<Integer> {
         if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
             throw new CommandLine.ParameterException(cl, "--out: " + out + " exists and is not a directory");
         }
+        if (projectDir != null && !Files.isDirectory(projectDir)) {
+            throw new CommandLine.ParameterException(cl, "--project-dir: " + projectDir + " is not a directory");
+        }
         if (eventsFile != null && Files.isDirectory(eventsFile)) {
             throw new CommandLine.ParameterException(cl, "--events: " + eventsFile + " is a directory, not a file");
         }
@@ -357,14 +372,22 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private Path writeSidecar(RunSummary s) throws java.io.IOException {
-        if (out == null) {
-            return null;
+    /** The variant's sidecar in ktstr's layout under {@code --out} (none without it). */
+    private Path writeSidecar(RunSummary s) {
+        return out == null ? null : SidecarFiles.write(out, s.sidecar());
+    }
+
+    /**
+     * The project a variant tests: {@code --project-dir}, else the default of {@link ProjectInfo#defaultProjectDir}
+     * (asked once per spec file and scheduler binary: it runs git).
+     */
+    private Path projectDirFor(Path specFile, Variant v, Map<List<Path>, Path> known) {
+        if (projectDir != null) {
+            return projectDir.toAbsolutePath().normalize();
         }
-        Files.createDirectories(out);
-        Path p = out.resolve(s.variant().key().replace('/', '_') + ".ktstr.json");
-        Json.write(p, s.sidecar());
-        return p;
+        Path binary = v.scheduler().binary();
+        return known.computeIfAbsent(java.util.Arrays.asList(specFile, binary),
+                k -> ProjectInfo.defaultProjectDir(specFile, binary, Path.of("").toAbsolutePath()));
     }
 
     private void report(PrintStream stdout, RunSummary s, Path sidecar) {

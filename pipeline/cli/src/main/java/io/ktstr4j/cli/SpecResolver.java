@@ -24,12 +24,21 @@ public final class SpecResolver {
         this.catalog = catalog;
     }
 
-    public TestSpec resolve(String spec) {
+    /**
+     * The file a {@code SPEC} argument names (by its ending: {@code .json}, {@code .yaml}, {@code .yml}, {@code .plan});
+     * null for a canned scenario's name.
+     */
+    static Path specFile(String spec) {
         String lower = spec.toLowerCase(Locale.ROOT);
-        boolean specFile = lower.endsWith(".json") || lower.endsWith(".yaml") || lower.endsWith(".yml");
-        boolean planFile = lower.endsWith(".plan");
-        if (specFile || planFile) {
-            Path p = Path.of(spec);
+        boolean file = lower.endsWith(".json") || lower.endsWith(".yaml") || lower.endsWith(".yml")
+                || lower.endsWith(".plan");
+        return file ? Path.of(spec) : null;
+    }
+
+    public TestSpec resolve(String spec) {
+        Path p = specFile(spec);
+        if (p != null) {
+            boolean planFile = spec.toLowerCase(Locale.ROOT).endsWith(".plan");
             if (!Files.isRegularFile(p)) {
                 throw new IllegalArgumentException("spec file " + p.toAbsolutePath() + " does not exist");
             }

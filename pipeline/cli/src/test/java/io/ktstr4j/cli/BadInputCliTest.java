@@ -77,6 +77,9 @@ class BadInputCliTest extends CliFixture {
         err.reset();
         assertThat(refused(run(plan.toString(), "--events", tmp.toString())))
                 .contains("--events: " + tmp + " is a directory");
+        err.reset();
+        assertThat(refused(run(plan.toString(), "--project-dir", file.toString())))
+                .contains("--project-dir: " + file + " is not a directory");
     }
 
     // --- kernels ------------------------------------------------------------------------------------------------

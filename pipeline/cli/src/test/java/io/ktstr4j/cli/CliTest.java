@@ -6,6 +6,7 @@ import io.ktstr4j.pipeline.FakeVm;
 import io.ktstr4j.pipeline.MonitorSource;
 import io.ktstr4j.pipeline.ScenarioCatalog;
 import io.ktstr4j.pipeline.VariantRunner;
+import io.ktstr4j.pipeline.VariantHash;
 import io.ktstr4j.pipeline.VariantRunnerTest;
 import io.ktstr4j.schemas.json.Json;
 import io.ktstr4j.schemas.sidecar.SidecarResult;
@@ -27,18 +28,86 @@ class CliTest extends CliFixture {
     void passingRunPrintsOneLinePerVariantWritesSidecarAndExitsZero() throws Exception {
         Path dir = tmp.resolve("out");
         int code = Main.execute(services(99_000, null), "run", plan.toString(), "--kernel", kernel.toString(),
-                "--topology", "tiny-2llc,tiny-1llc", "--out", dir.toString(), "--quiet");
+                "--topology", "tiny-2llc,tiny-1llc", "--out", dir.toString(), "--project-dir", tmp.toString(),
+                "--quiet");
         assertThat(code).isZero();
         List<String> lines = out().lines().toList();
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0)).matches("PASS \\[ *\\d+\\.\\d\\ds\\] steady/tiny-2llc/eevdf");
         assertThat(lines.get(1)).endsWith("steady/tiny-1llc/eevdf");
-        Path sidecar = dir.resolve("steady_tiny-2llc_eevdf.ktstr.json");
-        SidecarResult s = Json.read(sidecar, SidecarResult.class);
+        // ktstr's layout: {kernel}-{project_commit}/<test>-<variant hash>.ktstr.json; neither is known here
+        List<SidecarResult> sidecars = sidecars(dir.resolve("unknown-unknown"));
+        assertThat(sidecars).extracting(SidecarResult::topology).containsExactlyInAnyOrder("1n2l2c1t", "1n1l4c1t");
+        SidecarResult s = sidecars.stream().filter(x -> x.topology().equals("1n2l2c1t")).findFirst().orElseThrow();
         assertThat(s.passed()).isTrue();
-        assertThat(s.topology()).isEqualTo("1n2l2c1t");
         assertThat(s.outcome()).isEqualTo(Outcome.PASS);
+        assertThat(s.variantHash()).isEqualTo(VariantHash.hex(VariantHash.of(s)));
+        assertThat(Files.exists(dir.resolve("unknown-unknown/steady-" + s.variantHash() + ".ktstr.json"))).isTrue();
         assertThat(err()).isEmpty();
+    }
+
+    /** Every sidecar in a run folder, each checked to be named {@code <test>-<its variant_hash>.ktstr.json}. */
+    static List<SidecarResult> sidecars(Path runDir) throws java.io.IOException {
+        try (var files = Files.list(runDir)) {
+            return files.sorted().map(f -> {
+                SidecarResult s = Json.read(f, SidecarResult.class);
+                assertThat(f.getFileName().toString()).isEqualTo(s.testName() + "-" + s.variantHash() + ".ktstr.json");
+                return s;
+            }).toList();
+        }
+    }
+
+    @Test
+    void aRerunReplacesTheSidecarsOfTheSameVariants() throws Exception {
+        Path dir = tmp.resolve("out");
+        for (int run = 0; run < 2; run++) {
+            assertThat(Main.execute(services(99_000, null), "run", plan.toString(), "--kernel", kernel.toString(),
+                    "--topology", "tiny-2llc", "--out", dir.toString(), "--project-dir", tmp.toString(), "--quiet",
+                    "--json")).isZero();
+        }
+        List<String> runIds = out().lines().map(l -> Json.readTree(l, "stdout").get("run_id").asText()).toList();
+        assertThat(runIds).hasSize(2).doesNotHaveDuplicates();
+        List<SidecarResult> kept = sidecars(dir.resolve("unknown-unknown"));
+        assertThat(kept).hasSize(1);
+        assertThat(kept.get(0).runId()).as("the last writer wins").isEqualTo(runIds.get(1));
+    }
+
+    @Test
+    void theProjectCommitIsTheSpecFilesRepositoryUnlessProjectDirSaysOtherwise() throws Exception {
+        Path repo = tmp.resolve("sched-tests");
+        Files.createDirectories(repo);
+        Path spec = Files.copy(plan, repo.resolve("steady.plan"));
+        git(repo, "init", "-q");
+        git(repo, "add", "-A");
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "x");
+        String commit = git(repo, "rev-parse", "HEAD").strip().substring(0, 7);
+        Path dir = tmp.resolve("out");
+        assertThat(Main.execute(services(99_000, null), "run", spec.toString(), "--kernel", kernel.toString(),
+                "--topology", "tiny-2llc", "--out", dir.toString(), "--quiet")).isZero();
+        assertThat(sidecars(dir.resolve("unknown-" + commit))).singleElement()
+                .satisfies(s -> assertThat(s.projectCommit()).isEqualTo(commit));
+
+        assertThat(Main.execute(services(99_000, null), "run", spec.toString(), "--kernel", kernel.toString(),
+                "--topology", "tiny-2llc", "--out", dir.toString(), "--project-dir", tmp.toString(), "--quiet"))
+                .isZero();
+        assertThat(sidecars(dir.resolve("unknown-unknown"))).singleElement()
+                .satisfies(s -> assertThat(s.projectCommit()).isNull());
+    }
+
+    /** git's output in {@code dir}; the test is skipped where git is not installed. */
+    static String git(Path dir, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
+        cmd.addAll(List.of(args));
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("git is not installed");
+            throw e;
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("git %s: %s", List.of(args), out).isZero();
+        return out;
     }
 
     @Test

@@ -58,14 +58,13 @@ class RunEventsCliTest extends CliFixture {
     @Test
     void runFinishedIsWrittenWhenTheCommandFailsMidway() throws Exception {
         Path file = tmp.resolve("events.jsonl");
-        // writing the first sidecar fails: a non-empty folder stands where the file goes (a --out that is a file
-        // is refused before the run)
-        Path outDir = tmp.resolve("out");
-        Files.createDirectories(outDir.resolve("steady_tiny-2llc_eevdf.ktstr.json"));
-        Files.writeString(outDir.resolve("steady_tiny-2llc_eevdf.ktstr.json").resolve("x"), "x");
+        // writing the first sidecar fails: a file stands where its run folder goes ({kernel}-{project_commit}, both
+        // unknown here; a --out that is a file is refused before the run)
+        Path outDir = Files.createDirectories(tmp.resolve("out"));
+        Files.writeString(outDir.resolve("unknown-unknown"), "x");
         int code = Main.execute(services(99_000, null), "run", plan.toString(), "--kernel", kernel.toString(),
                 "--topology", "tiny-2llc,tiny-1llc", "--events", file.toString(), "--out", outDir.toString(),
-                "--quiet");
+                "--project-dir", tmp.toString(), "--quiet");
         assertThat(code).isNotZero();
         List<RunEvent> ev = events(file);
         assertThat(ev.get(0).body()).isInstanceOf(RunStarted.class);

@@ -16,6 +16,7 @@ import io.ktstr4j.schemas.event.VmExited;
 import io.ktstr4j.schemas.failure.Timeline;
 import io.ktstr4j.schemas.report.CgroupStats;
 import io.ktstr4j.schemas.report.ScenarioStats;
+import io.ktstr4j.schemas.sidecar.HostContext;
 import io.ktstr4j.schemas.sidecar.KvmStats;
 import io.ktstr4j.schemas.sidecar.SidecarResult;
 import io.ktstr4j.schemas.verdict.DetailKind;
@@ -42,7 +43,14 @@ public final class Evaluation {
     private Evaluation() {
     }
 
-    public static Outcomes evaluate(String runId, Variant v, RunRecorder rec, Instant startedAt, boolean monitorRan) {
+    /**
+     * Evaluates one run.
+     *
+     * @param host the host the VM ran on (the sidecar's {@code host}; its online CPUs give {@code cpu_overcommit})
+     * @param tcg  the backend emulated the guest in software (QEMU TCG); recorded once a VM was created
+     */
+    public static Outcomes evaluate(String runId, Variant v, RunRecorder rec, Instant startedAt, boolean monitorRan,
+                                    HostContext host, boolean tcg) {
         List<CgroupReports> cgroups = withCpusets(rec.cgroups(), v);
         WorkerChecks.Result workers = cgroups == null ? null : WorkerChecks.evaluate(cgroups, v.thresholds());
         MonitorConclusion monitor = null;
@@ -70,7 +78,8 @@ public final class Evaluation {
         ScenarioStats stats = workers != null ? stats(workers.cgroups())
                 : rec.result() != null ? rec.result().stats() : ScenarioStats.empty();
         RunTimings t = rec.timings();
-        SidecarResult sidecar = sidecarBase(runId, v, startedAt)
+        boolean vmCreated = rec.backend() != null;
+        SidecarResult sidecar = sidecarBase(runId, v, startedAt, host)
                 .metrics(rec.metrics())
                 .passed(verdict.outcome().ktstrPassed())
                 .skipped(verdict.outcome().ktstrSkipped())
@@ -83,27 +92,49 @@ public final class Evaluation {
                 .reasons(verdict.reasons())
                 .resolvedThresholds(verdict.thresholds())
                 .backend(rec.backend())
+                .cpuOvercommit(vmCreated ? overcommit(v, host) : null)
+                .tcg(vmCreated ? tcg : null)
                 .durationMs(t.wallMs())
                 .build();
-        return new Outcomes(verdict, facts, report, sidecar);
+        return new Outcomes(verdict, facts, report, withVariantHash(sidecar));
     }
 
-    /** The sidecar fields that come from the variant and the run's identity, whatever happened in the run. */
-    private static SidecarResult.Builder sidecarBase(String runId, Variant v, Instant startedAt) {
+    /**
+     * The sidecar fields that come from the variant, what it tested and the run's identity, whatever happened in the
+     * run.
+     */
+    private static SidecarResult.Builder sidecarBase(String runId, Variant v, Instant startedAt, HostContext host) {
         return SidecarResult.builder()
                 .testName(v.testName())
                 .topology(v.topology().label())
                 .scheduler(v.scheduler().name())
-                .projectCommit(ProjectInfo.projectCommit())
+                .schedulerCommit(ProjectInfo.schedulerCommit(v.scheduler().binary()))
+                .projectCommit(ProjectInfo.projectCommit(v.projectDir()))
                 .workType(v.workType())
                 .activeFlags(v.scheduler().flags())
                 .sysctls(v.sysctls())
-                .kargs(v.kargs())
-                .kernelVersion(ProjectInfo.kernelVersion(v.kernel()))
+                .kargs(v.extraKargs())
+                .kernelVersion(KernelInfo.version(v.kernel()))
+                .kernelCommit(KernelInfo.commit(v.kernel()))
+                .host(host)
                 .timestamp(startedAt.toString())
                 .runId(runId)
                 .runSource(System.getenv("KTSTR_CI") != null ? "ci" : "local")
                 .variantKey(v.key());
+    }
+
+    /** The sidecar with its {@code variant_hash}, computed from the fields it already holds. */
+    static SidecarResult withVariantHash(SidecarResult s) {
+        return s.toBuilder().variantHash(VariantHash.hex(VariantHash.of(s))).build();
+    }
+
+    /**
+     * {@code cpu_overcommit}: the guest's vCPUs per online host CPU (1 vCPU thread each); null when the host's CPU
+     * count is unknown. Other runs on the host at the same time are not counted.
+     */
+    static Double overcommit(Variant v, HostContext host) {
+        Integer hostCpus = host == null ? null : host.onlineCpus();
+        return hostCpus == null || hostCpus <= 0 ? null : (double) v.topology().totalCpus() / hostCpus;
     }
 
     /**
@@ -173,10 +204,10 @@ public final class Evaluation {
     }
 
     /** A variant that could not run on its topology: SKIP with the reason, no VM booted. */
-    public static Outcomes skipped(String runId, Variant v, Instant startedAt) {
+    public static Outcomes skipped(String runId, Variant v, Instant startedAt, HostContext host) {
         Verdict verdict = new Verdict(Outcome.SKIP, List.of(new Reason(
                 DetailKind.SKIP, v.skipReason())), v.thresholds().values());
-        SidecarResult sidecar = sidecarBase(runId, v, startedAt)
+        SidecarResult sidecar = sidecarBase(runId, v, startedAt, host)
                 .passed(true)
                 .skipped(true)
                 .stats(ScenarioStats.empty())
@@ -185,10 +216,13 @@ public final class Evaluation {
                 .resolvedThresholds(verdict.thresholds())
                 .durationMs(0L)
                 .build();
-        return new Outcomes(verdict, null, null, sidecar);
+        return new Outcomes(verdict, null, null, withVariantHash(sidecar));
     }
 
-    /** ktstr's ScenarioStats from the per-cgroup summaries (worst-of and sums). */
+    /**
+     * ktstr's ScenarioStats from the per-cgroup summaries (worst-of and sums); {@code worst_mean_run_delay_us} is the
+     * largest cgroup mean run delay, {@code worst_run_delay_us} the largest single worker's.
+     */
     static ScenarioStats stats(List<CgroupSummary> cgs) {
         List<CgroupStats> out = new ArrayList<>();
         int workers = 0;
@@ -206,6 +240,8 @@ public final class Evaluation {
         double worstCross = 0;
         double worstTail = 0;
         double worstIterPerWorker = 0;
+        double worstMeanRunDelay = 0;
+        double worstRunDelay = 0;
         for (CgroupSummary c : cgs) {
             double p99 = nz(c.p99WakeLatencyUs());
             double med = nz(c.medianWakeLatencyUs());
@@ -213,7 +249,8 @@ public final class Evaluation {
             double ipw = c.numWorkers() == 0 ? 0 : (double) c.totalIterations() / c.numWorkers();
             out.add(new CgroupStats(c.numWorkers(), c.numCpus(), c.avgOffCpuPct(), c.minOffCpuPct(),
                     c.maxOffCpuPct(), c.spread(), c.maxGapMs(), c.maxGapCpu(), c.totalMigrations(),
-                    c.migrationRatio(), p99, med, nz(c.wakeLatencyCv()), c.totalIterations(), 0, 0,
+                    c.migrationRatio(), p99, med, nz(c.wakeLatencyCv()), c.totalIterations(), c.meanRunDelayUs(),
+                    c.worstRunDelayUs(),
                     c.pageLocality() == null ? 0 : c.pageLocality(), nz(c.crossNodeMigrationRatio()), tail, ipw,
                     Map.of()));
             workers += c.numWorkers();
@@ -235,10 +272,12 @@ public final class Evaluation {
             worstCross = Math.max(worstCross, nz(c.crossNodeMigrationRatio()));
             worstTail = Math.max(worstTail, tail);
             worstIterPerWorker = Math.max(worstIterPerWorker, ipw);
+            worstMeanRunDelay = Math.max(worstMeanRunDelay, c.meanRunDelayUs());
+            worstRunDelay = Math.max(worstRunDelay, c.worstRunDelayUs());
         }
         return new ScenarioStats(out, workers, cpus, migrations, worstSpread, worstGap, worstGapCpu, worstMig,
-                worstP99, worstMedian, worstCv, iterations, 0, 0, worstLocality, worstCross, worstTail,
-                worstIterPerWorker, Map.of());
+                worstP99, worstMedian, worstCv, iterations, worstMeanRunDelay, worstRunDelay, worstLocality, worstCross,
+                worstTail, worstIterPerWorker, Map.of());
     }
 
     private static double nz(Double d) {

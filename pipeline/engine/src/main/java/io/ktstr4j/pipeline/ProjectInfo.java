@@ -1,90 +1,88 @@
 package io.ktstr4j.pipeline;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Facts about the project and kernel recorded in the sidecar; best effort, null when unknown. */
+/**
+ * The commits of what a run tested, as the sidecar records them: the project under test ({@code project_commit}) and
+ * the scheduler binary ({@code scheduler_commit}). Best effort and cached per path for the life of the process (a
+ * gauntlet asks once per variant); null when unknown. The kernel's are {@link KernelInfo}'s.
+ */
 public final class ProjectInfo {
 
-    private static volatile String commit;
-    private static volatile boolean commitRead;
-    private static final Pattern CONFIG_HEADER = Pattern.compile("Linux/\\S+ (\\S+) Kernel Configuration");
-    private static final Pattern VERSION = Pattern.compile("(\\d+\\.\\d+(?:\\.\\d+)?[\\w.+-]*)");
+    private static final Map<Path, Optional<String>> PROJECT_COMMITS = new ConcurrentHashMap<>();
+    private static final Map<Path, Optional<String>> SCHEDULER_COMMITS = new ConcurrentHashMap<>();
 
     private ProjectInfo() {
     }
 
-    /** The project's HEAD as 7 hex digits, "-dirty" when the tree has changes; null outside git. */
-    public static String projectCommit() {
-        if (!commitRead) {
-            synchronized (ProjectInfo.class) {
-                if (!commitRead) {
-                    commit = readCommit();
-                    commitRead = true;
-                }
-            }
-        }
-        return commit;
+    /**
+     * The commit of the git repository holding {@code dir} (null = the working directory): HEAD's first 7 hex digits,
+     * {@code -dirty} when tracked files differ from it. Null outside git, or when git is absent.
+     */
+    public static String projectCommit(Path dir) {
+        Path d = key(dir == null ? Path.of("") : dir);
+        return PROJECT_COMMITS.computeIfAbsent(d, x -> Optional.ofNullable(Git.describe(x))).orElse(null);
     }
 
-    private static String readCommit() {
-        try {
-            String head = run("git", "rev-parse", "--short=7", "HEAD");
-            if (head == null || head.isBlank()) {
-                return null;
-            }
-            String status = run("git", "status", "--porcelain", "--untracked-files=no");
-            return head.strip() + (status != null && !status.isBlank() ? "-dirty" : "");
-        } catch (RuntimeException e) {
+    /**
+     * The scheduler binary's commit: its git repository's HEAD (7 hex, {@code -dirty}) when the binary lies inside a
+     * work tree, else {@code sha256:<64 hex>} of the file; null for no binary (EEVDF) or an unreadable one.
+     */
+    public static String schedulerCommit(Path binary) {
+        if (binary == null) {
             return null;
         }
+        Path b = key(binary);
+        return SCHEDULER_COMMITS.computeIfAbsent(b, x -> {
+            Path dir = x.getParent();
+            String commit = dir != null && Git.topLevel(dir) != null ? Git.describe(dir) : null;
+            return Optional.ofNullable(commit != null ? commit : sha256(x));
+        }).orElse(null);
     }
 
-    private static String run(String... cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            if (!p.waitFor(3, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return null;
+    /**
+     * The project a run tests when {@code --project-dir} is not given: the git work tree holding the spec file, else
+     * the one holding the scheduler binary, else the working directory {@code cwd}. Either input may be null (a canned
+     * scenario has no spec file, EEVDF no binary).
+     */
+    public static Path defaultProjectDir(Path specFile, Path schedulerBinary, Path cwd) {
+        for (Path file : new Path[] {specFile, schedulerBinary}) {
+            Path dir = file == null ? null : key(file).getParent();
+            Path top = dir == null ? null : Git.topLevel(dir);
+            if (top != null) {
+                return top;
             }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return p.exitValue() == 0 ? out : null;
+        }
+        return cwd;
+    }
+
+    /** {@code sha256:<hex>} of a file's bytes; null when it cannot be read. */
+    static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return "sha256:" + HexFormat.of().formatHex(md.digest());
         } catch (IOException e) {
             return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
     }
 
-    /** The kernel version: from a sibling {@code config} file's header, else from the directory name. */
-    public static String kernelVersion(Path kernel) {
-        if (kernel == null) {
-            return null;
-        }
-        Path dir = kernel.toAbsolutePath().getParent();
-        if (dir == null) {
-            return null;
-        }
-        Path config = dir.resolve("config");
-        try {
-            if (Files.isRegularFile(config)) {
-                try (var lines = Files.lines(config, StandardCharsets.UTF_8)) {
-                    var hit = lines.limit(5).map(CONFIG_HEADER::matcher).filter(Matcher::find).findFirst();
-                    if (hit.isPresent()) {
-                        return hit.get().group(1);
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // fall through to the directory name
-        }
-        Matcher m = VERSION.matcher(dir.getFileName().toString());
-        return m.find() ? m.group(1) : null;
+    /** One cache entry per file, however it was spelled. */
+    static Path key(Path p) {
+        return p.toAbsolutePath().normalize();
     }
 }

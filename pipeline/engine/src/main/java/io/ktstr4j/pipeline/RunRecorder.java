@@ -261,7 +261,7 @@ public final class RunRecorder {
         }
         return new WorkerSample(s.tid(), s.workUnits(), s.cpuTimeNs(), s.wallTimeNs(), s.offCpuNs(),
                 s.migrationCount(), cpus, s.maxGapMs(), s.maxGapCpu(), s.maxGapAtMs(), lat, s.iterations(), numa,
-                s.numaPagesMigrated(), s.messenger());
+                s.numaPagesMigrated(), s.messenger(), s.runDelayNs());
     }
 
     private static String cut(String s) {

@@ -26,6 +26,7 @@ import java.util.List;
  * @param workType   main work type name, recorded in the sidecar
  * @param skipReason non-null when the variant cannot run here (it is reported as SKIP without booting)
  * @param numSnapshots periodic monitor snapshots inside 10–90% of the scenario (the spec's {@code num_snapshots})
+ * @param projectDir the project under test, whose git commit the sidecar records (null = the working directory)
  */
 public record Variant(
         String testName,
@@ -44,7 +45,8 @@ public record Variant(
         String skipReason,
         int numSnapshots,
         List<Path> includeFiles,
-        boolean expectErr) {
+        boolean expectErr,
+        Path projectDir) {
 
     public Variant {
         if (numSnapshots < 0) {
@@ -61,7 +63,7 @@ public record Variant(
                    AgentPlan plan, Duration duration, long memoryMb, Duration watchdog, Thresholds thresholds,
                    List<String> kargs, List<String> sysctls, String workType, String skipReason, int numSnapshots) {
         this(testName, preset, topology, scheduler, kernel, plan, duration, memoryMb, watchdog, thresholds, kargs,
-                sysctls, workType, skipReason, numSnapshots, List.of(), false);
+                sysctls, workType, skipReason, numSnapshots, List.of(), false, null);
     }
 
     /** A variant that runs, without periodic snapshots (most callers). */
@@ -75,7 +77,23 @@ public record Variant(
     /** The same variant with {@code n} periodic snapshots. */
     public Variant withSnapshots(int n) {
         return new Variant(testName, preset, topology, scheduler, kernel, plan, duration, memoryMb, watchdog,
-                thresholds, kargs, sysctls, workType, skipReason, n, includeFiles, expectErr);
+                thresholds, kargs, sysctls, workType, skipReason, n, includeFiles, expectErr, projectDir);
+    }
+
+    /** The same variant testing the project in {@code dir}. */
+    public Variant withProjectDir(Path dir) {
+        return new Variant(testName, preset, topology, scheduler, kernel, plan, duration, memoryMb, watchdog,
+                thresholds, kargs, sysctls, workType, skipReason, numSnapshots, includeFiles, expectErr, dir);
+    }
+
+    /**
+     * The kernel arguments other than the sysctls: what ktstr's sidecar records as {@code kargs} (its sysctls are a
+     * field of their own, though both reach the guest's command line).
+     */
+    public List<String> extraKargs() {
+        List<String> out = new java.util.ArrayList<>(kargs);
+        sysctls.forEach(out::remove); // once each: a karg spelled like a sysctl on purpose stays
+        return List.copyOf(out);
     }
 
     /** {@code {test}/{preset}/{profile}}, e.g. {@code steady/tiny-2llc/eevdf}. */

@@ -75,7 +75,7 @@ public final class VariantPlanner {
             for (SchedulerChoice s : schedulers) {
                 out.add(new Variant(spec.name(), tp.name(), tp.topology(), s, kernel, plan, duration, memory, watchdog,
                         thresholds, kargs, sysctls, workType(spec), skip, spec.numSnapshots(), includes,
-                        spec.expectErr()));
+                        spec.expectErr(), null));
             }
         }
         return out;

@@ -1,6 +1,7 @@
 package io.ktstr4j.pipeline;
 
 import io.ktstr4j.pipeline.checks.MonitorChecks;
+import io.ktstr4j.pipeline.host.HostContextReader;
 import io.ktstr4j.schemas.event.DumpRequested;
 import io.ktstr4j.schemas.event.EventBody;
 import io.ktstr4j.schemas.event.EventsDropped;
@@ -109,11 +110,12 @@ public final class VariantRunner {
             Instant startedAt = clock.instant();
             if (v.skipReason() != null) {
                 Envelope env = new Envelope(runId, v.key(), clock);
-                Evaluation.Outcomes o = Evaluation.skipped(runId, v, startedAt);
-                onDone.accept(new RunSummary(runId, v, o.verdict(), o.sidecar(), new RunTimings(0, -1, -1, -1, 0, 0),
-                        0, null));
-                return Flux.<EventBody>just(new RunVerdict(o.verdict()), new RunSidecar(o.sidecar()))
-                        .map(env::wrap);
+                return Flux.defer(() -> {
+                    Evaluation.Outcomes o = Evaluation.skipped(runId, v, startedAt, HostContextReader.current());
+                    onDone.accept(new RunSummary(runId, v, o.verdict(), o.sidecar(),
+                            new RunTimings(0, -1, -1, -1, 0, 0), 0, null));
+                    return Flux.<EventBody>just(new RunVerdict(o.verdict()), new RunSidecar(o.sidecar()));
+                }).subscribeOn(Schedulers.boundedElastic()).map(env::wrap); // the sidecar's facts ask git and /proc
             }
             RunRecorder rec = new RunRecorder();
             RunSignals signals = new RunSignals();
@@ -155,7 +157,8 @@ public final class VariantRunner {
                     .doOnNext(e -> buffered.addAndGet(-EventWeight.of(e.body())));
 
             Flux<EventBody> tail = Flux.defer(() -> {
-                Evaluation.Outcomes o = Evaluation.evaluate(runId, v, rec, startedAt, monitorRan);
+                Evaluation.Outcomes o = Evaluation.evaluate(runId, v, rec, startedAt, monitorRan,
+                        HostContextReader.current(), backend.softwareEmulated());
                 rec.evaluated();
                 onDone.accept(new RunSummary(runId, v, o.verdict(), o.sidecar(), rec.timings(), rec.droppedEvents(),
                         rec.infrastructureCause()));
@@ -175,7 +178,7 @@ public final class VariantRunner {
                     out.add(rec.vmExited());
                 }
                 return Flux.fromIterable(out);
-            });
+            }).subscribeOn(Schedulers.boundedElastic()); // evaluation reads files and runs git: not on a timer thread
             return live.map(o -> env.wrap(o.body(), o.at())).concatWith(tail.map(env::wrap));
         });
     }

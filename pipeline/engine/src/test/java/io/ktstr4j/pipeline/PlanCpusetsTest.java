@@ -102,6 +102,6 @@ class PlanCpusetsTest {
     static WorkerSample worker(long tid, Set<Integer> cpus) {
         long sec = 1_000_000_000L;
         return new WorkerSample(tid, 100_000, 2 * sec, 2 * sec, sec / 10, 3, cpus, 40, 1, 700, List.of(), 100,
-                Map.of(), 0, false);
+                Map.of(), 0, false, 0);
     }
 }

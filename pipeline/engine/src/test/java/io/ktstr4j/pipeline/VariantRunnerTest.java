@@ -51,7 +51,7 @@ public class VariantRunnerTest {
     static WorkerReport report(int tid, long work) {
         return WorkerReport.builder().tid(tid).workUnits(work).cpuTimeNs(2 * SEC).wallTimeNs(2 * SEC)
                 .offCpuNs(SEC / 10).migrationCount(1).cpusUsed(List.of(0)).maxGapMs(20).maxGapAtMs(100)
-                .iterations(work / 1024).completed(true).build();
+                .iterations(work / 1024).schedstatRunDelayNs(tid * 10_000L).completed(true).build();
     }
 
     public static GuestLink.Factory guest(List<GuestMessage> msgs) {
@@ -95,6 +95,10 @@ public class VariantRunnerTest {
         assertThat(sidecar.topology()).isEqualTo("1n2l2c1t");
         assertThat(sidecar.scheduler()).isEqualTo("eevdf");
         assertThat(sidecar.stats().totalWorkers()).isEqualTo(2);
+        // workers 10 and 11 waited 100 and 110 µs for a CPU (report(): tid x 10 µs)
+        assertThat(sidecar.stats().worstMeanRunDelayUs()).isEqualTo(105.0);
+        assertThat(sidecar.stats().worstRunDelayUs()).isEqualTo(110.0);
+        assertThat(sidecar.stats().cgroups().get(0).meanRunDelayUs()).isEqualTo(105.0);
         assertThat(sidecar.resolvedThresholds().maxGapMs()).isEqualTo(2000L);
         assertThat(sidecar.variantKey()).isEqualTo("steady/tiny-2llc/eevdf");
         assertThat(sidecar.backend()).isEqualTo("fake");

@@ -51,10 +51,15 @@ import java.util.Map;
  * @param backend           ktstr4j: {@code kvm} or {@code qemu}
  * @param variantKey        ktstr4j: the variant key (test/preset/profile[/kernel])
  * @param durationMs        ktstr4j: wall time of the whole run
+ * @param variantHash       ktstr4j (1.1): ktstr's variant hash, 16 lowercase hex digits (the file name's suffix)
+ * @param cpuOvercommit     ktstr4j (1.1): guest vCPUs per online host CPU the run was under (2.0 = twice as many
+ *                          vCPUs as host CPUs); part of the pairing key of a comparison
+ * @param tcg               ktstr4j (1.1): the guest ran under QEMU's software emulation (TCG), not hardware
+ *                          virtualization; part of the pairing key of a comparison
  * @param extra             fields this version does not know (kept and written back)
  */
 @com.fasterxml.jackson.databind.annotation.JsonAppend(prepend = true, props = @com.fasterxml.jackson.databind.annotation.JsonAppend.Prop(value = io.ktstr4j.schemas.json.SchemaPropertyWriter.class, name = "schema"))
-@Versioned(name = "ktstr4j.sidecar", major = 1, minor = 0, ktstrFormat = true)
+@Versioned(name = "ktstr4j.sidecar", major = 1, minor = 1, ktstrFormat = true)
 public record SidecarResult(
         String testName,
         String topology,
@@ -87,6 +92,9 @@ public record SidecarResult(
         @JsonInclude(JsonInclude.Include.NON_NULL) String backend,
         @JsonInclude(JsonInclude.Include.NON_NULL) String variantKey,
         @JsonInclude(JsonInclude.Include.NON_NULL) Long durationMs,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String variantHash,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Double cpuOvercommit,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean tcg,
         @JsonAnySetter @JsonAnyGetter @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> extra) implements io.ktstr4j.schemas.WithExtra {
 
     public SidecarResult {
@@ -104,6 +112,11 @@ public record SidecarResult(
         Validate.nonBlank("timestamp", timestamp);
         Validate.nonBlank("run_id", runId);
         reasons = Validate.optionalList("reasons", reasons);
+        if (variantHash != null && !VARIANT_HASH.matcher(variantHash).matches())
+            throw new io.ktstr4j.schemas.InvalidFieldException("variant_hash", "'" + variantHash
+                    + "' is not 16 lowercase hex digits");
+        if (cpuOvercommit != null)
+            Validate.positive("cpu_overcommit", cpuOvercommit);
         extra = Validate.map(extra);
         if (skipped && !passed)
             throw new io.ktstr4j.schemas.InvalidFieldException("passed", "must be true when skipped is true "
@@ -112,6 +125,8 @@ public record SidecarResult(
             throw new io.ktstr4j.schemas.InvalidFieldException("outcome", outcome + " contradicts passed="
                     + passed + ", skipped=" + skipped);
     }
+
+    private static final java.util.regex.Pattern VARIANT_HASH = java.util.regex.Pattern.compile("[0-9a-f]{16}");
 
     /** The outcome, derived from ktstr's flags when the record came from ktstr (no {@code outcome} field). */
     public Outcome effectiveOutcome() {
@@ -158,6 +173,9 @@ public record SidecarResult(
         b.backend = backend;
         b.variantKey = variantKey;
         b.durationMs = durationMs;
+        b.variantHash = variantHash;
+        b.cpuOvercommit = cpuOvercommit;
+        b.tcg = tcg;
         b.extra = extra;
         return b;
     }
@@ -199,6 +217,9 @@ public record SidecarResult(
         private String backend;
         private String variantKey;
         private Long durationMs;
+        private String variantHash;
+        private Double cpuOvercommit;
+        private Boolean tcg;
         private Map<String, Object> extra;
 
         private Builder() {}
@@ -358,6 +379,21 @@ public record SidecarResult(
             return this;
         }
 
+        public Builder variantHash(String variantHash) {
+            this.variantHash = variantHash;
+            return this;
+        }
+
+        public Builder cpuOvercommit(Double cpuOvercommit) {
+            this.cpuOvercommit = cpuOvercommit;
+            return this;
+        }
+
+        public Builder tcg(Boolean tcg) {
+            this.tcg = tcg;
+            return this;
+        }
+
         public Builder extra(Map<String, Object> extra) {
             this.extra = extra;
             return this;
@@ -368,7 +404,8 @@ public record SidecarResult(
             return new SidecarResult(testName, topology, scheduler, schedulerCommit, projectCommit, payload, metrics,
                     passed, skipped, stats, monitor, stimulusEvents, workType, activeFlags, verifierStats, kvmStats,
                     sysctls, kargs, kernelVersion, kernelCommit, timestamp, runId, host, cleanupDurationMs, runSource,
-                    outcome, reasons, resolvedThresholds, backend, variantKey, durationMs, extra);
+                    outcome, reasons, resolvedThresholds, backend, variantKey, durationMs, variantHash, cpuOvercommit,
+                    tcg, extra);
         }
     }
 }

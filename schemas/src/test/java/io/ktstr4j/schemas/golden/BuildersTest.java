@@ -10,6 +10,7 @@ import io.ktstr4j.schemas.hoststate.ThreadState;
 import io.ktstr4j.schemas.json.Json;
 import io.ktstr4j.schemas.report.ScenarioStats;
 import io.ktstr4j.schemas.report.WorkerReport;
+import io.ktstr4j.schemas.sidecar.HostContext;
 import io.ktstr4j.schemas.sidecar.SidecarResult;
 import io.ktstr4j.schemas.spec.TestSpec;
 import java.lang.reflect.Method;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class BuildersTest {
 
-    static final List<Class<? extends Record>> BUILT = List.of(TestSpec.class, SidecarResult.class,
+    static final List<Class<? extends Record>> BUILT = List.of(TestSpec.class, SidecarResult.class, HostContext.class,
             WorkerReport.class, ThreadState.class);
 
     @Test
@@ -55,6 +56,8 @@ class BuildersTest {
         }
         SidecarResult sidecar = Json.read(Golden.GOLDEN.resolve("ktstr_sidecar.ktstr.json"), SidecarResult.class);
         assertThat(sidecar.toBuilder().build()).isEqualTo(sidecar);
+        assertThat(sidecar.host().cpuModel()).isNotNull();
+        assertThat(sidecar.host().toBuilder().build()).isEqualTo(sidecar.host());
 
         HostStateSnapshot h = Json.read(Golden.GOLDEN.resolve("host_state.ktstr.json"), HostStateSnapshot.class);
         assertThat(h.threads()).isNotEmpty();
@@ -77,6 +80,8 @@ class BuildersTest {
                 .isEqualTo(TestSpec.of("t", "steady"));
         assertThat(WorkerReport.builder().build()).isEqualTo(withOnlyPrimitives(WorkerReport.builder().build()));
         assertThat(ThreadState.builder().build()).isEqualTo(withOnlyPrimitives(ThreadState.builder().build()));
+
+        assertThat(HostContext.builder().build()).isEqualTo(Json.read("{}", HostContext.class));
 
         SidecarResult built = SidecarResult.builder().testName("t").topology("1n1l2c1t").scheduler("eevdf")
                 .stats(ScenarioStats.empty()).workType("CpuSpin").timestamp("2026-01-01T00:00:00Z").runId("r1")

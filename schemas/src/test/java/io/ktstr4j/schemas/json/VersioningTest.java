@@ -88,6 +88,40 @@ class VersioningTest {
         assertThat(Json.toTree(s).has("ktstr_new_field")).isTrue();
     }
 
+    @Test
+    void sidecarMinorOneAddsVariantHashOvercommitAndTcgAndStillReadsOneZero() {
+        SidecarResult base = Json.read(Golden(), SidecarResult.class, "x.ktstr.json");
+        SidecarResult v11 = base.toBuilder().variantHash("bc0f38005915a09f").cpuOvercommit(1.5).tcg(true).build();
+        JsonNode tree = Json.toTree(v11);
+        assertThat(tree.get("schema").asText()).isEqualTo("ktstr4j.sidecar/1.1");
+        assertThat(tree.get("variant_hash").asText()).isEqualTo("bc0f38005915a09f");
+        assertThat(tree.get("cpu_overcommit").asDouble()).isEqualTo(1.5);
+        assertThat(tree.get("tcg").asBoolean()).isTrue();
+        assertThat(Json.read(Json.write(v11), SidecarResult.class)).isEqualTo(v11);
+
+        // What ktstr4j wrote before the bump: a 1.0 document without the new fields, read strictly.
+        String v10 = Json.write(base).replace("ktstr4j.sidecar/1.1", "ktstr4j.sidecar/1.0");
+        SidecarResult old = Json.read(v10, SidecarResult.class, "old.ktstr.json");
+        assertThat(old.variantHash()).isNull();
+        assertThat(old.cpuOvercommit()).isNull();
+        assertThat(old.tcg()).isNull();
+        assertThat(old.extra()).isEmpty();
+        assertThat(Json.toTree(old).has("variant_hash")).as("absent fields stay absent").isFalse();
+    }
+
+    @Test
+    void sidecarRefusesAMalformedVariantHashOrOvercommit() {
+        String doc = Json.write(Json.read(Golden(), SidecarResult.class));
+        assertThatThrownBy(() -> Json.read(doc.replace("\"run_id\"", "\"variant_hash\":\"BC0F\",\"run_id\""),
+                SidecarResult.class, "s.json"))
+                .isInstanceOf(SchemaException.class)
+                .hasMessage("s.json: variant_hash: 'BC0F' is not 16 lowercase hex digits");
+        assertThatThrownBy(() -> Json.read(doc.replace("\"run_id\"", "\"cpu_overcommit\":0,\"run_id\""),
+                SidecarResult.class, "s.json"))
+                .isInstanceOf(SchemaException.class)
+                .hasMessage("s.json: cpu_overcommit: 0 must be > 0");
+    }
+
     private static String Golden() {
         try {
             return java.nio.file.Files.readString(java.nio.file.Path.of("src/test/resources/golden/ktstr_sidecar.ktstr.json"));

@@ -25,4 +25,12 @@ public interface VmBackend {
     default int timeScale() {
         return 1;
     }
+
+    /**
+     * True when guest instructions are translated in software (QEMU's TCG) rather than run by hardware
+     * virtualization. Recorded with each result: timings under emulation are not comparable with those under KVM.
+     */
+    default boolean softwareEmulated() {
+        return false;
+    }
 }

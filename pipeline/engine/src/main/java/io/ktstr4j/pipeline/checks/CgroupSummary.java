@@ -1,6 +1,12 @@
 package io.ktstr4j.pipeline.checks;
 
-/** Per-cgroup numbers the worker checks computed (ktstr's {@code CgroupStats}); null = not measurable. */
+/**
+ * Per-cgroup numbers the worker checks computed (ktstr's {@code CgroupStats}); null = not measurable.
+ *
+ * @param meanRunDelayUs  mean over the cgroup's workers of each worker's run delay ({@link WorkerSample#runDelayNs()})
+ *                        in µs; 0 without workers
+ * @param worstRunDelayUs the largest worker run delay in µs; 0 without workers
+ */
 public record CgroupSummary(
         String cgroup,
         int numWorkers,
@@ -20,5 +26,7 @@ public record CgroupSummary(
         Double pageLocality,
         Double crossNodeMigrationRatio,
         Double slowTierRatio,
-        Double throughputCv) {
+        Double throughputCv,
+        double meanRunDelayUs,
+        double worstRunDelayUs) {
 }

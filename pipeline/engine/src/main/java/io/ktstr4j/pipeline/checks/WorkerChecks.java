@@ -205,9 +205,13 @@ public final class WorkerChecks {
                     + " has a NUMA threshold but its workers reported no NUMA pages"));
         }
 
+        // Every worker counts, messengers too (as ktstr): waiting for a CPU is what the scheduler did to each of them.
+        double meanRunDelayUs = ws.stream().mapToDouble(w -> w.runDelayNs() / 1000.0).average().orElse(0);
+        double worstRunDelayUs = ws.stream().mapToDouble(w -> w.runDelayNs() / 1000.0).max().orElse(0);
+
         Set<Integer> cpus = new HashSet<>(cg.cpuset().isEmpty() ? allCpus : cg.cpuset());
         return new CgroupSummary(name, ws.size(), cpus.size(), avgOff, minOff, maxOff, spread, maxGap, maxGapCpu,
                 totalMigrations, migrationRatio, p99Us, medianUs, latCv, totalIterations, locality, crossNode,
-                slowTier, throughputCv);
+                slowTier, throughputCv, meanRunDelayUs, worstRunDelayUs);
     }
 }

@@ -7,6 +7,9 @@ import java.util.Set;
 /**
  * The parts of one worker's report the checks read (the full record is the schemas {@code WorkerReport};
  * {@link WorkerSamples} converts). Times in ns unless named otherwise.
+ *
+ * @param runDelayNs time the worker spent runnable but waiting for a CPU over its work loop (the delta of
+ *                   {@code run_delay} in its {@code /proc/self/schedstat}, the report's {@code schedstat_run_delay_ns})
  */
 public record WorkerSample(
         long tid,
@@ -23,7 +26,8 @@ public record WorkerSample(
         long iterations,
         Map<Integer, Long> numaPages,
         long numaPagesMigrated,
-        boolean messenger) {
+        boolean messenger,
+        long runDelayNs) {
 
     public WorkerSample {
         cpusUsed = cpusUsed == null ? Set.of() : Set.copyOf(cpusUsed);

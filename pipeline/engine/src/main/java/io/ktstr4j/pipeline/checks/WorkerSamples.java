@@ -13,6 +13,6 @@ public final class WorkerSamples {
         return new WorkerSample(r.tid(), r.workUnits(), r.cpuTimeNs(), r.wallTimeNs(), r.offCpuNs(),
                 r.migrationCount(), new HashSet<>(r.cpusUsed()), r.maxGapMs(), r.maxGapCpu(), r.maxGapAtMs(),
                 r.resumeLatenciesNs(), r.iterations(), r.numaPages(), r.vmstatNumaPagesMigrated(),
-                Boolean.TRUE.equals(r.isMessenger()));
+                Boolean.TRUE.equals(r.isMessenger()), r.schedstatRunDelayNs());
     }
 }

@@ -17,7 +17,7 @@ class WorkerChecksTest {
     /** A healthy worker: 2 s wall, given off-CPU share, small gap, on the given cpus. */
     static WorkerSample worker(long tid, long work, double offPct, long gapMs, Set<Integer> cpus) {
         return new WorkerSample(tid, work, (long) (2 * SEC * (1 - offPct / 100)), 2 * SEC, (long) (2 * SEC * offPct / 100),
-                3, cpus, gapMs, 1, 700, List.of(), work / 1024, Map.of(), 0, false);
+                3, cpus, gapMs, 1, 700, List.of(), work / 1024, Map.of(), 0, false, 0);
     }
 
     static Thresholds release() {
@@ -77,9 +77,9 @@ class WorkerChecksTest {
     @Test
     void benchmarkChecksFireOnlyWhenSet() {
         WorkerSample fast = new WorkerSample(1, 200_000, 2 * SEC, 2 * SEC, 0, 0, Set.of(0), 10, 0, 0,
-                List.of(1_000L, 2_000L, 3_000L, 50_000L), 1000, Map.of(0, 90L, 1, 10L), 30, false);
+                List.of(1_000L, 2_000L, 3_000L, 50_000L), 1000, Map.of(0, 90L, 1, 10L), 30, false, 0);
         WorkerSample slow = new WorkerSample(2, 20_000, 2 * SEC, 2 * SEC, 0, 400, Set.of(1), 10, 0, 0,
-                List.of(1_000L), 100, Map.of(0, 100L), 0, false);
+                List.of(1_000L), 100, Map.of(0, 100L), 0, false, 0);
         var cg = List.of(new CgroupReports("cg0", List.of(fast, slow), Set.of(0, 1), Set.of(0), Set.of(1)));
         assertThat(WorkerChecks.evaluate(cg, release()).findings()).isEmpty();
 

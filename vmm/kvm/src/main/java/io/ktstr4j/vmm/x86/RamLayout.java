@@ -72,7 +72,8 @@ public final class RamLayout {
     /** The region containing [gpa, gpa+len), or null. */
     public RamRegion regionOf(long gpa, long len) {
         for (RamRegion r : regions) {
-            if (gpa >= r.gpa() && len >= 0 && gpa + len <= r.end()) {
+            // lengths compared, not gpa + len: a huge len (read from the guest) would overflow past the check
+            if (gpa >= r.gpa() && gpa < r.end() && len >= 0 && len <= r.end() - gpa) {
                 return r;
             }
         }

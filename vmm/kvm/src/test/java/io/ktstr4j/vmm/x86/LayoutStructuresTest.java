@@ -44,6 +44,17 @@ class LayoutStructuresTest {
     }
 
     @Test
+    void regionOfRefusesARangeWhoseEndOverflows() {
+        RamLayout l = new RamLayout(256L << 20, 1, 16L << 20);
+        RamRegion first = l.regions().get(0);
+        assertThat(l.regionOf(first.gpa(), 4096)).isEqualTo(first);
+        // gpa + len wraps to a negative end, which the old check took for "inside RAM"
+        assertThat(l.regionOf(first.gpa() + 4096, Long.MAX_VALUE)).isNull();
+        assertThat(l.regionOf(first.end() - 1, 2)).isNull();
+        assertThat(l.regionOf(first.gpa(), -1)).isNull();
+    }
+
+    @Test
     void ramLayoutSplitsNodesAndSkipsTheMmioGap() {
         RamLayout small = new RamLayout(256L << 20, 1, 16L << 20);
         assertThat(small.regions()).containsExactly(new RamRegion(0, 256L << 20, 0));

@@ -95,6 +95,11 @@ public final class QemuBackend implements VmBackend {
     }
 
     @Override
+    public boolean softwareEmulated() {
+        return !usesKvm();
+    }
+
+    @Override
     public Vm create(VmConfig config) {
         if (config == null) {
             throw new VmConfigException("config: required");

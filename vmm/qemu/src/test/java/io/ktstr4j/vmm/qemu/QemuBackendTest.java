@@ -92,6 +92,14 @@ class QemuBackendTest {
     }
 
     @Test
+    void tcgIsSoftwareEmulationAndKvmIsNot() throws Exception {
+        assertThat(backend().softwareEmulated()).isTrue();
+        QemuBackend kvm = new QemuBackend(QemuOptions.defaults().withQemuBinary(fakeQemu())
+                .withAccel(QemuOptions.Accel.KVM));
+        assertThat(kvm.softwareEmulated()).isFalse();
+    }
+
+    @Test
     void hostTscRateComesFromProcCpuinfo() {
         assertThat(QemuBackend.hostTscKhz()).isGreaterThan(100_000);
     }
