@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -51,6 +52,21 @@ public final class Evaluation {
      */
     public static Outcomes evaluate(String runId, Variant v, RunRecorder rec, Instant startedAt, boolean monitorRan,
                                     HostContext host, boolean tcg) {
+        return evaluate(runId, v, rec, startedAt, monitorRan, host, tcg, (run, key) -> Optional.empty());
+    }
+
+    /** The baseline results a judged variant is compared with ({@code relative_to}). */
+    @FunctionalInterface
+    public interface BaselineLookup {
+        Optional<SidecarResult> find(String runId, String variantKey);
+    }
+
+    /**
+     * Evaluates one run; a variant judged against a baseline ({@link VariantRelation.JudgedAgainst}) is compared with
+     * the baseline's result from {@code baselines}.
+     */
+    public static Outcomes evaluate(String runId, Variant v, RunRecorder rec, Instant startedAt, boolean monitorRan,
+                                    HostContext host, boolean tcg, BaselineLookup baselines) {
         List<CgroupReports> cgroups = withCpusets(rec.cgroups(), v);
         WorkerChecks.Result workers = cgroups == null ? null : WorkerChecks.evaluate(cgroups, v.thresholds());
         MonitorConclusion monitor = null;
@@ -65,7 +81,27 @@ public final class Evaluation {
                 rec.lastInitStage(), rec.scenarioStarted(), rec.crash(), exit == null ? null : exit.reason(),
                 rec.exitCode(), exit == null ? null : exit.detail(), rec.cleanupMs(), rec.infrastructureErrorMessage(),
                 rec.monitorProblem(), rec.guestProtocolProblem());
-        Verdict verdict = expected(VerdictMerger.merge(facts, v.thresholds()), v.expectErr());
+        Verdict verdict = VerdictMerger.merge(facts, v.thresholds());
+        ScenarioStats stats = workers != null ? stats(workers.cgroups())
+                : rec.result() != null ? rec.result().stats() : ScenarioStats.empty();
+        RunTimings t = rec.timings();
+        boolean vmCreated = rec.backend() != null;
+        SidecarResult.Builder sidecar = sidecarBase(runId, v, startedAt, host)
+                .metrics(rec.metrics())
+                .stats(stats)
+                .monitor(monitor == null ? null : monitor.summary())
+                .stimulusEvents(TimelineBuilder.sidecarEvents(rec.stimuli()))
+                .kvmStats(kvmTotals(rec.samples()))
+                .cleanupDurationMs(rec.cleanupMs())
+                .backend(rec.backend())
+                .cpuOvercommit(vmCreated ? overcommit(v, host) : null)
+                .tcg(vmCreated ? tcg : null)
+                .durationMs(t.wallMs());
+        if (v.relation() instanceof VariantRelation.JudgedAgainst rel) {
+            SidecarResult measured = withVerdict(sidecar, verdict).build(); // the metrics, before the ratios judge
+            verdict = RelativeJudge.apply(verdict, measured, rel, baselines.find(runId, rel.baselineKey()));
+        }
+        verdict = expected(verdict, v.expectErr());
         long scenarioMs = rec.scenarioMs();
         Timeline timeline = TimelineBuilder.build(v.kernel() == null ? null : v.kernel().toString(),
                 v.topology().label(), v.scheduler().name(), rec.stimuli(), samples, rec.scenarioStartSinceVmMs(),
@@ -75,28 +111,16 @@ public final class Evaluation {
             report = FailureReportBuilder.build(runId, v.key(), verdict, facts, rec.consoleLines(),
                     FailureReportBuilder.extractSchedulerLog(rec.com2Lines()), timeline);
         }
-        ScenarioStats stats = workers != null ? stats(workers.cgroups())
-                : rec.result() != null ? rec.result().stats() : ScenarioStats.empty();
-        RunTimings t = rec.timings();
-        boolean vmCreated = rec.backend() != null;
-        SidecarResult sidecar = sidecarBase(runId, v, startedAt, host)
-                .metrics(rec.metrics())
-                .passed(verdict.outcome().ktstrPassed())
+        return new Outcomes(verdict, facts, report, withVariantHash(withVerdict(sidecar, verdict).build()));
+    }
+
+    /** The sidecar's verdict fields. */
+    private static SidecarResult.Builder withVerdict(SidecarResult.Builder b, Verdict verdict) {
+        return b.passed(verdict.outcome().ktstrPassed())
                 .skipped(verdict.outcome().ktstrSkipped())
-                .stats(stats)
-                .monitor(monitor == null ? null : monitor.summary())
-                .stimulusEvents(TimelineBuilder.sidecarEvents(rec.stimuli()))
-                .kvmStats(kvmTotals(rec.samples()))
-                .cleanupDurationMs(rec.cleanupMs())
                 .outcome(verdict.outcome())
                 .reasons(verdict.reasons())
-                .resolvedThresholds(verdict.thresholds())
-                .backend(rec.backend())
-                .cpuOvercommit(vmCreated ? overcommit(v, host) : null)
-                .tcg(vmCreated ? tcg : null)
-                .durationMs(t.wallMs())
-                .build();
-        return new Outcomes(verdict, facts, report, withVariantHash(sidecar));
+                .resolvedThresholds(verdict.thresholds());
     }
 
     /**

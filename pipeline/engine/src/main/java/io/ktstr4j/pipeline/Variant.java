@@ -27,6 +27,7 @@ import java.util.List;
  * @param skipReason non-null when the variant cannot run here (it is reported as SKIP without booting)
  * @param numSnapshots periodic monitor snapshots inside 10–90% of the scenario (the spec's {@code num_snapshots})
  * @param projectDir the project under test, whose git commit the sidecar records (null = the working directory)
+ * @param relation   a baseline of the run, or judged against one ({@code relative_to}); null = neither
  */
 public record Variant(
         String testName,
@@ -46,7 +47,17 @@ public record Variant(
         int numSnapshots,
         List<Path> includeFiles,
         boolean expectErr,
-        Path projectDir) {
+        Path projectDir,
+        VariantRelation relation) {
+
+    /** A variant with no relation to the others of its run. */
+    public Variant(String testName, String preset, Topology topology, SchedulerChoice scheduler, Path kernel,
+                   AgentPlan plan, Duration duration, long memoryMb, Duration watchdog, Thresholds thresholds,
+                   List<String> kargs, List<String> sysctls, String workType, String skipReason, int numSnapshots,
+                   List<Path> includeFiles, boolean expectErr, Path projectDir) {
+        this(testName, preset, topology, scheduler, kernel, plan, duration, memoryMb, watchdog, thresholds, kargs,
+                sysctls, workType, skipReason, numSnapshots, includeFiles, expectErr, projectDir, null);
+    }
 
     public Variant {
         if (numSnapshots < 0) {
@@ -77,13 +88,14 @@ public record Variant(
     /** The same variant with {@code n} periodic snapshots. */
     public Variant withSnapshots(int n) {
         return new Variant(testName, preset, topology, scheduler, kernel, plan, duration, memoryMb, watchdog,
-                thresholds, kargs, sysctls, workType, skipReason, n, includeFiles, expectErr, projectDir);
+                thresholds, kargs, sysctls, workType, skipReason, n, includeFiles, expectErr, projectDir, relation);
     }
 
     /** The same variant testing the project in {@code dir}. */
     public Variant withProjectDir(Path dir) {
         return new Variant(testName, preset, topology, scheduler, kernel, plan, duration, memoryMb, watchdog,
-                thresholds, kargs, sysctls, workType, skipReason, numSnapshots, includeFiles, expectErr, dir);
+                thresholds, kargs, sysctls, workType, skipReason, numSnapshots, includeFiles, expectErr, dir,
+                relation);
     }
 
     /**

@@ -63,6 +63,7 @@ public final class VariantPlanner {
 
         List<Path> includes = includeFiles(spec);
         List<SchedulerChoice> schedulers = schedulers(spec, o, kernel);
+        SchedulerChoice baseline = baseline(spec, schedulers, kernel);
         List<Variant> out = new ArrayList<>();
         for (TopologyPreset tp : topologies) {
             AgentPlan plan = null;
@@ -72,10 +73,19 @@ public final class VariantPlanner {
             } catch (VariantSkip e) {
                 skip = e.getMessage();
             }
+            VariantRelation judged = null;
+            if (baseline != null) {
+                // before the variants judged against it: they are compared with its result when they are evaluated
+                Variant b = new Variant(spec.name(), tp.name(), tp.topology(), baseline, kernel, plan, duration,
+                        memory, watchdog, thresholds, kargs, sysctls, workType(spec), skip, spec.numSnapshots(),
+                        includes, false, null, new VariantRelation.Baseline());
+                out.add(b);
+                judged = new VariantRelation.JudgedAgainst(b.key(), spec.relativeTo());
+            }
             for (SchedulerChoice s : schedulers) {
                 out.add(new Variant(spec.name(), tp.name(), tp.topology(), s, kernel, plan, duration, memory, watchdog,
                         thresholds, kargs, sysctls, workType(spec), skip, spec.numSnapshots(), includes,
-                        spec.expectErr(), null));
+                        spec.expectErr(), null, judged));
             }
         }
         return out;
@@ -182,6 +192,30 @@ public final class VariantPlanner {
             out.add(new SchedulerChoice(p.name(), bin, args, "", profile));
         }
         return out;
+    }
+
+    /**
+     * The baseline scheduler of {@code relative_to} (resolved like {@code --scheduler}), or null; it must differ from
+     * every scheduler under test, or each variant would be judged against itself.
+     */
+    static SchedulerChoice baseline(TestSpec spec, List<SchedulerChoice> underTest, Path kernel) {
+        if (spec.relativeTo() == null) {
+            return null;
+        }
+        SchedulerChoice b;
+        try {
+            b = override(spec.relativeTo().scheduler(), List.of(), kernel);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("relative_to.scheduler: " + e.getMessage().replaceFirst("^--scheduler: ",
+                    ""), e);
+        }
+        for (SchedulerChoice s : underTest) {
+            if (s.profile().equals(b.profile())) {
+                throw new IllegalArgumentException("relative_to.scheduler: '" + spec.relativeTo().scheduler()
+                        + "' is the scheduler under test (" + s.profile() + "); name a different baseline");
+            }
+        }
+        return b;
     }
 
     /** {@code --scheduler}: "eevdf", a path, or the name of a scheduler shipped next to the kernel (scx/NAME). */

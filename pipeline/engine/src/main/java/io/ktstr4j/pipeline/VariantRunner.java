@@ -61,6 +61,8 @@ public final class VariantRunner {
     private final GuestLink.Factory links;
     private final MonitorSource monitor;
     private final Clock clock;
+    /** Results of the baselines of this runner's runs, for the variants judged against them ({@code relative_to}). */
+    private final Baselines baselines = new Baselines();
     private final int bufferSize;
     private final boolean verbose;
 
@@ -112,6 +114,7 @@ public final class VariantRunner {
                 Envelope env = new Envelope(runId, v.key(), clock);
                 return Flux.defer(() -> {
                     Evaluation.Outcomes o = Evaluation.skipped(runId, v, startedAt, HostContextReader.current());
+                    baselines.offer(runId, v, o.sidecar());
                     onDone.accept(new RunSummary(runId, v, o.verdict(), o.sidecar(),
                             new RunTimings(0, -1, -1, -1, 0, 0), 0, null));
                     return Flux.<EventBody>just(new RunVerdict(o.verdict()), new RunSidecar(o.sidecar()));
@@ -158,7 +161,8 @@ public final class VariantRunner {
 
             Flux<EventBody> tail = Flux.defer(() -> {
                 Evaluation.Outcomes o = Evaluation.evaluate(runId, v, rec, startedAt, monitorRan,
-                        HostContextReader.current(), backend.softwareEmulated());
+                        HostContextReader.current(), backend.softwareEmulated(), baselines::find);
+                baselines.offer(runId, v, o.sidecar());
                 rec.evaluated();
                 onDone.accept(new RunSummary(runId, v, o.verdict(), o.sidecar(), rec.timings(), rec.droppedEvents(),
                         rec.infrastructureCause()));

@@ -41,6 +41,30 @@ class VariantPlannerTest {
     }
 
     @Test
+    void relativeToRunsTheBaselineFirstOnEachTopologyAndJudgesTheOthersAgainstIt() {
+        List<Variant> vs = plan("{\"name\":\"t\",\"scenario\":\"steady\",\"relative_to\":{\"scheduler\":"
+                + "\"/bin/true\",\"min_ratio\":{\"total_iterations\":1.3}}}");
+        assertThat(vs).hasSize(2);
+        assertThat(vs.get(0).relation()).isInstanceOf(VariantRelation.Baseline.class);
+        assertThat(vs.get(0).scheduler().binary()).isEqualTo(Path.of("/bin/true"));
+        assertThat(vs.get(0).expectErr()).isFalse();
+        assertThat(vs.get(1).scheduler().name()).isEqualTo("eevdf");
+        assertThat(vs.get(1).relation()).isEqualTo(new VariantRelation.JudgedAgainst(vs.get(0).key(),
+                new io.ktstr4j.schemas.spec.RelativeTo("/bin/true", java.util.Map.of("total_iterations", 1.3), null)));
+    }
+
+    @Test
+    void aBaselineThatIsTheSchedulerUnderTestOrCannotBeFoundIsRefusedByField() {
+        assertThatThrownBy(() -> plan("{\"name\":\"t\",\"scenario\":\"steady\",\"relative_to\":{"
+                + "\"scheduler\":\"eevdf\",\"min_ratio\":{\"total_iterations\":1.3}}}"))
+                .hasMessage("relative_to.scheduler: 'eevdf' is the scheduler under test (eevdf); name a different "
+                        + "baseline");
+        assertThatThrownBy(() -> plan("{\"name\":\"t\",\"scenario\":\"steady\",\"relative_to\":{"
+                + "\"scheduler\":\"scx_nowhere\",\"min_ratio\":{\"total_iterations\":1.3}}}"))
+                .hasMessageStartingWith("relative_to.scheduler: 'scx_nowhere' is neither");
+    }
+
+    @Test
     void missingOrClashingIncludeFilesAreRefusedByField() throws Exception {
         assertThatThrownBy(() -> plan("{\"name\":\"t\",\"scenario\":\"steady\",\"config_file\":\""
                 + tmp.resolve("nope.toml") + "\"}")).hasMessageContaining("config_file: no file at")

@@ -31,6 +31,7 @@ import io.ktstr4j.vmm.plan.RawAgentPlan;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import io.ktstr4j.schemas.verdict.Verdict;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -142,6 +143,48 @@ public class VariantRunnerTest {
         assertThat(summaries).extracting(RunSummary::runId).containsExactly(runId, runId);
         assertThat(events.stream().map(RunEvent::body).filter(RunSidecar.class::isInstance)
                 .map(b -> ((RunSidecar) b).result().runId())).containsOnly(runId);
+    }
+
+    /** relative_to: the runner keeps the baseline's result and judges the later variant by the ratio to it. */
+    @Test
+    void aVariantJudgedAgainstItsBaselineFailsOnTheRatioNamingBothValues() {
+        Variant base = variant(SchedulerChoice.eevdf());
+        base = new Variant(base.testName(), base.preset(), base.topology(), base.scheduler(), base.kernel(),
+                base.plan(), base.duration(), base.memoryMb(), base.watchdog(), base.thresholds(), base.kargs(),
+                base.sysctls(), base.workType(), null, 0, List.of(), false, null, new VariantRelation.Baseline());
+        var check = new io.ktstr4j.schemas.spec.RelativeTo("eevdf", null,
+                java.util.Map.of("worst_mean_run_delay_us", 1.5));
+        Variant judged = new Variant(base.testName(), "judged", base.topology(), base.scheduler(), base.kernel(),
+                base.plan(), base.duration(), base.memoryMb(), base.watchdog(), base.thresholds(), base.kargs(),
+                base.sysctls(), base.workType(), null, 0, List.of(), false, null,
+                new VariantRelation.JudgedAgainst(base.key(), check));
+        // the judged variant's workers waited twice as long for a CPU: tids 20, 21 -> 200 and 210 µs
+        List<GuestMessage> slower = new ArrayList<>(healthy(99_000));
+        slower.replaceAll(m -> m instanceof WorkerReports ? new WorkerReports("cg0", List.of(report(20, 100_000),
+                report(21, 99_000))) : m);
+        List<GuestMessage> fast = healthy(99_000);
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        GuestLink.Factory twoRuns = vm -> guest(runs.getAndIncrement() == 0 ? fast : slower).open(vm);
+        VariantRunner r = new VariantRunner(FakeVm.backend(new FakeVm(1, false), null), v -> List.of(), twoRuns,
+                MonitorSource.NONE, null, 1024, false);
+
+        Verdict baseVerdict = verdictOf(r.run("run-1", base).collectList().block(Duration.ofSeconds(10)));
+        Verdict judgedVerdict = verdictOf(r.run("run-1", judged).collectList().block(Duration.ofSeconds(10)));
+        assertThat(baseVerdict.outcome()).isEqualTo(Outcome.PASS);
+        assertThat(judgedVerdict.outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(judgedVerdict.reasons()).singleElement().satisfies(x -> {
+            assertThat(x.kind()).isEqualTo(DetailKind.BENCHMARK);
+            assertThat(x.message()).isEqualTo("relative to eevdf (steady/tiny-2llc/eevdf): worst_mean_run_delay_us "
+                    + "205 vs baseline 105 = ratio 1.95, above max_ratio 1.50");
+        });
+        // another run of the same runner has no baseline yet: nothing to compare with
+        Verdict orphan = verdictOf(r.run("run-2", judged).collectList().block(Duration.ofSeconds(10)));
+        assertThat(orphan.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+    }
+
+    static Verdict verdictOf(List<RunEvent> events) {
+        return events.stream().map(RunEvent::body).filter(RunVerdict.class::isInstance).map(RunVerdict.class::cast)
+                .findFirst().orElseThrow().verdict();
     }
 
     @Test

@@ -53,10 +53,11 @@ import java.util.TreeMap;
  * @param extraIncludeFiles host files copied into the initramfs under {@code /include-files/}
  * @param bpfMapWrite       a fault to inject after the scheduler loads, or null
  * @param cleanupBudgetMs   VM teardown longer than this fails the test, or null
+ * @param relativeTo        judge each variant against a baseline scheduler's run on the same topology, or null (1.1)
  * @param extra             unknown fields from a newer minor version, kept
  */
 @JsonAppend(prepend = true, props = @JsonAppend.Prop(value = SchemaPropertyWriter.class, name = "schema"))
-@Versioned(name = "ktstr4j.test_spec", major = 1, minor = 0)
+@Versioned(name = "ktstr4j.test_spec", major = 1, minor = 1)
 public record TestSpec(
         String name,
         Topology topology,
@@ -89,6 +90,7 @@ public record TestSpec(
         List<String> extraIncludeFiles,
         BpfMapWrite bpfMapWrite,
         Long cleanupBudgetMs,
+        @JsonInclude(JsonInclude.Include.NON_NULL) RelativeTo relativeTo,
         @JsonAnySetter @JsonAnyGetter @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> extra)
         implements WithExtra {
 
@@ -212,6 +214,7 @@ public record TestSpec(
         b.extraIncludeFiles = extraIncludeFiles;
         b.bpfMapWrite = bpfMapWrite;
         b.cleanupBudgetMs = cleanupBudgetMs;
+        b.relativeTo = relativeTo;
         b.extra = extra;
         return b;
     }
@@ -253,6 +256,7 @@ public record TestSpec(
         private List<String> extraIncludeFiles;
         private BpfMapWrite bpfMapWrite;
         private Long cleanupBudgetMs;
+        private RelativeTo relativeTo;
         private Map<String, Object> extra;
 
         private Builder() {}
@@ -412,6 +416,11 @@ public record TestSpec(
             return this;
         }
 
+        public Builder relativeTo(RelativeTo relativeTo) {
+            this.relativeTo = relativeTo;
+            return this;
+        }
+
         public Builder extra(Map<String, Object> extra) {
             this.extra = extra;
             return this;
@@ -423,7 +432,7 @@ public record TestSpec(
                     configFile, sysctls, kargs, kernel, durationMs, workersPerCgroup, memoryMb, watchdogTimeoutMs,
                     vmTimeoutMs, constraints, schedulerAssert, assertions, numSnapshots, plan, scenario, payload,
                     autoRepro, performanceMode, expectErr, hostOnly, extraIncludeFiles, bpfMapWrite, cleanupBudgetMs,
-                    extra);
+                    relativeTo, extra);
         }
     }
 }

@@ -24,7 +24,7 @@ class VersioningTest {
         JsonNode n = Json.toTree(e);
         assertThat(n.fieldNames().next()).isEqualTo("schema");
         assertThat(n.get("schema").asText()).isEqualTo("ktstr4j.run_event/1.1").isEqualTo(SchemaIds.of(RunEvent.class));
-        assertThat(Json.toTree(TestSpec.of("t", "steady")).get("schema").asText()).isEqualTo("ktstr4j.test_spec/1.0");
+        assertThat(Json.toTree(TestSpec.of("t", "steady")).get("schema").asText()).isEqualTo("ktstr4j.test_spec/1.1");
         // The plain shared mapper (e.g. in a Kafka serde) writes it too.
         assertThat(Json.mapper().valueToTree(e).get("schema").asText()).isEqualTo("ktstr4j.run_event/1.1");
     }
@@ -38,16 +38,16 @@ class VersioningTest {
         JsonNode out = Json.toTree(s);
         assertThat(out.get("retries").asInt()).isEqualTo(3);
         assertThat(out.get("labels").get("team").asText()).isEqualTo("sched");
-        assertThat(out.get("schema").asText()).as("we write our own version").isEqualTo("ktstr4j.test_spec/1.0");
+        assertThat(out.get("schema").asText()).as("we write our own version").isEqualTo("ktstr4j.test_spec/1.1");
     }
 
     @Test
     void newerMinorVersionToleratesUnknownNestedFields() {
-        String newer = SPEC.replace("1.0", "1.1").replace("\"name\":\"t\"",
+        String newer = SPEC.replace("1.0", "1.2").replace("\"name\":\"t\"",
                 "\"name\":\"t\",\"constraints\":{\"max_llcs\":4,\"min_l3_mb\":32}");
         TestSpec s = Json.read(newer, TestSpec.class, "spec.json");
         assertThat(s.constraints().maxLlcs()).isEqualTo(4);
-        assertThatThrownBy(() -> Json.read(newer.replace("1.1", "1.0"), TestSpec.class, "spec.json"))
+        assertThatThrownBy(() -> Json.read(newer.replace("1.2", "1.1"), TestSpec.class, "spec.json"))
                 .isInstanceOf(SchemaException.class)
                 .hasMessage("spec.json: constraints.min_l3_mb: unknown field (check the spelling)");
     }
@@ -57,18 +57,18 @@ class VersioningTest {
         assertThatThrownBy(() -> Json.read(SPEC.replace("1.0", "2.0"), TestSpec.class, "spec.json"))
                 .isInstanceOf(SchemaException.class)
                 .hasMessage("spec.json: schema: version 2.0 is newer than this reader supports (1.x, current "
-                        + "ktstr4j.test_spec/1.0); upgrade ktstr4j to read it");
+                        + "ktstr4j.test_spec/1.1); upgrade ktstr4j to read it");
     }
 
     @Test
     void wrongDocumentTypeOrMalformedIdIsRejected() {
         assertThatThrownBy(() -> Json.read(SPEC.replace("ktstr4j.test_spec", "ktstr4j.scenario_plan"), TestSpec.class, "x.json"))
                 .hasMessage("x.json: schema: 'ktstr4j.scenario_plan/1.0' is a different document type; expected "
-                        + "\"ktstr4j.test_spec/1.0\"");
+                        + "\"ktstr4j.test_spec/1.1\"");
         assertThatThrownBy(() -> Json.read(SPEC.replace("ktstr4j.test_spec/1.0", "v1"), TestSpec.class, "x.json"))
-                .hasMessage("x.json: schema: \"v1\" is not a schema id; expected \"ktstr4j.test_spec/1.0\"");
+                .hasMessage("x.json: schema: \"v1\" is not a schema id; expected \"ktstr4j.test_spec/1.1\"");
         assertThatThrownBy(() -> Json.read(SPEC.replace("\"ktstr4j.test_spec/1.0\"", "7"), TestSpec.class, "x.json"))
-                .hasMessage("x.json: schema: 7 is not a schema id; expected \"ktstr4j.test_spec/1.0\"");
+                .hasMessage("x.json: schema: 7 is not a schema id; expected \"ktstr4j.test_spec/1.1\"");
     }
 
     @Test
