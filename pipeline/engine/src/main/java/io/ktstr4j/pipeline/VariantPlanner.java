@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import io.ktstr4j.schemas.metric.MetricRegistry;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -201,6 +203,15 @@ public final class VariantPlanner {
     static SchedulerChoice baseline(TestSpec spec, List<SchedulerChoice> underTest, Path kernel) {
         if (spec.relativeTo() == null) {
             return null;
+        }
+        for (var bounds : List.of(Map.entry("min_ratio", spec.relativeTo().minRatio()),
+                Map.entry("max_ratio", spec.relativeTo().maxRatio()))) {
+            for (String metric : bounds.getValue().keySet()) {
+                if (MetricRegistry.find(metric).isEmpty()) {
+                    throw new IllegalArgumentException("relative_to." + bounds.getKey() + "." + metric + ": '" + metric
+                            + "' is not a metric of the registry (ktstr4j stats list-metrics lists them)");
+                }
+            }
         }
         SchedulerChoice b;
         try {

@@ -54,7 +54,7 @@ class VariantPlannerTest {
     }
 
     @Test
-    void aBaselineThatIsTheSchedulerUnderTestOrCannotBeFoundIsRefusedByField() {
+    void aBaselineThatIsTheSchedulerUnderTestOrCannotBeFoundOrAnUnknownMetricIsRefusedByField() {
         assertThatThrownBy(() -> plan("{\"name\":\"t\",\"scenario\":\"steady\",\"relative_to\":{"
                 + "\"scheduler\":\"eevdf\",\"min_ratio\":{\"total_iterations\":1.3}}}"))
                 .hasMessage("relative_to.scheduler: 'eevdf' is the scheduler under test (eevdf); name a different "
@@ -62,6 +62,10 @@ class VariantPlannerTest {
         assertThatThrownBy(() -> plan("{\"name\":\"t\",\"scenario\":\"steady\",\"relative_to\":{"
                 + "\"scheduler\":\"scx_nowhere\",\"min_ratio\":{\"total_iterations\":1.3}}}"))
                 .hasMessageStartingWith("relative_to.scheduler: 'scx_nowhere' is neither");
+        assertThatThrownBy(() -> plan("{\"name\":\"t\",\"scenario\":\"steady\",\"relative_to\":{"
+                + "\"scheduler\":\"/bin/true\",\"max_ratio\":{\"iterations\":1.3}}}"))
+                .hasMessage("relative_to.max_ratio.iterations: 'iterations' is not a metric of the registry "
+                        + "(ktstr4j stats list-metrics lists them)");
     }
 
     @Test
