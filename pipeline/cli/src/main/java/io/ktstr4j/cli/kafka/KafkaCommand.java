@@ -158,7 +158,7 @@ public final class KafkaCommand implements Runnable {
 
         @Option(names = "--topic", paramLabel = "SUFFIX", split = ",",
                 description = "Topic suffixes to read (default: all but results.latest): lifecycle, monitor, "
-                        + "snapshots, results, failures, hoststate.")
+                        + "snapshots, results, failures, hoststate, regressions.")
         List<String> topics;
 
         @Option(names = "--follow", description = "Keep waiting for new events until Ctrl-C.")
