@@ -86,7 +86,9 @@ public final class TopicIngest {
                     c.seek(tp, o.offset());
                 }
             }
-            c.seekToBeginning(fresh);
+            if (!fresh.isEmpty()) {
+                c.seekToBeginning(fresh); // an empty list would mean every assigned partition
+            }
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             long lastProgress = System.nanoTime();
             while (behind(c, end)) {

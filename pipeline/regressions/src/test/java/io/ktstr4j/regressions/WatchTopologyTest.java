@@ -1,15 +1,16 @@
 package io.ktstr4j.regressions;
 
-import static io.ktstr4j.regressions.Results.failed;
-import static io.ktstr4j.regressions.Results.result;
-import static io.ktstr4j.regressions.Results.spread;
+import static io.ktstr4j.regressions.KafkaFixture.summaries;
+import static io.ktstr4j.regressions.PublishedResults.failed;
+import static io.ktstr4j.regressions.PublishedResults.result;
+import static io.ktstr4j.regressions.PublishedResults.spread;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ktstr4j.regressions.KafkaFixture.Keyed;
 import io.ktstr4j.schemas.event.AnalysisStatus;
 import io.ktstr4j.schemas.event.AnalysisSummary;
 import io.ktstr4j.schemas.event.FlakyOutcomes;
 import io.ktstr4j.schemas.event.MetricRegression;
-import io.ktstr4j.schemas.event.RunEvent;
 import io.ktstr4j.schemas.sidecar.SidecarResult;
 import io.ktstr4j.schemas.verdict.Outcome;
 import io.ktstr4j.sink.kafka.KafkaSinkConfig;
@@ -70,7 +71,7 @@ class WatchTopologyTest {
     }
 
     void publish(SidecarResult r) {
-        for (OutRecord o : Results.records(r, LAYOUT)) {
+        for (OutRecord o : PublishedResults.records(r, LAYOUT)) {
             RecordHeaders h = new RecordHeaders();
             o.headers().forEach(x -> h.add(x.name(), x.value()));
             results.pipeInput(new TestRecord<>(o.key(), o.value(), h, java.time.Instant.parse(r.timestamp())));
@@ -78,9 +79,6 @@ class WatchTopologyTest {
     }
 
     /** Every event published so far, with the key of its record. */
-    record Keyed(String key, RunEvent event) {
-    }
-
     List<Keyed> published() {
         List<Keyed> out = new ArrayList<>();
         for (TestRecord<byte[], byte[]> r : regressions.readRecordsToList()) {
@@ -89,15 +87,10 @@ class WatchTopologyTest {
                 h.put(x.key(), new String(x.value(), StandardCharsets.UTF_8));
             }
             String key = new String(r.key(), StandardCharsets.UTF_8);
-            Results.events(LAYOUT.name(TopicLayout.REGRESSIONS), List.of(r.value()), List.of(h))
+            PublishedResults.events(LAYOUT.name(TopicLayout.REGRESSIONS), List.of(r.value()), List.of(h))
                     .forEach(e -> out.add(new Keyed(key, e)));
         }
         return out;
-    }
-
-    static List<AnalysisSummary> summaries(List<Keyed> events) {
-        return events.stream().map(Keyed::event).filter(e -> e.body() instanceof AnalysisSummary)
-                .map(e -> (AnalysisSummary) e.body()).toList();
     }
 
     @Test

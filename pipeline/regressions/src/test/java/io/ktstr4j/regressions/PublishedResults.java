@@ -21,15 +21,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Synthetic results, as records of the results topic exactly as the publisher writes them. */
-final class Results {
-    static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+/** Synthetic results, as records of the results topic exactly as the publisher writes them (a fixture the CLI tests share). */
+public final class PublishedResults {
+    public static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
 
-    private Results() {
+    private PublishedResults() {
     }
 
     /** A passing steady result under eevdf in run {@code run}, from {@code source}, on {@code commit}. */
-    static SidecarResult.Builder result(String run, String source, String commit, int minute) {
+    public static SidecarResult.Builder result(String run, String source, String commit, int minute) {
         return SidecarResult.builder().testName("steady").topology("1n2l2c1t").scheduler("eevdf")
                 .workType("SpinWait").projectCommit(commit).kernelVersion("6.12.117").runSource(source)
                 .backend("kvm").variantKey("steady/tiny-2llc/eevdf").runId(run)
@@ -38,12 +38,12 @@ final class Results {
     }
 
     /** A failed one: the same variant, FAIL with a reason. */
-    static SidecarResult.Builder failed(SidecarResult.Builder b) {
+    public static SidecarResult.Builder failed(SidecarResult.Builder b) {
         return b.passed(false).outcome(Outcome.FAIL).reasons(List.of(new Reason(DetailKind.STARVED, "starved")));
     }
 
     /** Stats with this worst spread and 1000 iterations, the rest zero. */
-    static ScenarioStats spread(double spread) {
+    public static ScenarioStats spread(double spread) {
         return new ScenarioStats(List.of(), 4, 4, 0, spread, 0, 0, 0, 0, 0, 0, 1000, 0, 0, 0, 0, 0, 0, Map.of());
     }
 
@@ -51,7 +51,7 @@ final class Results {
      * The records {@code ktstr4j run} publishes to the results topic for a result: its verdict and its sidecar, one
      * record (they share a key), as RecordEncoder makes it. The results.latest copies are left out.
      */
-    static List<OutRecord> records(SidecarResult r, TopicLayout layout) {
+    public static List<OutRecord> records(SidecarResult r, TopicLayout layout) {
         RecordEncoder enc = new RecordEncoder(new EventRouter(layout), 500, RunPublisher.TARGET_RECORD_BYTES,
                 RunPublisher.MAX_PART_BYTES, EventCodec.SCHEMA_VERSION);
         Instant at = Instant.parse(r.timestamp());
@@ -69,7 +69,7 @@ final class Results {
     }
 
     /** The events in records of the regressions topic. */
-    static List<RunEvent> events(String topic, List<byte[]> values, List<Map<String, String>> headers) {
+    public static List<RunEvent> events(String topic, List<byte[]> values, List<Map<String, String>> headers) {
         RecordDecoder dec = new RecordDecoder();
         List<RunEvent> out = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
