@@ -57,8 +57,11 @@ public final class RegressionWatch implements AutoCloseable {
         return w;
     }
 
-    /** The Kafka Streams configuration: ktstr4j's settings, then the user's client properties (they win). */
-    static Properties properties(WatchOptions o, WatchCounters counters) {
+    /**
+     * The Kafka Streams configuration: ktstr4j's settings, then the user's client properties (they win). Public for
+     * the test driver of tests and benchmarks, which takes the same.
+     */
+    public static Properties properties(WatchOptions o, WatchCounters counters) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, o.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, o.kafka().bootstrap());

@@ -42,6 +42,9 @@ public final class KafkaFixture {
     /** Sends the results' records (verdict and sidecar, as {@code ktstr4j run} does) and waits for the acks. */
     public static void publish(String bootstrap, TopicLayout layout, List<SidecarResult> results) {
         try (KafkaProducer<byte[], byte[]> p = producer(bootstrap)) {
+            // Metadata first, as the publisher does: a batch sent while a new topic's metadata arrives can sit
+            // until its delivery timeout (docs/kafka.md, KAFKA-15591).
+            p.partitionsFor(layout.name(TopicLayout.RESULTS));
             for (SidecarResult r : results) {
                 for (OutRecord o : PublishedResults.records(r, layout)) {
                     ProducerRecord<byte[], byte[]> pr = new ProducerRecord<>(o.topic(), o.key(), o.value());
@@ -56,6 +59,7 @@ public final class KafkaFixture {
     /** Sends one raw record (a foreign producer's, say). */
     public static void publishRaw(String bootstrap, String topic, byte[] key, byte[] value) {
         try (KafkaProducer<byte[], byte[]> p = producer(bootstrap)) {
+            p.partitionsFor(topic);
             p.send(new ProducerRecord<>(topic, key, value));
             p.flush();
         }
