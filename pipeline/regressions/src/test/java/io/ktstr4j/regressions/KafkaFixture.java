@@ -69,6 +69,12 @@ public final class KafkaFixture {
         Map<String, Object> c = new HashMap<>();
         c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ProducerConfig.ACKS_CONFIG, "all");
+        // Each result has a key of its own, so order across records does not matter; a bulk of new partitions on a
+        // loaded 2-core machine made the idempotent producer reset its sequence numbers and stall
+        // (OutOfOrderSequenceException on the broker), and a copy from a retry is what the watch drops anyway.
+        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        c.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        c.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 << 10);
         c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return new KafkaProducer<>(c);
