@@ -6,14 +6,16 @@ import io.ktstr4j.stats.Correction;
 import io.ktstr4j.stats.Metrics;
 import io.ktstr4j.stats.PolicyFile;
 import io.ktstr4j.stats.StatsInputException;
+import io.ktstr4j.stats.Trial;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /**
- * How a regression is judged, for {@code stats watch}: the relative gates ({@code --threshold} or {@code --policy}),
- * Welch's alpha and the correction across a variant's metrics, spelled as {@code stats compare} spells them.
+ * How a regression is judged: the relative gates ({@code --threshold} or {@code --policy}), Welch's alpha and the
+ * correction across a variant's metrics. {@code stats watch} takes them as a mixin; {@code stats compare} spells the
+ * same options with the same checks in its own fields (to be folded into this mixin when the stats branch merges).
  */
 final class GateOptions {
 
@@ -35,8 +37,11 @@ final class GateOptions {
             description = "Adjust the p-values of one variant's metrics: holm or bh (default: ${DEFAULT-VALUE}).")
     String correction;
 
-    /** The engine's options; bad values are a {@link StatsInputException} naming the option. */
-    CompareOptions options() {
+    /**
+     * The engine's options; bad values are a {@link StatsInputException} naming the option. The policy's metrics
+     * must be known to the registry or to {@code pool}'s payloads ({@code stats watch} has no pool yet: the registry).
+     */
+    CompareOptions options(List<Trial> pool) {
         if (threshold != null && policy != null) {
             throw new StatsInputException("--threshold and --policy: give one (the policy's default_percent is the "
                     + "threshold)");
@@ -46,8 +51,7 @@ final class GateOptions {
         }
         ComparisonPolicy p = policy != null ? PolicyFile.read(policy)
                 : threshold != null ? ComparisonPolicy.uniform(threshold) : ComparisonPolicy.DEFAULTS;
-        // No pool yet: a watch's policy can name the registry's metrics (a payload's come with its results).
-        p.perMetricPercent().keySet().forEach(m -> Metrics.require(m, List.of(),
+        p.perMetricPercent().keySet().forEach(m -> Metrics.require(m, pool,
                 "--policy " + policy + ": per_metric_percent." + m));
         Correction c = switch (correction.toLowerCase(Locale.ROOT)) {
             case "holm" -> Correction.HOLM;

@@ -130,7 +130,7 @@ final class StatsWatchCommand implements Callable<Integer> {
         }
         KafkaSinkConfig cluster = kafka.runningCluster();
         TrialFilter filter = TrialFilter.parse("--baseline", baseline);
-        return WatchOptions.builder(cluster, filter).window(window).compare(gates.options())
+        return WatchOptions.builder(cluster, filter).window(window).compare(gates.options(List.of()))
                 .applicationId(applicationId).stateDir(stateDir != null ? stateDir : defaultStateDir())
                 .threads(threads).build();
     }
