@@ -71,8 +71,8 @@ public final class RegressionWatch implements AutoCloseable {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, o.commitInterval().toMillis());
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SkippingDeserializationHandler.class);
         p.put(SkippingDeserializationHandler.SKIPPED, counters.skipped());
-        // A new application reads the whole retained results topic: every variant's baseline is built from history.
-        p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        // Kafka Streams' own auto.offset.reset is earliest: a new application id reads the whole retained results
+        // topic, so every variant's baseline is built from history.
         p.putAll(o.kafka().clientProperties());
         return p;
     }

@@ -49,7 +49,7 @@ final class ResultDecoder implements Processor<byte[], ResultRecord, String, Sid
         for (SidecarResult r : results) {
             counters.results.incrementAndGet();
             String id = AnalysisIds.resultId(r);
-            try (WindowStoreIterator<Long> it = seen.fetch(id, ts - retentionMs, ts + retentionMs)) {
+            try (WindowStoreIterator<Long> it = seen.fetch(id, Math.max(0, ts - retentionMs), ts + retentionMs)) {
                 if (it.hasNext()) {
                     counters.duplicates.incrementAndGet();
                     continue;
