@@ -99,6 +99,9 @@ public final class Main implements Runnable {
             if (cls == ShowThresholdsCommand.class) {
                 return cls.cast(new ShowThresholdsCommand(services));
             }
+            if (cls == StatsWatchCommand.class) {
+                return cls.cast(new StatsWatchCommand(services));
+            }
             if (StatsSubcommand.class.isAssignableFrom(cls)) {
                 return cls.cast(cls.getDeclaredConstructor(Services.class).newInstance(services));
             }

@@ -1,5 +1,9 @@
 package io.ktstr4j.cli;
 
+import io.ktstr4j.cli.kafka.KafkaClientOptions;
+import io.ktstr4j.regressions.TopicIngest;
+import io.ktstr4j.sink.kafka.KafkaSinkConfig;
+import io.ktstr4j.sink.kafka.KafkaUnavailableException;
 import io.ktstr4j.stats.StatsInputException;
 import io.ktstr4j.stats.store.IngestResult;
 import io.ktstr4j.stats.store.ResultsStore;
@@ -7,16 +11,31 @@ import io.ktstr4j.stats.store.SidecarFolders;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code stats ingest DIR…}: every {@code *.ktstr.json} below the folders into the store, each result once. */
+/**
+ * {@code stats ingest DIR…}: every {@code *.ktstr.json} below the folders into the store, each result once;
+ * {@code stats ingest --kafka HOST:PORT}: the results topic from where the group's last ingest stopped.
+ */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = "Store the sidecars (*.ktstr.json, ours and ktstr's) below each DIR; a result already stored "
-                + "is not stored again, a file that is not a sidecar is named and skipped.")
+        description = {"Store the sidecars (*.ktstr.json, ours and ktstr's) below each DIR; a result already stored "
+                + "is not stored again, a file that is not a sidecar is named and skipped.",
+                "With --kafka instead: the results topic, from where the --group's last ingest stopped to its end "
+                        + "at the start; a record that is not ktstr4j's is named and skipped."})
 final class StatsIngestCommand extends StatsSubcommand {
 
-    @Parameters(arity = "1..*", paramLabel = "DIR", description = "Sidecar folders, searched recursively.")
+    @Parameters(arity = "0..*", paramLabel = "DIR", description = "Sidecar folders, searched recursively.")
     List<Path> dirs;
+
+    @Mixin
+    KafkaClientOptions kafka;
+
+    @Option(names = "--group", paramLabel = "GROUP",
+            description = "With --kafka: the consumer group keeping how far ingests got (default: "
+                    + "PREFIX-stats-ingest; one per store).")
+    String group;
 
     StatsIngestCommand(Services services) {
         super(services);
@@ -24,6 +43,34 @@ final class StatsIngestCommand extends StatsSubcommand {
 
     @Override
     protected int execute() throws Exception {
+        boolean fromKafka = kafka.enabled();
+        if (fromKafka == (dirs != null && !dirs.isEmpty())) {
+            throw new StatsInputException(fromKafka ? "give sidecar folders (DIR...) or --kafka, not both"
+                    : "nothing to ingest: give sidecar folders (DIR...) or --kafka HOST:PORT");
+        }
+        return fromKafka ? fromKafka() : fromFolders();
+    }
+
+    private int fromKafka() throws Exception {
+        KafkaSinkConfig cluster;
+        try {
+            cluster = kafka.runningCluster();
+        } catch (IllegalArgumentException e) {
+            throw new StatsInputException(e.getMessage(), e);
+        }
+        ResultsStore store = store();
+        String g = group != null ? group : TopicIngest.defaultGroup(cluster.topicPrefix());
+        TopicIngest.Summary s;
+        try {
+            s = TopicIngest.run(cluster, g, store);
+        } catch (KafkaUnavailableException e) {
+            throw new StatsInputException("--kafka " + cluster.bootstrap() + ": " + Main.message(e), e);
+        }
+        out().println(s.line(store.location().describe()));
+        return ExitCodes.OK;
+    }
+
+    private int fromFolders() throws Exception {
         ResultsStore store = store();
         SidecarFolders.Loaded loaded = SidecarFolders.read(dirs);
         loaded.bad().forEach(b -> services.err().println("ktstr4j stats ingest: skipped " + b));

@@ -47,6 +47,7 @@ class ArchitectureTest {
         MODULES.put("sink-kafka", new String[] {"io.ktstr4j.sink.."});
         MODULES.put("pipeline", new String[] {"io.ktstr4j.pipeline.."});
         MODULES.put("stats", new String[] {"io.ktstr4j.stats.."});
+        MODULES.put("regressions", new String[] {"io.ktstr4j.regressions.."});
         MODULES.put("cli", new String[] {"io.ktstr4j.cli.."});
     }
 
@@ -108,8 +109,9 @@ class ArchitectureTest {
         layers
             .whereLayer("cli").mayNotBeAccessedByAnyLayer()
             .whereLayer("pipeline").mayOnlyBeAccessedByLayers("cli")
-            .whereLayer("stats").mayOnlyBeAccessedByLayers("cli")
-            .whereLayer("sink-kafka").mayOnlyBeAccessedByLayers("cli")
+            .whereLayer("regressions").mayOnlyBeAccessedByLayers("cli")
+            .whereLayer("stats").mayOnlyBeAccessedByLayers("regressions", "cli")
+            .whereLayer("sink-kafka").mayOnlyBeAccessedByLayers("regressions", "cli")
             .whereLayer("vmm-kvm").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("vmm-qemu").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("monitor").mayOnlyBeAccessedByLayers("pipeline", "cli")

@@ -294,8 +294,23 @@ public final class CompareEngine {
         return l.isEmpty() ? "nothing" : l.get(0);
     }
 
+    /**
+     * The pairing keys {@link #compare(List, List, List, String, String, CompareOptions)} groups trials by when
+     * {@code slicing} slices: a caller that keeps its own sides (a stream processor holding each variant's baseline)
+     * keys them the same way.
+     */
+    public static PairingKeys pairingKeys(List<Dimension> slicing) {
+        List<Dimension> pairing = new ArrayList<>();
+        for (Dimension d : Dimension.values()) {
+            if (d.pairs() && !slicing.contains(d)) {
+                pairing.add(d);
+            }
+        }
+        return new PairingKeys(pairing);
+    }
+
     /** Pairing keys, computed once per shared {@link VariantDims}. */
-    static final class PairingKeys {
+    public static final class PairingKeys {
         private final List<Dimension> pairing;
         private final Map<VariantDims, String> keys = new IdentityHashMap<>();
 
@@ -304,7 +319,7 @@ public final class CompareEngine {
         }
 
         /** The full key: test, each pairing dimension (commits without -dirty, flags as a set), the variant extras. */
-        String key(Trial t) {
+        public String key(Trial t) {
             return keys.computeIfAbsent(t.variant(), v -> {
                 StringBuilder sb = new StringBuilder(v.testName());
                 for (Dimension d : pairing) {
@@ -315,7 +330,7 @@ public final class CompareEngine {
         }
 
         /** How a key reads: test name, then the pairing values joined by {@code /}. */
-        String label(Trial t) {
+        public String label(Trial t) {
             StringBuilder sb = new StringBuilder(t.testName());
             for (Dimension d : pairing) {
                 sb.append('/').append(value(t.variant(), d));

@@ -28,17 +28,10 @@ public final class Flaky {
         if (selected.isEmpty()) {
             throw new StatsInputException(filter.label() + " matches no result in the pool of " + pool.size());
         }
-        List<Dimension> variantDims = new ArrayList<>();
-        for (Dimension d : Dimension.values()) {
-            if (d.pairs() && d != Dimension.PROJECT_COMMIT && d != Dimension.KERNEL && d != Dimension.RUN_SOURCE) {
-                variantDims.add(d);
-            }
-        }
-        CompareEngine.PairingKeys keys = new CompareEngine.PairingKeys(variantDims);
+        CompareEngine.PairingKeys keys = variantKeys();
         Map<String, List<Trial>> groups = new LinkedHashMap<>();
         for (Trial t : selected) {
-            String k = t.dim(Dimension.PROJECT_COMMIT) + '\u0000' + t.dim(Dimension.KERNEL) + '\u0000' + keys.key(t);
-            groups.computeIfAbsent(k, x -> new ArrayList<>()).add(t);
+            groups.computeIfAbsent(groupKey(keys, t), x -> new ArrayList<>()).add(t);
         }
         List<FlakyVariant> out = new ArrayList<>();
         for (List<Trial> g : groups.values()) {
@@ -48,8 +41,7 @@ public final class Flaky {
                 counts.merge(t.outcome(), 1, Integer::sum);
                 runs.add(t.runId());
             }
-            long conclusions = counts.keySet().stream().filter(o -> o != Outcome.SKIP).count();
-            if (conclusions < 2) {
+            if (!flaky(counts)) {
                 continue;
             }
             Map<String, Integer> named = new LinkedHashMap<>();
@@ -60,5 +52,23 @@ public final class Flaky {
         }
         out.sort(Comparator.comparing(FlakyVariant::variant).thenComparing(FlakyVariant::projectCommit));
         return out;
+    }
+
+    /**
+     * What names a variant here: the test and every pairing dimension but the project commit, kernel and run source
+     * ({@link CompareEngine.PairingKeys#label} writes it); a caller keeping its own ledger keys it the same way.
+     */
+    public static CompareEngine.PairingKeys variantKeys() {
+        return CompareEngine.pairingKeys(List.of(Dimension.PROJECT_COMMIT, Dimension.KERNEL, Dimension.RUN_SOURCE));
+    }
+
+    /** The group a trial's outcome counts in: its project commit, kernel and variant. */
+    public static String groupKey(CompareEngine.PairingKeys variantKeys, Trial t) {
+        return t.dim(Dimension.PROJECT_COMMIT) + '\u0000' + t.dim(Dimension.KERNEL) + '\u0000' + variantKeys.key(t);
+    }
+
+    /** Whether a group's outcome counts make it flaky: two conclusions at least (a skip is none). */
+    public static boolean flaky(Map<Outcome, Integer> counts) {
+        return counts.keySet().stream().filter(o -> o != Outcome.SKIP).count() >= 2;
     }
 }

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Payload of a {@link RunEvent}. JSON carries the kind in {@code "type"}; the names below are also what topic
- * routing and docs use. {@link VmEvent} groups the {@code vm.*} bodies, {@link GuestMessage} the {@code guest.*} ones.
+ * routing and docs use. {@link VmEvent} groups the {@code vm.*} bodies, {@link GuestMessage} the {@code guest.*} ones,
+ * {@link AnalysisResult} the {@code analysis.*} ones.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
@@ -37,10 +38,13 @@ import java.util.Map;
         @JsonSubTypes.Type(value = HostStateSnapshot.class, name = "host.state"),
         @JsonSubTypes.Type(value = EventsDropped.class, name = "run.dropped"),
         @JsonSubTypes.Type(value = RunStarted.class, name = "run.started"),
-        @JsonSubTypes.Type(value = RunFinished.class, name = "run.finished")
+        @JsonSubTypes.Type(value = RunFinished.class, name = "run.finished"),
+        @JsonSubTypes.Type(value = MetricRegression.class, name = "analysis.regression"),
+        @JsonSubTypes.Type(value = AnalysisSummary.class, name = "analysis.summary"),
+        @JsonSubTypes.Type(value = FlakyOutcomes.class, name = "analysis.flaky")
 })
 public sealed interface EventBody permits VmEvent, GuestMessage, MonitorSample, DumpRequested, Snapshot,
-        RunVerdict, FailureReport, RunSidecar, HostStateSnapshot, EventsDropped, RunStarted, RunFinished {
+        RunVerdict, FailureReport, RunSidecar, HostStateSnapshot, EventsDropped, RunStarted, RunFinished, AnalysisResult {
 
     /** The JSON type name of this body, e.g. {@code vm.created}. */
     default String typeName() {

@@ -11,7 +11,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * The envelope every event travels in. Three kinds of event share it (1.1; a 1.0 envelope is always a variant event):
+ * The envelope every event travels in. Three kinds of event share it (1.1; a 1.0 envelope is always a variant event;
+ * 1.2 added the {@code analysis.*} bodies, standalone events of the regression consumer):
  * <ul>
  *   <li><b>variant event</b> (run id and variant key): what one variant's VM, guest, monitor and checks produced.
  *       Id {@code runId/variantKey/seq}.</li>
@@ -32,7 +33,7 @@ import java.util.Map;
  * @param extra      unknown envelope fields from a newer minor version, kept
  */
 @com.fasterxml.jackson.databind.annotation.JsonAppend(prepend = true, props = @com.fasterxml.jackson.databind.annotation.JsonAppend.Prop(value = io.ktstr4j.schemas.json.SchemaPropertyWriter.class, name = "schema"))
-@Versioned(name = "ktstr4j.run_event", major = 1, minor = 1)
+@Versioned(name = "ktstr4j.run_event", major = 1, minor = 2)
 public record RunEvent(@JsonInclude(JsonInclude.Include.NON_NULL) String runId,
                        @JsonInclude(JsonInclude.Include.NON_NULL) String variantKey,
                        @JsonProperty("event_id") @JsonInclude(JsonInclude.Include.NON_NULL) String ownId,

@@ -101,7 +101,7 @@ class GoldenRoundTripTest {
         Set<String> seen = Golden.text(Golden.GOLDEN.resolve("run_events.jsonl")).lines()
                 .map(l -> Json.read(l, RunEvent.class).body().typeName()).collect(Collectors.toSet());
         assertThat(seen).containsExactlyInAnyOrderElementsOf(EventBody.typeNames().keySet());
-        assertThat(EventBody.typeNames()).hasSize(26);
+        assertThat(EventBody.typeNames()).hasSize(29);
     }
 
     @Test

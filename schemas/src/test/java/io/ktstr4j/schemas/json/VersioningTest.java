@@ -23,10 +23,10 @@ class VersioningTest {
         RunEvent e = new RunEvent("r", "v", 0, Instant.EPOCH, new ScenarioStart());
         JsonNode n = Json.toTree(e);
         assertThat(n.fieldNames().next()).isEqualTo("schema");
-        assertThat(n.get("schema").asText()).isEqualTo("ktstr4j.run_event/1.1").isEqualTo(SchemaIds.of(RunEvent.class));
+        assertThat(n.get("schema").asText()).isEqualTo("ktstr4j.run_event/1.2").isEqualTo(SchemaIds.of(RunEvent.class));
         assertThat(Json.toTree(TestSpec.of("t", "steady")).get("schema").asText()).isEqualTo("ktstr4j.test_spec/1.1");
         // The plain shared mapper (e.g. in a Kafka serde) writes it too.
-        assertThat(Json.mapper().valueToTree(e).get("schema").asText()).isEqualTo("ktstr4j.run_event/1.1");
+        assertThat(Json.mapper().valueToTree(e).get("schema").asText()).isEqualTo("ktstr4j.run_event/1.2");
     }
 
     @Test

@@ -13,9 +13,10 @@ import java.util.Objects;
  * @param ownId      a standalone event's own {@code event_id}; null otherwise
  * @param seq        sequence number within the run/variant
  * @param json       the whole RunEvent as compact JSON (one line, no newline)
+ * @param bodyKey    the record key a body chooses itself (an analysis result's variant); null for every other body
  */
 public record EncodedEvent(Class<? extends EventBody> bodyType, String runId, String variantKey, String ownId,
-                           long seq, byte[] json) {
+                           long seq, byte[] json, String bodyKey) {
     public EncodedEvent {
         Objects.requireNonNull(bodyType, "bodyType");
         Objects.requireNonNull(json, "json");
@@ -27,7 +28,7 @@ public record EncodedEvent(Class<? extends EventBody> bodyType, String runId, St
     /** A variant event by its JSON type name (tests and tools). */
     public EncodedEvent(String type, String runId, String variantKey, long seq, byte[] json) {
         this(typeOf(type), Objects.requireNonNull(runId, "runId"), Objects.requireNonNull(variantKey, "variantKey"),
-                null, seq, json);
+                null, seq, json, null);
     }
 
     private static Class<? extends EventBody> typeOf(String name) {

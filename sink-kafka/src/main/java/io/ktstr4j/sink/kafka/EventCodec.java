@@ -24,7 +24,7 @@ public final class EventCodec {
 
     public static EncodedEvent encode(RunEvent e) {
         return new EncodedEvent(e.body().getClass(), e.runId(), e.variantKey(), e.ownId(), e.seq(),
-                json(e));
+                json(e), EventRouter.bodyKey(e.body()));
     }
 
     /**

@@ -1,16 +1,20 @@
 package io.ktstr4j.sink.kafka;
 
+import io.ktstr4j.schemas.event.AnalysisResult;
+import io.ktstr4j.schemas.event.AnalysisSummary;
 import io.ktstr4j.schemas.event.ChannelError;
 import io.ktstr4j.schemas.event.ConsoleLine;
 import io.ktstr4j.schemas.event.DumpRequested;
 import io.ktstr4j.schemas.event.EventBody;
 import io.ktstr4j.schemas.event.EventsDropped;
 import io.ktstr4j.schemas.event.FailureReport;
+import io.ktstr4j.schemas.event.FlakyOutcomes;
 import io.ktstr4j.schemas.event.GuestCrash;
 import io.ktstr4j.schemas.event.GuestExit;
 import io.ktstr4j.schemas.event.HostStateSnapshot;
 import io.ktstr4j.schemas.event.InitStage;
 import io.ktstr4j.schemas.event.KernelLoaded;
+import io.ktstr4j.schemas.event.MetricRegression;
 import io.ktstr4j.schemas.event.MonitorSample;
 import io.ktstr4j.schemas.event.PayloadMetricsReport;
 import io.ktstr4j.schemas.event.RunEvent;
@@ -45,11 +49,13 @@ import java.util.Objects;
  *   <li>{@code run.verdict}, {@code run.result} → results and results.latest</li>
  *   <li>{@code run.started}, {@code run.finished} → results</li>
  *   <li>{@code run.failure_report} → failures; {@code host.state} → hoststate</li>
+ *   <li>{@code analysis.*} → regressions</li>
  * </ul>
  * Key, by the envelope's kind ({@link #key}): {@code <runId>/<variantKey>} for a variant event (one variant's events
  * of one topic stay in one partition, in order), {@code <runId>} for a run event, the producer's {@code event_id} for
  * a standalone event. The compacted results.latest is keyed {@code <variantKey>|<type>} instead, so it keeps the
- * latest verdict and the latest result of each test variant across runs (variant events only).
+ * latest verdict and the latest result of each test variant across runs (variant events only). An analysis result
+ * chooses its key itself ({@link #bodyKey}: the variant it judged), so one variant's conclusions stay in order.
  */
 public final class EventRouter {
     /** One destination of an event. */
@@ -63,7 +69,7 @@ public final class EventRouter {
     public enum Destination {
         LIFECYCLE(TopicLayout.LIFECYCLE), MONITOR(TopicLayout.MONITOR), SNAPSHOTS(TopicLayout.SNAPSHOTS),
         RESULTS(TopicLayout.RESULTS), RESULTS_AND_LATEST(TopicLayout.RESULTS), FAILURES(TopicLayout.FAILURES),
-        HOSTSTATE(TopicLayout.HOSTSTATE);
+        HOSTSTATE(TopicLayout.HOSTSTATE), REGRESSIONS(TopicLayout.REGRESSIONS);
 
         /** The topic's short name ({@link TopicLayout#name(String)} adds the prefix). */
         public final String topic;
@@ -104,6 +110,9 @@ public final class EventRouter {
         t.put(RunFinished.class, Destination.RESULTS);
         t.put(FailureReport.class, Destination.FAILURES);
         t.put(HostStateSnapshot.class, Destination.HOSTSTATE);
+        t.put(MetricRegression.class, Destination.REGRESSIONS);
+        t.put(AnalysisSummary.class, Destination.REGRESSIONS);
+        t.put(FlakyOutcomes.class, Destination.REGRESSIONS);
         TABLE = java.util.Collections.unmodifiableMap(t);
     }
 
@@ -127,11 +136,11 @@ public final class EventRouter {
     }
 
     public List<Route> routes(EncodedEvent e) {
-        return routes(e.bodyType(), e.runId(), e.variantKey(), e.ownId());
+        return routes(e.bodyType(), e.runId(), e.variantKey(), e.ownId(), e.bodyKey());
     }
 
     public List<Route> routes(RunEvent e) {
-        return routes(e.body().getClass(), e.runId(), e.variantKey(), e.ownId());
+        return routes(e.body().getClass(), e.runId(), e.variantKey(), e.ownId(), bodyKey(e.body()));
     }
 
     /** A variant event's routes by its JSON type name (tools and tests; routing itself never compares names). */
@@ -149,8 +158,14 @@ public final class EventRouter {
      * own id; see {@link RunEvent}).
      */
     public List<Route> routes(Class<? extends EventBody> type, String runId, String variantKey, String ownId) {
+        return routes(type, runId, variantKey, ownId, null);
+    }
+
+    /** The routes of an event whose body may choose its own key ({@link #bodyKey}); null: the envelope decides. */
+    public List<Route> routes(Class<? extends EventBody> type, String runId, String variantKey, String ownId,
+                              String bodyKey) {
         Destination d = destination(type);
-        String key = key(runId, variantKey, ownId);
+        String key = bodyKey != null ? bodyKey : key(runId, variantKey, ownId);
         List<Route> out = new ArrayList<>(2);
         out.add(new Route(layout.name(d.topic), key, true));
         if (d == Destination.RESULTS_AND_LATEST && variantKey != null) {
@@ -159,6 +174,15 @@ public final class EventRouter {
                     latestKey(variantKey, EventBody.typeNameOf(type)), false));
         }
         return out;
+    }
+
+    /**
+     * The key a body chooses for its records, or null when the envelope decides: an analysis result is keyed by the
+     * variant it judged, since its envelope (a standalone event) would spread one variant's conclusions over every
+     * partition.
+     */
+    public static String bodyKey(EventBody body) {
+        return body instanceof AnalysisResult a ? a.variant() : null;
     }
 
     /**

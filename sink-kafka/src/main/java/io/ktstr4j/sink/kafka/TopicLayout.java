@@ -30,6 +30,7 @@ public final class TopicLayout {
     public static final String RESULTS_LATEST = "results.latest";
     public static final String FAILURES = "failures";
     public static final String HOSTSTATE = "hoststate";
+    public static final String REGRESSIONS = "regressions";
 
     private static final long DAY_MS = 24L * 3600 * 1000;
 
@@ -55,7 +56,9 @@ public final class TopicLayout {
             spec(FAILURES, 3, RETENTION_MS_CONFIG, String.valueOf(90 * DAY_MS),
                     MAX_MESSAGE_BYTES_CONFIG, String.valueOf(LARGE_TOPIC_MAX_MESSAGE_BYTES)),
             spec(HOSTSTATE, 3, RETENTION_MS_CONFIG, String.valueOf(90 * DAY_MS),
-                    MAX_MESSAGE_BYTES_CONFIG, String.valueOf(LARGE_TOPIC_MAX_MESSAGE_BYTES)));
+                    MAX_MESSAGE_BYTES_CONFIG, String.valueOf(LARGE_TOPIC_MAX_MESSAGE_BYTES)),
+            // The regression consumer's conclusions: kept as long as the results they judge.
+            spec(REGRESSIONS, 6, RETENTION_MS_CONFIG, String.valueOf(365 * DAY_MS)));
 
     private final String prefix;
 

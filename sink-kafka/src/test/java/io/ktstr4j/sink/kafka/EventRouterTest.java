@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import io.ktstr4j.schemas.event.EventBody;
+import io.ktstr4j.schemas.event.FlakyOutcomes;
 import io.ktstr4j.schemas.event.HostStateSnapshot;
 import io.ktstr4j.schemas.event.RunEvent;
 import io.ktstr4j.schemas.event.RunFinished;
 import io.ktstr4j.schemas.event.RunStarted;
 import io.ktstr4j.schemas.event.RunVerdict;
 import io.ktstr4j.schemas.event.ScenarioStart;
+import io.ktstr4j.schemas.verdict.Outcome;
 import io.ktstr4j.schemas.verdict.Verdict;
 import io.ktstr4j.sink.kafka.consumer.Deduper;
 import io.ktstr4j.sink.kafka.spool.OutRecord;
@@ -94,6 +96,15 @@ class EventRouterTest {
     }
 
     @Test
+    void analysisResultsGoToRegressionsKeyedByTheirVariant() {
+        FlakyOutcomes flaky = new FlakyOutcomes("steady/eevdf",
+                "abc1234", "6.12", Map.of(Outcome.PASS, 1, Outcome.FAIL, 1), 2, "run-1/a/b/c@t", true);
+        RunEvent e = RunEvent.standalone("analysis.flaky/run-1/a/b/c@t", 0, T, flaky);
+        assertThat(router.routes(e)).containsExactly(new EventRouter.Route("ktstr4j.regressions", "steady/eevdf", true));
+        assertThat(router.routes(EventCodec.encode(e))).isEqualTo(router.routes(e));
+    }
+
+    @Test
     void recordsOfRunAndStandaloneEventsLeaveOutTheHeadersTheyHaveNoValueFor() {
         RecordEncoder enc = new RecordEncoder(router, 100, 1 << 20, 1 << 20, EventCodec.SCHEMA_VERSION);
         List<OutRecord> recs = enc.encode(List.of(
@@ -106,7 +117,7 @@ class EventRouterTest {
         assertThat(run.header(KtstrHeaders.VARIANT_KEY)).isNull();
         assertThat(run.header(KtstrHeaders.EVENT_ID)).isEqualTo("run-1/-/0");
         assertThat(run.header(KtstrHeaders.EVENT_TYPE)).isEqualTo("run.started");
-        assertThat(run.header(KtstrHeaders.SCHEMA_VERSION)).isEqualTo("1.1");
+        assertThat(run.header(KtstrHeaders.SCHEMA_VERSION)).isEqualTo("1.2");
         OutRecord own = recs.get(1);
         assertThat(own.header(KtstrHeaders.RUN_ID)).isNull();
         assertThat(own.header(KtstrHeaders.EVENT_ID)).isEqualTo("own-1");

@@ -131,7 +131,8 @@ class TopicTableDocsTest {
     /**
      * The "key" column of docs/kafka.md names, in backticks, every key form EventRouter gives records of that topic:
      * each body routed there, in each envelope kind it comes in (a variant's events; the run's own, run.started and
-     * run.finished; standalone host-state captures), with the parts as placeholders.
+     * run.finished; standalone host-state captures; the regression consumer's analysis results, keyed by their
+     * variant), with the parts as placeholders.
      */
     @Test
     void kafkaMdKeyColumnMatchesEventRouter() throws IOException {
@@ -139,17 +140,19 @@ class TopicTableDocsTest {
         Map<String, java.util.Set<String>> want = new TreeMap<>();
         for (Map.Entry<String, Class<? extends EventBody>> t : EventBody.typeNames().entrySet()) {
             Class<? extends EventBody> type = t.getValue();
-            List<String[]> envelopes = new ArrayList<>(); // runId, variantKey, own event_id
+            List<String[]> envelopes = new ArrayList<>(); // runId, variantKey, own event_id, the body's own key
             if (type == io.ktstr4j.schemas.event.RunStarted.class || type == io.ktstr4j.schemas.event.RunFinished.class) {
-                envelopes.add(new String[] {"<runId>", null, null});
+                envelopes.add(new String[] {"<runId>", null, null, null});
+            } else if (io.ktstr4j.schemas.event.AnalysisResult.class.isAssignableFrom(type)) {
+                envelopes.add(new String[] {null, null, "<event_id>", "<variant>"}); // stats watch: standalone
             } else {
-                envelopes.add(new String[] {"<runId>", "<variantKey>", null});
+                envelopes.add(new String[] {"<runId>", "<variantKey>", null, null});
             }
             if (type == io.ktstr4j.schemas.event.HostStateSnapshot.class) {
-                envelopes.add(new String[] {null, null, "<event_id>"});
+                envelopes.add(new String[] {null, null, "<event_id>", null});
             }
             for (String[] env : envelopes) {
-                for (EventRouter.Route r : router.routes(type, env[0], env[1], env[2])) {
+                for (EventRouter.Route r : router.routes(type, env[0], env[1], env[2], env[3])) {
                     want.computeIfAbsent(r.topic(), k -> new java.util.TreeSet<>())
                             .add(r.key().replace("|" + t.getKey(), "|<type>"));
                 }

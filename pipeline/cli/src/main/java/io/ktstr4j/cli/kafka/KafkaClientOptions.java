@@ -13,7 +13,8 @@ import java.util.Properties;
 import picocli.CommandLine.Option;
 
 /**
- * The Kafka options shared by {@code ktstr4j run} and {@code ktstr4j kafka …}, so both spell them the same way.
+ * The Kafka options shared by {@code ktstr4j run}, {@code ktstr4j kafka …}, {@code stats ingest --kafka} and
+ * {@code stats watch}, so all spell them the same way.
  * Client properties from {@code --kafka-config FILE} come first, then every {@code --kafka-property}; both are given to
  * every Kafka client after ktstr4j's own defaults (SASL/TLS: {@code security.protocol}, {@code sasl.mechanism},
  * {@code sasl.jaas.config}, {@code ssl.truststore.location}…).
@@ -86,6 +87,23 @@ public final class KafkaClientOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--kafka-topic-prefix: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The configuration of a cluster that runs already, for the commands that read or administer one ({@code kafka
+     * topics|replay|tail}, {@code stats ingest --kafka}, {@code stats watch}): the address is required and
+     * {@code embedded} refused, since an embedded broker lives for one command. Errors name the option.
+     */
+    public KafkaSinkConfig runningCluster() {
+        if (!enabled()) {
+            throw new IllegalArgumentException("--kafka HOST:PORT is required");
+        }
+        KafkaSinkConfig c = config();
+        if (c.embedded()) {
+            throw new IllegalArgumentException("--kafka embedded only lives for one run; give the address of a "
+                    + "running broker (ktstr4j kafka start prints it)");
+        }
+        return c;
     }
 
     KafkaSinkConfig.OnUnavailable onUnavailable() {

@@ -106,15 +106,11 @@ public final class KafkaCommand implements Runnable {
 
         /** The sink configuration of the options; refuses a missing address and 'embedded'. */
         KafkaSinkConfig cluster() {
-            if (!kafka.enabled()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--kafka HOST:PORT is required");
+            try {
+                return kafka.runningCluster();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
             }
-            KafkaSinkConfig c = kafka.config();
-            if (c.embedded()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--kafka embedded only lives for one "
-                        + "run; give the address of a running broker (ktstr4j kafka start prints it)");
-            }
-            return c;
         }
     }
 
@@ -158,7 +154,7 @@ public final class KafkaCommand implements Runnable {
 
         @Option(names = "--topic", paramLabel = "SUFFIX", split = ",",
                 description = "Topic suffixes to read (default: all but results.latest): lifecycle, monitor, "
-                        + "snapshots, results, failures, hoststate.")
+                        + "snapshots, results, failures, hoststate, regressions.")
         List<String> topics;
 
         @Option(names = "--follow", description = "Keep waiting for new events until Ctrl-C.")
