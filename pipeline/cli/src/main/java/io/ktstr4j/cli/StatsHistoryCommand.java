@@ -40,7 +40,11 @@ final class StatsHistoryCommand extends StatsPoolCommand {
         List<Trial> pool = pool();
         List<HistoryPoint> points = History.of(pool, metric, f);
         if (plot != null) {
-            HistoryPlot.write(plot, metric, Metrics.require(metric, pool, null).unit(), points);
+            try {
+                HistoryPlot.write(plot, metric, Metrics.require(metric, pool, null).unit(), points);
+            } catch (java.io.IOException e) {
+                throw new io.ktstr4j.stats.StatsInputException("--plot " + plot + ": cannot write: " + e.getMessage());
+            }
         }
         out().print(json ? Json.writePretty(points) : TextReports.history(metric, points));
         if (plot != null && !json) {

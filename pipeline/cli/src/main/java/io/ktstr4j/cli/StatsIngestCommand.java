@@ -25,6 +25,9 @@ import picocli.CommandLine.Parameters;
                 "With --kafka instead: the results topic, from where the --group's last ingest stopped to its end "
                         + "at the start; a record that is not ktstr4j's is named and skipped."})
 final class StatsIngestCommand extends StatsSubcommand {
+    /** Results per store write when ingesting folders. */
+    static final int INGEST_CHUNK = 200;
+
 
     @Parameters(arity = "0..*", paramLabel = "DIR", description = "Sidecar folders, searched recursively.")
     List<Path> dirs;
@@ -78,7 +81,17 @@ final class StatsIngestCommand extends StatsSubcommand {
             throw new StatsInputException(String.join(", ", dirs.stream().map(Path::toString).toList())
                     + ": no sidecar (*.ktstr.json) found");
         }
-        IngestResult r = store.ingest(loaded.results());
+        // A chunk per write: the DuckDB file changes hands between chunks, so a run storing its results meanwhile
+        // waits milliseconds, not the whole ingest
+        int stored = 0;
+        int duplicates = 0;
+        List<io.ktstr4j.schemas.sidecar.SidecarResult> all = loaded.results();
+        for (int i = 0; i < all.size(); i += INGEST_CHUNK) {
+            IngestResult part = store.ingest(all.subList(i, Math.min(all.size(), i + INGEST_CHUNK)));
+            stored += part.stored();
+            duplicates += part.duplicates();
+        }
+        IngestResult r = new IngestResult(stored, duplicates);
         out().printf("ingested %d new result%s, %d already stored, %d bad file%s skipped (%d sidecar files) into %s%n",
                 r.stored(), r.stored() == 1 ? "" : "s", r.duplicates(), loaded.bad().size(),
                 loaded.bad().size() == 1 ? "" : "s", loaded.files(), store.location().describe());

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * against eevdf ({@code relative_to}) twice, every result stored; {@code stats compare} between the two schedulers
  * prints the per-metric table from the store; a run of the same test made deliberately worse (four times the
  * spinners on the same CPUs) makes {@code stats compare} against the good runs exit 1, naming the metric and the
- * variant. Five VMs of 1 s scenarios.
+ * variant. Seven VMs of 1 s scenarios.
  */
 @Tag("e2e")
 class StatsRunPairE2ETest {
@@ -64,7 +64,7 @@ class StatsRunPairE2ETest {
                 """);
         String[] common = {"--topology", "tiny-2llc", "--kernel", kernel.toString(), "--backend", "qemu",
                 "--results-store", store};
-        for (int trial = 0; trial < 2; trial++) {
+        for (int trial = 0; trial < 3; trial++) { // 3: enough for Welch's t-test on each side
             Result r = cli(concat(new String[] {"run", good.toString()}, common));
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("pair/tiny-2llc/eevdf", "pair/tiny-2llc/scx_simple");
@@ -76,17 +76,19 @@ class StatsRunPairE2ETest {
         assertThat(bySched.out()).contains("total_iterations", "worst_mean_run_delay_us", "pair");
 
         List<String> goodRuns = runIds(store);
-        assertThat(goodRuns).hasSize(2);
+        assertThat(goodRuns).hasSize(3);
         Result w = cli(concat(new String[] {"run", worse.toString()}, common));
         assertThat(w.code()).as(w.out() + w.err()).isZero();
         List<String> all = runIds(store);
         String worseRun = all.stream().filter(id -> !goodRuns.contains(id)).findFirst().orElseThrow();
 
         Result cmp = cli("stats", "compare", "--a", "run=" + goodRuns.get(0), "--a", "run=" + goodRuns.get(1),
-                "--b", "run=" + worseRun, "--results-store", store);
+                "--a", "run=" + goodRuns.get(2), "--b", "run=" + worseRun, "--results-store", store);
         assertThat(cmp.code()).as(cmp.out() + cmp.err()).isEqualTo(1);
         // waiting for a CPU four times as often: the mean run delay regresses, on the scx_simple variant
-        assertThat(cmp.out()).contains("worst_mean_run_delay_us").contains("scx_simple");
+        assertThat(cmp.out()).containsPattern("(?m)^REGRESSION pair/[^ ]*/scx_simple/[^ ]*: worst_mean_run_delay_us ");
+        // A 3-trial side against the 3-trial side judged between schedulers above had a t-test per metric
+        assertThat(bySched.out()).containsPattern("(?m)^pair +A: 3 trials.*B: 3 trials");
     }
 
     private List<String> runIds(String store) {

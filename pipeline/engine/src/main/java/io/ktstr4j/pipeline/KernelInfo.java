@@ -82,13 +82,23 @@ public final class KernelInfo {
         return COMMITS.computeIfAbsent(ProjectInfo.key(kernel), k -> Optional.ofNullable(readCommit(k))).orElse(null);
     }
 
+    /** A full hash from ktstr's metadata as a live tree gives it: 7 hex digits, keeping a {@code -dirty} suffix. */
+    static String shortHash(String hash) {
+        if (hash == null) {
+            return null;
+        }
+        boolean dirty = hash.endsWith("-dirty");
+        String h = dirty ? hash.substring(0, hash.length() - "-dirty".length()) : hash;
+        return (h.length() > 7 && h.matches("[0-9a-fA-F]+") ? h.substring(0, 7) : h) + (dirty ? "-dirty" : "");
+    }
+
     private static String readCommit(Path image) {
         Path dir = image.getParent();
         CacheMetadata meta = dir == null ? null : metadata(dir);
         if (meta != null) {
             Path tree = meta.sourceTreePath();
             String live = tree != null && isTopLevel(tree) ? Git.describe(tree) : null;
-            return live != null ? live : meta.gitHash();
+            return live != null ? live : shortHash(meta.gitHash());
         }
         Path tree = sourceTree(image);
         return tree == null ? null : Git.describe(tree);

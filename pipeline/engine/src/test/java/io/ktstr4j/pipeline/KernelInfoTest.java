@@ -105,4 +105,12 @@ class KernelInfoTest {
         assertThat(KernelInfo.version(null)).isNull();
         assertThat(KernelInfo.commit(null)).isNull();
     }
+
+    @Test
+    void aFullHashFromKtstrsMetadataIsShortenedAsALiveTreeGivesIt() {
+        assertThat(KernelInfo.shortHash("0123456789abcdef0123456789abcdef01234567")).isEqualTo("0123456");
+        assertThat(KernelInfo.shortHash("0123456789abcdef-dirty")).isEqualTo("0123456-dirty");
+        assertThat(KernelInfo.shortHash("v6.12")).isEqualTo("v6.12");
+        assertThat(KernelInfo.shortHash(null)).isNull();
+    }
 }

@@ -54,6 +54,16 @@ public final class CompareEngine {
             throw new StatsInputException(b.label() + " matches no result in the pool of " + pool.size()
                     + " (stats list-values shows what there is)");
         }
+        java.util.Set<Long> idsA = new java.util.HashSet<>();
+        sideA.forEach(t -> idsA.add(t.id()));
+        List<Trial> both = sideB.stream().filter(t -> idsA.contains(t.id())).toList();
+        if (!both.isEmpty()) {
+            // shared trials would pull the two means together and hide the very change being looked for
+            throw new StatsInputException(a.label() + " and " + b.label() + " both match " + both.size() + " result"
+                    + (both.size() == 1 ? "" : "s") + " (e.g. run " + both.get(0).runId() + "); make the sides "
+                    + "disjoint (a clean commit matches its -dirty trees too: name the -dirty one on both sides, or "
+                    + "the runs)");
+        }
         CompareReport r = compare(sideA, sideB, slicing, a.label(), b.label(), o);
         if (r.pairs().isEmpty()) {
             throw new StatsInputException("the sides pair nothing: no test has trials on both sides with the same "
@@ -209,7 +219,8 @@ public final class CompareEngine {
         return switch (p.kind()) {
             case LOWER_BETTER -> b > a;
             case HIGHER_BETTER -> b < a;
-            case TARGET_VALUE -> Math.abs(b - p.target()) > Math.abs(a - p.target());
+            case TARGET_VALUE -> Math.abs(b - p.target()) == Math.abs(a - p.target()) ? null
+                    : Math.abs(b - p.target()) > Math.abs(a - p.target());
             case UNKNOWN -> null;
         };
     }

@@ -30,6 +30,6 @@ public record CompareReport(String sideA, String sideB, List<String> slicing, Li
 
     /** Whether any metric of any pair regressed: {@code stats compare} exits 1. */
     public boolean hasRegression() {
-        return regressions > 0;
+        return regressions > 0 || pairs.stream().anyMatch(PairComparison::lostEveryPass);
     }
 }

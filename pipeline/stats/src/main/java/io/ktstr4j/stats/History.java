@@ -64,7 +64,8 @@ public final class History {
             throw new StatsInputException("stats history " + metric + ": no passing result of " + filter.label()
                     + " has " + metric);
         }
-        out.sort(Comparator.comparing(HistoryPoint::date).thenComparing(HistoryPoint::runId));
+        // by the instant, not the text: Instant.toString() drops zero fractions, so "…:00.5Z" sorts before "…:00Z"
+        out.sort(Comparator.comparing((HistoryPoint p) -> Listings.instant(p.date())).thenComparing(HistoryPoint::runId));
         return out;
     }
 }

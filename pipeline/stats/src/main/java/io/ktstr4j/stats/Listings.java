@@ -51,7 +51,7 @@ public final class Listings {
                     new ArrayList<>(kernels), CommitCohort.render(pc), CommitCohort.render(kc), variants.size(),
                     named));
         }
-        out.sort(Comparator.comparing(RunRow::date).thenComparing(RunRow::runId));
+        out.sort(Comparator.comparing((RunRow r) -> instant(r.date())).thenComparing(RunRow::runId));
         return out;
     }
 
@@ -69,5 +69,14 @@ public final class Listings {
             }
         }
         return out;
+    }
+
+    /** A listed date as an instant, for ordering (EPOCH when it is not ISO 8601). */
+    static java.time.Instant instant(String date) {
+        try {
+            return java.time.Instant.parse(date);
+        } catch (RuntimeException e) {
+            return java.time.Instant.EPOCH;
+        }
     }
 }

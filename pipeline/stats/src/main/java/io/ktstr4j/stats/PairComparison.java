@@ -26,4 +26,14 @@ public record PairComparison(String key, String testName, Map<String, String> pa
     public List<MetricComparison> regressions() {
         return metrics.stream().filter(m -> m.finding() == Finding.REGRESSION).toList();
     }
+
+    /**
+     * Side A passed at least once and every trial of side B was left out (failed, skipped, errored): the worst
+     * regression there is, whatever the metrics say (there are none on B to say it).
+     */
+    public boolean lostEveryPass() {
+        long excludedA = excluded.stream().filter(x -> x.side().equals("A")).count();
+        long excludedB = excluded.stream().filter(x -> x.side().equals("B")).count();
+        return trialsA > excludedA && trialsB > 0 && excludedB == trialsB;
+    }
 }

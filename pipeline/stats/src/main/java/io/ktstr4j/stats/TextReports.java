@@ -84,6 +84,11 @@ public final class TextReports {
                 r.improvements(), r.improvements() == 1 ? "" : "s", r.noise(), r.pairs().size(),
                 r.pairs().size() == 1 ? "" : "s"));
         for (PairComparison p : r.pairs()) {
+            if (p.lostEveryPass()) {
+                sb.append(String.format(Locale.ROOT, "REGRESSION %s: no passing trial on B (%s)%n", p.key(),
+                        p.excluded().stream().filter(x -> x.side().equals("B")).map(x -> String.valueOf(x.outcome()))
+                                .collect(java.util.stream.Collectors.joining(", "))));
+            }
             for (MetricComparison m : p.regressions()) {
                 sb.append(String.format(Locale.ROOT, "REGRESSION %s: %s %s -> %s (%s)%n", p.key(), m.metric(),
                         num(m.a().mean()), num(m.b().mean()), pct(m.relDelta())));

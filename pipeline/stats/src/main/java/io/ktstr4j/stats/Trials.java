@@ -59,8 +59,9 @@ public final class Trials {
      */
     public static String variantExtra(SidecarResult r) {
         String overcommitted = r.cpuOvercommit() == null ? "" : String.valueOf(r.cpuOvercommit() > 1.0);
-        return "payload=" + nz(r.payload()) + ";sysctls=" + String.join(",", r.sysctls())
-                + ";kargs=" + String.join(",", r.kargs())
+        // sorted: the same sysctls written in another order are the same variant (as the variant hash has them)
+        return "payload=" + nz(r.payload()) + ";sysctls=" + String.join(",", r.sysctls().stream().sorted().toList())
+                + ";kargs=" + String.join(",", r.kargs().stream().sorted().toList())
                 + ";tcg=" + (r.tcg() == null ? "" : r.tcg()) + ";overcommitted=" + overcommitted;
     }
 

@@ -228,6 +228,34 @@ class CompareEngineTest {
     }
 
     @Test
+    void aSideThatLostEveryPassIsARegressionAndOverlappingSidesAreRefused() {
+        List<SidecarResult> results = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            results.add(result("steady", "eevdf", "run" + i, i).stats(stats(10, 1, 1, 1)).build());
+            results.add(result("steady", "scx_simple", "run" + i, i).stats(stats(10, 1, 1, 1)).passed(false)
+                    .outcome(Outcome.FAIL).build());
+        }
+        CompareReport r = CompareEngine.compare(Results.trials(results), EEVDF, SIMPLE, CompareOptions.DEFAULTS);
+        assertThat(r.regressions()).isZero(); // no metric on B to regress...
+        assertThat(r.pairs().get(0).lostEveryPass()).isTrue();
+        assertThat(r.hasRegression()).isTrue(); // ...but every pass turned into a failure
+        assertThat(TextReports.compare(r)).contains("REGRESSION steady").contains("no passing trial on B (FAIL, FAIL, FAIL)");
+
+        // run0 on both sides: its trials would count for A and for B
+        assertThatThrownBy(() -> CompareEngine.compare(Results.trials(results),
+                TrialFilter.parse("--a", List.of("run=run0", "run=run1")),
+                TrialFilter.parse("--b", List.of("run=run0", "run=run2")), CompareOptions.DEFAULTS))
+                .isInstanceOf(StatsInputException.class)
+                .hasMessageStartingWith("--a run=run0 --a run=run1 and --b run=run0 --b run=run2 both match 2 results");
+    }
+
+    @Test
+    void aTargetValueMetricEquallyFarOnBothSidesIsNeitherBetterNorWorse() {
+        assertThat(CompareEngine.worse(io.ktstr4j.schemas.report.Polarity.target(75), 70, 80)).isNull();
+        assertThat(CompareEngine.worse(io.ktstr4j.schemas.report.Polarity.target(75), 70, 90)).isTrue();
+    }
+
+    @Test
     void badInputIsRefusedNamingTheProblem() {
         List<Trial> pool = Results.trials(sides(new double[] {1}, new double[] {1}, new long[] {1}, new long[] {1},
                 new long[] {1}, new long[] {1}, new long[] {1}, new long[] {1}));

@@ -147,7 +147,11 @@ public final class ResultsStore {
 
     /** Runs work on a fresh connection (null for a read of a DuckDB file that does not exist), retrying on locks. */
     private <T> T withConnection(boolean readOnly, ConnectionWork<T> work) throws SQLException {
-        ReentrantLock local = LOCAL.computeIfAbsent(location.describe(), k -> new ReentrantLock());
+        // keyed by the file itself: two spellings of one path must share the lock (DuckDB's file lock does not
+        // exclude within one process)
+        String key = location instanceof StoreLocation.DuckDbFile f ? f.file().toAbsolutePath().normalize().toString()
+                : location.describe();
+        ReentrantLock local = LOCAL.computeIfAbsent(key, k -> new ReentrantLock());
         local.lock();
         try {
             return retry.run(location.describe(), () -> {

@@ -33,11 +33,15 @@ class StoreConcurrencyTest {
         ps.add(child(StoreWriterMain.class, file.toString(), "w2", "" + BATCHES, "" + PER_BATCH));
         ps.add(child(StoreReaderMain.class, file.toString(), "" + expected));
         List<String> outputs = new ArrayList<>();
-        for (Process p : ps) {
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            outputs.add(out);
-            assertThat(p.exitValue()).as("exit of a child; it said: %s", out).isZero();
+        try {
+            for (Process p : ps) {
+                assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                outputs.add(out);
+                assertThat(p.exitValue()).as("exit of a child; it said: %s", out).isZero();
+            }
+        } finally {
+            ps.forEach(Process::destroyForcibly); // a failed wait must not leave JVMs behind
         }
         assertThat(outputs.get(0)).isEqualTo("stored " + BATCHES * PER_BATCH);
         assertThat(outputs.get(1)).isEqualTo("stored " + BATCHES * PER_BATCH);
