@@ -14,8 +14,7 @@ import picocli.CommandLine.Option;
 
 /**
  * How a regression is judged: the relative gates ({@code --threshold} or {@code --policy}), Welch's alpha and the
- * correction across a variant's metrics. {@code stats watch} takes them as a mixin; {@code stats compare} spells the
- * same options with the same checks in its own fields (to be folded into this mixin when the stats branch merges).
+ * correction across a variant's metrics: {@code stats compare} and {@code stats watch} take them as a mixin.
  */
 final class GateOptions {
 

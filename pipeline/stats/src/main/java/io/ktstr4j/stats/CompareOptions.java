@@ -34,6 +34,11 @@ public record CompareOptions(ComparisonPolicy policy, double alpha, Correction c
         return new Builder();
     }
 
+    /** A builder holding these options, to change some. */
+    public Builder toBuilder() {
+        return builder().policy(policy).alpha(alpha).correction(correction).average(average).minTrials(minTrials);
+    }
+
     /** Builds {@link CompareOptions}; unset fields take the defaults. */
     public static final class Builder {
         private ComparisonPolicy policy = ComparisonPolicy.DEFAULTS;
