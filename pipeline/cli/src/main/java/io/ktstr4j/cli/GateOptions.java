@@ -33,7 +33,7 @@ final class GateOptions {
     double alpha;
 
     @Option(names = "--correction", paramLabel = "holm|bh", defaultValue = "holm",
-            description = "Adjust the p-values of one variant's metrics: holm or bh (default: ${DEFAULT-VALUE}).")
+            description = "Adjust the p-values of every tested metric of the comparison, one family: holm or bh (default: ${DEFAULT-VALUE}).")
     String correction;
 
     /**

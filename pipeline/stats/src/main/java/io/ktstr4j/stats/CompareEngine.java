@@ -110,6 +110,7 @@ public final class CompareEngine {
             }
         }
         pairs.sort(Comparator.comparing(PairComparison::key));
+        pairs = adjustAcrossComparison(pairs, o);
         onlyA.sort(null);
         onlyB.sort(null);
         int reg = 0;
@@ -150,7 +151,6 @@ public final class CompareEngine {
         List<String> names = metricNames(pa, pb);
         List<MetricComparison> rows = new ArrayList<>();
         Map<String, String> oneSide = new TreeMap<>();
-        List<double[]> pending = new ArrayList<>(); // [index in rows, p] of tested metrics, for the correction
         for (String name : names) {
             double[] va = values(pa, name);
             double[] vb = values(pb, name);
@@ -173,31 +173,50 @@ public final class CompareEngine {
             Double p = null;
             if (va.length >= o.minTrials() && vb.length >= o.minTrials()) {
                 p = Significance.welchP(va, vb);
-                pending.add(new double[] {rows.size(), p});
             }
             rows.add(new MetricComparison(name, def.polarity(), def.unit(), sa, sb, delta, rel, def.defaultAbs(),
                     relGate, past, p, null, null));
         }
-        double[] ps = new double[pending.size()];
-        for (int i = 0; i < ps.length; i++) {
-            ps[i] = pending.get(i)[1];
-        }
-        double[] adj = Significance.adjust(ps, o.correction());
-        Map<Integer, Double> adjusted = new LinkedHashMap<>();
-        for (int i = 0; i < ps.length; i++) {
-            adjusted.put((int) pending.get(i)[0], adj[i]);
-        }
         List<MetricComparison> judged = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            MetricComparison m = rows.get(i);
-            Double pAdj = adjusted.get(i);
-            judged.add(new MetricComparison(m.metric(), m.polarity(), m.unit(), m.a(), m.b(), m.delta(),
-                    m.relDelta(), m.absGate(), m.relGate(), m.pastGates(), m.pValue(), pAdj,
-                    finding(m, pAdj, o.alpha())));
+        for (MetricComparison m : rows) {
+            judged.add(withAdjusted(m, null, o.alpha())); // until the comparison-wide correction
         }
         Trial first = ta.get(0);
         return new PairComparison(key, first.testName(), keys.values(first), ta.size(), tb.size(),
                 commits(ta), commits(tb), judged, excluded, oneSide);
+    }
+
+    /**
+     * Holm or BH over every tested metric of every paired variant of the comparison: one family, so that comparing
+     * many variants does not multiply the chance of a false regression (per variant, V variants would allow up to
+     * V x alpha).
+     */
+    static List<PairComparison> adjustAcrossComparison(List<PairComparison> pairs, CompareOptions o) {
+        List<Double> raw = new ArrayList<>();
+        for (PairComparison p : pairs) {
+            for (MetricComparison m : p.metrics()) {
+                if (m.pValue() != null) {
+                    raw.add(m.pValue());
+                }
+            }
+        }
+        double[] adj = Significance.adjust(raw.stream().mapToDouble(Double::doubleValue).toArray(), o.correction());
+        int k = 0;
+        List<PairComparison> out = new ArrayList<>();
+        for (PairComparison p : pairs) {
+            List<MetricComparison> ms = new ArrayList<>();
+            for (MetricComparison m : p.metrics()) {
+                ms.add(withAdjusted(m, m.pValue() != null ? adj[k++] : null, o.alpha()));
+            }
+            out.add(new PairComparison(p.key(), p.testName(), p.pairing(), p.trialsA(), p.trialsB(), p.commitsA(),
+                    p.commitsB(), ms, p.excluded(), p.onlyOneSide()));
+        }
+        return out;
+    }
+
+    private static MetricComparison withAdjusted(MetricComparison m, Double pAdj, double alpha) {
+        return new MetricComparison(m.metric(), m.polarity(), m.unit(), m.a(), m.b(), m.delta(), m.relDelta(),
+                m.absGate(), m.relGate(), m.pastGates(), m.pValue(), pAdj, finding(m, pAdj, alpha));
     }
 
     static Finding finding(MetricComparison m, Double pAdjusted, double alpha) {

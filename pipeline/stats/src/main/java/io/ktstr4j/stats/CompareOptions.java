@@ -5,7 +5,7 @@ package io.ktstr4j.stats;
  *
  * @param policy     the relative gates
  * @param alpha      the significance level of Welch's t-test (and of the intervals: 1 - alpha)
- * @param correction the multiple-comparison adjustment across the metrics of one paired variant
+ * @param correction the multiple-comparison adjustment across every tested metric of every paired variant (one family)
  * @param average    trials of one variant pooled into a mean per side (false: trial by trial, in time order)
  * @param minTrials  the trials each side needs before a delta must also be significant
  */

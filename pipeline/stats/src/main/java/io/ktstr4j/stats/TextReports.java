@@ -30,7 +30,7 @@ public final class TextReports {
                     .collect(Collectors.joining(", ")));
         }
         sb.append('\n');
-        sb.append(String.format(Locale.ROOT, "alpha %s (%s across each variant's metrics), %s; intervals %s%%%n",
+        sb.append(String.format(Locale.ROOT, "alpha %s (%s across every tested metric of the comparison), %s; intervals %s%%%n",
                 num(r.alpha()), r.correction().name().toLowerCase(Locale.ROOT).replace("bh", "Benjamini-Hochberg")
                         .replace("holm", "Holm"),
                 r.averaged() ? "trials averaged" : "trial by trial (--no-average)", num(100 * (1 - r.alpha()))));

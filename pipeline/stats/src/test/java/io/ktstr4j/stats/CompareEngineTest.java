@@ -100,6 +100,25 @@ class CompareEngineTest {
         // With a looser alpha the same delta is a regression.
         CompareReport loose = CompareEngine.compare(pool, EEVDF, SIMPLE, CompareOptions.builder().alpha(0.1).build());
         assertThat(metric(loose, "worst_spread").finding()).isEqualTo(Finding.REGRESSION);
+
+        // One family per comparison: a second test with the same data doubles the tested metrics (6), so Holm
+        // multiplies the smallest p by 6 and alpha 0.1 no longer makes it a regression (per variant it would).
+        List<SidecarResult> two = new ArrayList<>();
+        for (SidecarResult x : sides(new double[] {10, 12, 14}, new double[] {16, 18, 20},
+                new long[] {100, 110, 90}, new long[] {100, 110, 90}, new long[] {0, 0, 0}, new long[] {0, 0, 0},
+                new long[] {1000, 1010, 990}, new long[] {1000, 1010, 990})) {
+            two.add(x);
+            two.add(x.toBuilder().testName("steady2").variantKey(x.variantKey().replace("steady", "steady2")).build());
+        }
+        CompareReport both = CompareEngine.compare(Results.trials(two), EEVDF, SIMPLE,
+                CompareOptions.builder().alpha(0.1).build());
+        assertThat(both.pairs()).hasSize(2);
+        for (PairComparison pc : both.pairs()) {
+            MetricComparison m = pc.metrics().stream().filter(x -> x.metric().equals("worst_spread")).findFirst()
+                    .orElseThrow();
+            assertThat(m.pAdjusted()).isCloseTo(6 * m.pValue(), org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(m.finding()).isEqualTo(Finding.NOISE);
+        }
     }
 
     @Test
