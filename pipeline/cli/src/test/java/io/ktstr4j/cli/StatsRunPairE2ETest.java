@@ -91,6 +91,42 @@ class StatsRunPairE2ETest {
         assertThat(bySched.out()).containsPattern("(?m)^pair +A: 3 trials.*B: 3 trials");
     }
 
+    /**
+     * The issue's whole pair (full tier, about 24 VMs): the gauntlet on tiny-2llc and smt-2llc, eevdf and scx_simple,
+     * 3 trials, run twice; the rerun of the unchanged spec is no regression, and the scheduler comparison pairs both
+     * topologies.
+     */
+    @Test
+    @Tag("full")
+    void aRerunOfTheUnchangedGauntletIsNoRegression() throws Exception {
+        Path kernel = Defaults.kernel().orElse(null);
+        Assumptions.assumeTrue(kernel != null && Files.isRegularFile(kernel.resolveSibling("scx/scx_simple")),
+                "needs the shared sched_ext kernel and its scx_simple (set KTSTR4J_KERNEL)");
+        String store = tmp.resolve("results.duckdb").toString();
+        Path spec = Files.writeString(tmp.resolve("pair.json"), """
+                {"name": "pair", "scenario": "steady", "duration_ms": 1000,
+                 "scheduler": {"kind": "path", "binary": "scx_simple"},
+                 "relative_to": {"scheduler": "eevdf", "min_ratio": {"total_iterations": 0.05}}}
+                """);
+        String[] run = {"run", spec.toString(), "--topology", "tiny-2llc,smt-2llc", "--kernel", kernel.toString(),
+                "--backend", "qemu", "--results-store", store};
+        for (int i = 0; i < 6; i++) {
+            Result r = cli(run);
+            assertThat(r.code()).as(r.err()).isZero();
+        }
+        List<String> runs = runIds(store);
+        assertThat(runs).hasSize(6);
+        Result bySched = cli("stats", "compare", "--a", "scheduler=eevdf", "--b", "scheduler=scx_simple",
+                "--results-store", store);
+        assertThat(bySched.code()).as(bySched.err()).isIn(0, 1);
+        assertThat(bySched.out()).contains("over 2 paired variants");
+        Result rerun = cli("stats", "compare", "--a", "run=" + runs.get(0), "--a", "run=" + runs.get(1),
+                "--a", "run=" + runs.get(2), "--b", "run=" + runs.get(3), "--b", "run=" + runs.get(4),
+                "--b", "run=" + runs.get(5), "--results-store", store);
+        assertThat(rerun.code()).as(rerun.out()).isZero();
+        assertThat(rerun.out()).contains("over 4 paired variants");
+    }
+
     private List<String> runIds(String store) {
         Result r = cli("stats", "list", "--json", "--results-store", store);
         assertThat(r.code()).as(r.err()).isZero();
