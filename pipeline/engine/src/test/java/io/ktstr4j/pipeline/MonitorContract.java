@@ -332,15 +332,16 @@ abstract class MonitorContract {
             assertThat(s.freezeNs()).as("snapshot %d freeze time", s.index()).isPositive();
             assertThat(s.cpus()).hasSize(4);
             // The snapshot reads the same run queue the samples do: cpu0's nr_running within what the samples of
-            // the surrounding 300 ms saw. (Not simply >= 6: in the KVM rig the guest took 3 s after SCENARIO_START
-            // to start its spinners, so an early snapshot rightly saw 1.)
+            // the surrounding 300 ms saw, give or take one task (a kernel thread or the agent waking: a snapshot saw
+            // 7 where the samples around it saw 6 in a QEMU run). (Not simply >= 6: in the KVM rig the guest took 3 s
+            // after SCENARIO_START to start its spinners, so an early snapshot rightly saw 1.)
             List<Long> near = bodies(MonitorSample.class).stream()
                     .filter(x -> Math.abs(x.elapsedMs() - s.elapsedMs()) <= 300)
                     .map(x -> x.cpus().get(0).nrRunning()).toList();
             assertThat(near).as("samples around snapshot %d", s.index()).isNotEmpty();
             assertThat(s.cpus().get(0).nrRunning()).as("snapshot %d cpu0 nr_running vs samples around it %s",
-                    s.index(), near).isBetween(near.stream().mapToLong(x -> x).min().orElseThrow(),
-                    near.stream().mapToLong(x -> x).max().orElseThrow());
+                    s.index(), near).isBetween(near.stream().mapToLong(x -> x).min().orElseThrow() - 1,
+                    near.stream().mapToLong(x -> x).max().orElseThrow() + 1);
         }
     }
 }
