@@ -69,8 +69,7 @@ public final class GuestMonitorSource implements MonitorSource {
     @Override
     public Flux<EventBody> open(Vm vm, Variant variant, MonitorContext context) {
         return Flux.defer(() -> {
-            long t0 = System.nanoTime();
-            LongSupplier elapsedMs = () -> (System.nanoTime() - t0) / 1_000_000;
+            LongSupplier elapsedMs = context.sinceVmMs();
             Optional<KernelDebugFiles> files = KernelDebugFiles.find(variant.kernel());
             if (files.isEmpty()) {
                 context.problems().accept(KernelDebugFiles.explainMissing(variant.kernel()));

@@ -415,6 +415,14 @@ public final class RunRecorder {
         return discarded;
     }
 
+    /**
+     * The VM's clock: ms since VmCreated was observed (since the recorder was made, before that). Monitor samples and
+     * snapshots are timed by it, so they join with {@link #scenarioStartSinceVmMs} and the run's events.
+     */
+    public synchronized long sinceVmMs() {
+        return (nanos.getAsLong() - (tVmCreated >= 0 ? tVmCreated : tStart)) / 1_000_000;
+    }
+
     /** Scenario start on the VM's clock (ms since VmCreated), for joining stimuli with monitor samples. */
     public synchronized long scenarioStartSinceVmMs() {
         return tScenarioStart < 0 || tVmCreated < 0 ? 0 : (tScenarioStart - tVmCreated) / 1_000_000;

@@ -241,7 +241,8 @@ public final class VariantRunner {
                 .cast(EventBody.class);
         Flux<EventBody> monitored = Flux.empty();
         if (monitorRan) {
-            MonitorContext ctx = new MonitorContext(vmGone, signals.scenarioStart(), rec::monitorProblem);
+            MonitorContext ctx = new MonitorContext(vmGone, signals.scenarioStart(), rec::monitorProblem,
+                    rec::sinceVmMs);
             Flux<EventBody> src = created.asMono().thenMany(Flux.defer(() -> monitor.open(vm, v, ctx)));
             monitored = v.scheduler().isSchedExt()
                     ? src.publish(shared -> Flux.merge(shared,
