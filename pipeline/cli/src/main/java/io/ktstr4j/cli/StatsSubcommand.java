@@ -57,7 +57,12 @@ abstract class StatsSubcommand implements Callable<Integer> {
     }
 
     private int refuse(String message) {
-        services.err().println(name() + ": " + firstLine(message));
+        return refuse(services, name(), message);
+    }
+
+    /** Bad input or an unusable store: one line on stderr, {@code command: problem}, exit 2. */
+    static int refuse(Services services, String command, String message) {
+        services.err().println(command + ": " + firstLine(message));
         return ExitCodes.USAGE_OR_INFRA;
     }
 

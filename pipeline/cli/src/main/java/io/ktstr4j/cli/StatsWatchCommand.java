@@ -3,6 +3,7 @@ package io.ktstr4j.cli;
 import io.ktstr4j.cli.kafka.KafkaClientOptions;
 import io.ktstr4j.regressions.RegressionWatch;
 import io.ktstr4j.regressions.WatchOptions;
+import io.ktstr4j.schemas.CacheDir;
 import io.ktstr4j.schemas.SchemaException;
 import io.ktstr4j.sink.kafka.KafkaSinkConfig;
 import io.ktstr4j.sink.kafka.KafkaUnavailableException;
@@ -136,16 +137,10 @@ final class StatsWatchCommand implements Callable<Integer> {
     }
 
     static Path defaultStateDir() {
-        String env = System.getenv("KTSTR4J_CACHE_DIR");
-        Path cache = env != null && !env.isBlank() ? Path.of(env)
-                : Path.of(System.getProperty("user.home"), ".cache", "ktstr4j");
-        return cache.resolve("streams");
+        return CacheDir.resolve("streams");
     }
 
     private int refuse(String message) {
-        String m = message == null ? "failed" : message;
-        int nl = m.indexOf('\n');
-        services.err().println("ktstr4j stats watch: " + (nl < 0 ? m : m.substring(0, nl)));
-        return ExitCodes.USAGE_OR_INFRA;
+        return StatsSubcommand.refuse(services, "ktstr4j stats watch", message);
     }
 }

@@ -45,15 +45,9 @@ class StatsRunPairE2ETest {
 
     @Test
     void aRunPairComparesBySchedulerAndAWorseRunIsARegression() throws Exception {
-        Path kernel = Defaults.kernel().orElse(null);
-        Assumptions.assumeTrue(kernel != null && Files.isRegularFile(kernel.resolveSibling("scx/scx_simple")),
-                "needs the shared sched_ext kernel and its scx_simple (set KTSTR4J_KERNEL)");
+        Path kernel = kernel();
         String store = tmp.resolve("results.duckdb").toString();
-        Path good = Files.writeString(tmp.resolve("pair.json"), """
-                {"name": "pair", "scenario": "steady", "duration_ms": 1000,
-                 "scheduler": {"kind": "path", "binary": "scx_simple"},
-                 "relative_to": {"scheduler": "eevdf", "min_ratio": {"total_iterations": 0.05}}}
-                """);
+        Path good = pairSpec();
         // the same test (same pairing: name, topology, scheduler, work type): 16 spinners where there were 4
         Path worse = Files.writeString(tmp.resolve("pair-worse.json"), """
                 {"name": "pair", "duration_ms": 1000,
@@ -99,15 +93,9 @@ class StatsRunPairE2ETest {
     @Test
     @Tag("full")
     void aRerunOfTheUnchangedGauntletIsNoRegression() throws Exception {
-        Path kernel = Defaults.kernel().orElse(null);
-        Assumptions.assumeTrue(kernel != null && Files.isRegularFile(kernel.resolveSibling("scx/scx_simple")),
-                "needs the shared sched_ext kernel and its scx_simple (set KTSTR4J_KERNEL)");
+        Path kernel = kernel();
         String store = tmp.resolve("results.duckdb").toString();
-        Path spec = Files.writeString(tmp.resolve("pair.json"), """
-                {"name": "pair", "scenario": "steady", "duration_ms": 1000,
-                 "scheduler": {"kind": "path", "binary": "scx_simple"},
-                 "relative_to": {"scheduler": "eevdf", "min_ratio": {"total_iterations": 0.05}}}
-                """);
+        Path spec = pairSpec();
         String[] run = {"run", spec.toString(), "--topology", "tiny-2llc,smt-2llc", "--kernel", kernel.toString(),
                 "--backend", "qemu", "--results-store", store};
         for (int i = 0; i < 6; i++) {
@@ -125,6 +113,23 @@ class StatsRunPairE2ETest {
                 "--b", "run=" + runs.get(5), "--results-store", store);
         assertThat(rerun.code()).as(rerun.out()).isZero();
         assertThat(rerun.out()).contains("over 4 paired variants");
+    }
+
+    /** The shared sched_ext kernel with its scx_simple, else the test is skipped. */
+    private static Path kernel() {
+        Path kernel = Defaults.kernel().orElse(null);
+        Assumptions.assumeTrue(kernel != null && Files.isRegularFile(kernel.resolveSibling("scx/scx_simple")),
+                "needs the shared sched_ext kernel and its scx_simple (set KTSTR4J_KERNEL)");
+        return kernel;
+    }
+
+    /** The spec of the pair: scx_simple on the steady scenario, judged against eevdf (loose, always met). */
+    private Path pairSpec() throws java.io.IOException {
+        return Files.writeString(tmp.resolve("pair.json"), """
+                {"name": "pair", "scenario": "steady", "duration_ms": 1000,
+                 "scheduler": {"kind": "path", "binary": "scx_simple"},
+                 "relative_to": {"scheduler": "eevdf", "min_ratio": {"total_iterations": 0.05}}}
+                """);
     }
 
     private List<String> runIds(String store) {

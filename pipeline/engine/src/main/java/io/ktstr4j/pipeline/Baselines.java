@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The results of the baseline variants that have finished, per run, for the variants judged against them. Only
  * variants marked {@link VariantRelation.Baseline} are kept: one per topology of a spec with {@code relative_to}.
  */
-final class Baselines {
+final class Baselines implements Evaluation.BaselineLookup {
 
     private final Map<String, SidecarResult> results = new ConcurrentHashMap<>();
 
@@ -20,7 +20,8 @@ final class Baselines {
         }
     }
 
-    Optional<SidecarResult> find(String runId, String variantKey) {
+    @Override
+    public Optional<SidecarResult> find(String runId, String variantKey) {
         return Optional.ofNullable(results.get(key(runId, variantKey)));
     }
 

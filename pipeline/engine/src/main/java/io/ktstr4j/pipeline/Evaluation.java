@@ -44,17 +44,6 @@ public final class Evaluation {
     private Evaluation() {
     }
 
-    /**
-     * Evaluates one run.
-     *
-     * @param host the host the VM ran on (the sidecar's {@code host}; its online CPUs give {@code cpu_overcommit})
-     * @param tcg  the backend emulated the guest in software (QEMU TCG); recorded once a VM was created
-     */
-    public static Outcomes evaluate(String runId, Variant v, RunRecorder rec, Instant startedAt, boolean monitorRan,
-                                    HostContext host, boolean tcg) {
-        return evaluate(runId, v, rec, startedAt, monitorRan, host, tcg, (run, key) -> Optional.empty());
-    }
-
     /** The baseline results a judged variant is compared with ({@code relative_to}). */
     @FunctionalInterface
     public interface BaselineLookup {
@@ -64,6 +53,9 @@ public final class Evaluation {
     /**
      * Evaluates one run; a variant judged against a baseline ({@link VariantRelation.JudgedAgainst}) is compared with
      * the baseline's result from {@code baselines}.
+     *
+     * @param host the host the VM ran on (the sidecar's {@code host}; its online CPUs give {@code cpu_overcommit})
+     * @param tcg  the backend emulated the guest in software (QEMU TCG); recorded once a VM was created
      */
     public static Outcomes evaluate(String runId, Variant v, RunRecorder rec, Instant startedAt, boolean monitorRan,
                                     HostContext host, boolean tcg, BaselineLookup baselines) {
@@ -111,7 +103,7 @@ public final class Evaluation {
             report = FailureReportBuilder.build(runId, v.key(), verdict, facts, rec.consoleLines(),
                     FailureReportBuilder.extractSchedulerLog(rec.com2Lines()), timeline);
         }
-        return new Outcomes(verdict, facts, report, withVariantHash(withVerdict(sidecar, verdict).build()));
+        return new Outcomes(verdict, facts, report, withVerdict(sidecar, verdict).build());
     }
 
     /** The sidecar's verdict fields. */
@@ -144,12 +136,9 @@ public final class Evaluation {
                 .timestamp(startedAt.toString())
                 .runId(runId)
                 .runSource(System.getenv("KTSTR_CI") != null ? "ci" : "local")
-                .variantKey(v.key());
-    }
-
-    /** The sidecar with its {@code variant_hash}, computed from the fields it already holds. */
-    static SidecarResult withVariantHash(SidecarResult s) {
-        return s.toBuilder().variantHash(VariantHash.hex(VariantHash.of(s))).build();
+                .variantKey(v.key())
+                .variantHash(VariantHash.hex(VariantHash.of(v.topology().label(), v.scheduler().name(), null,
+                        v.workType(), v.scheduler().flags(), v.sysctls(), v.extraKargs())));
     }
 
     /**
@@ -240,7 +229,7 @@ public final class Evaluation {
                 .resolvedThresholds(verdict.thresholds())
                 .durationMs(0L)
                 .build();
-        return new Outcomes(verdict, null, null, withVariantHash(sidecar));
+        return new Outcomes(verdict, null, null, sidecar);
     }
 
     /**

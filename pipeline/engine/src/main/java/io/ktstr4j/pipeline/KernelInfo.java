@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,7 +22,11 @@ public final class KernelInfo {
 
     private static final Pattern CONFIG_HEADER = Pattern.compile("Linux/\\S+ (\\S+) Kernel Configuration");
     private static final Pattern VERSION = Pattern.compile("(\\d+\\.\\d+(?:\\.\\d+)?[\\w.+-]*)");
-    private static final Map<Path, Optional<String>> COMMITS = new ConcurrentHashMap<>();
+    /** Per kernel image: what it is, read once per process (the metadata parsed and the source tree found once). */
+    private static final Map<Path, Info> INFO = new ConcurrentHashMap<>();
+
+    private record Info(String version, String commit) {
+    }
 
     /**
      * The parts of ktstr's cache {@code metadata.json} that name the kernel; any may be null.
@@ -44,19 +47,39 @@ public final class KernelInfo {
      * version in the folder's name ({@code 6.12.117-scx}).
      */
     public static String version(Path kernel) {
-        if (kernel == null) {
-            return null;
-        }
-        Path image = ProjectInfo.key(kernel);
+        return kernel == null ? null : info(kernel).version();
+    }
+
+    /**
+     * The kernel source's commit (7 hex, {@code -dirty} when the tree has changes), as ktstr records it: for a cache
+     * entry, the live state of its {@code local} source tree when that still exists, else the {@code git_hash} the
+     * metadata recorded; for an image inside a git kernel tree, that tree's HEAD. Null for a tarball build or a plain
+     * folder.
+     */
+    public static String commit(Path kernel) {
+        return kernel == null ? null : info(kernel).commit();
+    }
+
+    private static Info info(Path kernel) {
+        return INFO.computeIfAbsent(ProjectInfo.key(kernel), KernelInfo::read);
+    }
+
+    private static Info read(Path image) {
         Path dir = image.getParent();
         if (dir == null) {
-            return null;
+            return new Info(null, null);
         }
         CacheMetadata meta = metadata(dir);
+        // the source tree matters for the version without a metadata version, and for the commit without metadata
+        Path tree = meta == null || meta.version() == null ? sourceTree(image) : null;
+        return new Info(readVersion(dir, meta, tree), readCommit(meta, tree));
+    }
+
+    /** The version, in the order of {@link #version}. */
+    private static String readVersion(Path dir, CacheMetadata meta, Path tree) {
         if (meta != null && meta.version() != null) {
             return meta.version();
         }
-        Path tree = sourceTree(image);
         String release = tree == null ? null : firstLine(tree.resolve("include/config/kernel.release"));
         if (release != null) {
             return release;
@@ -69,19 +92,6 @@ public final class KernelInfo {
         return m.find() ? m.group(1) : null;
     }
 
-    /**
-     * The kernel source's commit (7 hex, {@code -dirty} when the tree has changes), as ktstr records it: for a cache
-     * entry, the live state of its {@code local} source tree when that still exists, else the {@code git_hash} the
-     * metadata recorded; for an image inside a git kernel tree, that tree's HEAD. Null for a tarball build or a plain
-     * folder.
-     */
-    public static String commit(Path kernel) {
-        if (kernel == null) {
-            return null;
-        }
-        return COMMITS.computeIfAbsent(ProjectInfo.key(kernel), k -> Optional.ofNullable(readCommit(k))).orElse(null);
-    }
-
     /** A full hash from ktstr's metadata as a live tree gives it: 7 hex digits, keeping a {@code -dirty} suffix. */
     static String shortHash(String hash) {
         if (hash == null) {
@@ -92,15 +102,12 @@ public final class KernelInfo {
         return (h.length() > 7 && h.matches("[0-9a-fA-F]+") ? h.substring(0, 7) : h) + (dirty ? "-dirty" : "");
     }
 
-    private static String readCommit(Path image) {
-        Path dir = image.getParent();
-        CacheMetadata meta = dir == null ? null : metadata(dir);
+    private static String readCommit(CacheMetadata meta, Path tree) {
         if (meta != null) {
-            Path tree = meta.sourceTreePath();
-            String live = tree != null && isTopLevel(tree) ? Git.describe(tree) : null;
+            Path source = meta.sourceTreePath();
+            String live = source != null && isTopLevel(source) ? Git.describe(source) : null;
             return live != null ? live : shortHash(meta.gitHash());
         }
-        Path tree = sourceTree(image);
         return tree == null ? null : Git.describe(tree);
     }
 

@@ -44,7 +44,9 @@ public final class ProjectInfo {
         Path b = key(binary);
         return SCHEDULER_COMMITS.computeIfAbsent(b, x -> {
             Path dir = x.getParent();
-            String commit = dir != null && Git.topLevel(dir) != null ? Git.describe(dir) : null;
+            Path top = dir == null ? null : Git.topLevel(dir);
+            // described as a project: a binary built inside the project under test shares its one git status
+            String commit = top != null ? projectCommit(top) : null;
             return Optional.ofNullable(commit != null ? commit : sha256(x));
         }).orElse(null);
     }

@@ -107,7 +107,8 @@ public final class RunRecorder {
     private String protocolProblem;
 
     private final long tStart;
-    private long tVmCreated = -1;
+    /** Volatile: the monitor's clock reads it on every sample without the recorder's lock. */
+    private volatile long tVmCreated = -1;
     private long tInit = -1;
     private long tScenarioStart = -1;
     private long tScenarioEnd = -1;
@@ -419,8 +420,14 @@ public final class RunRecorder {
      * The VM's clock: ms since VmCreated was observed (since the recorder was made, before that). Monitor samples and
      * snapshots are timed by it, so they join with {@link #scenarioStartSinceVmMs} and the run's events.
      */
-    public synchronized long sinceVmMs() {
-        return (nanos.getAsLong() - (tVmCreated >= 0 ? tVmCreated : tStart)) / 1_000_000;
+    public long sinceVmMs() {
+        return (nanos.getAsLong() - vmZero()) / 1_000_000;
+    }
+
+    /** When the VM was created (when the recorder was made, before that), on the recorder's clock. */
+    private long vmZero() {
+        long t = tVmCreated;
+        return t >= 0 ? t : tStart;
     }
 
     /** Scenario start on the VM's clock (ms since VmCreated), for joining stimuli with monitor samples. */
@@ -445,7 +452,7 @@ public final class RunRecorder {
 
     public synchronized RunTimings timings() {
         long end = tEvaluated >= 0 ? tEvaluated : nanos.getAsLong();
-        long vm0 = tVmCreated >= 0 ? tVmCreated : tStart;
+        long vm0 = vmZero();
         long prepare = (vm0 - tStart) / 1_000_000;
         long boot = tInit >= 0 ? (tInit - vm0) / 1_000_000 : -1;
         long scen = tScenarioStart >= 0 && tScenarioEnd >= 0 ? (tScenarioEnd - tScenarioStart) / 1_000_000 : -1;

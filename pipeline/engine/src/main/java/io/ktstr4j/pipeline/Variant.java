@@ -50,15 +50,6 @@ public record Variant(
         Path projectDir,
         VariantRelation relation) {
 
-    /** A variant with no relation to the others of its run. */
-    public Variant(String testName, String preset, Topology topology, SchedulerChoice scheduler, Path kernel,
-                   AgentPlan plan, Duration duration, long memoryMb, Duration watchdog, Thresholds thresholds,
-                   List<String> kargs, List<String> sysctls, String workType, String skipReason, int numSnapshots,
-                   List<Path> includeFiles, boolean expectErr, Path projectDir) {
-        this(testName, preset, topology, scheduler, kernel, plan, duration, memoryMb, watchdog, thresholds, kargs,
-                sysctls, workType, skipReason, numSnapshots, includeFiles, expectErr, projectDir, null);
-    }
-
     public Variant {
         if (numSnapshots < 0) {
             throw new IllegalArgumentException("num_snapshots: " + numSnapshots + " must not be negative");
@@ -74,7 +65,7 @@ public record Variant(
                    AgentPlan plan, Duration duration, long memoryMb, Duration watchdog, Thresholds thresholds,
                    List<String> kargs, List<String> sysctls, String workType, String skipReason, int numSnapshots) {
         this(testName, preset, topology, scheduler, kernel, plan, duration, memoryMb, watchdog, thresholds, kargs,
-                sysctls, workType, skipReason, numSnapshots, List.of(), false, null);
+                sysctls, workType, skipReason, numSnapshots, List.of(), false, null, null);
     }
 
     /** A variant that runs, without periodic snapshots (most callers). */

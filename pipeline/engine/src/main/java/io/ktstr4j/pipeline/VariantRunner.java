@@ -161,7 +161,7 @@ public final class VariantRunner {
 
             Flux<EventBody> tail = Flux.defer(() -> {
                 Evaluation.Outcomes o = Evaluation.evaluate(runId, v, rec, startedAt, monitorRan,
-                        HostContextReader.current(), backend.softwareEmulated(), baselines::find);
+                        HostContextReader.current(), backend.softwareEmulated(), baselines);
                 baselines.offer(runId, v, o.sidecar());
                 rec.evaluated();
                 onDone.accept(new RunSummary(runId, v, o.verdict(), o.sidecar(), rec.timings(), rec.droppedEvents(),

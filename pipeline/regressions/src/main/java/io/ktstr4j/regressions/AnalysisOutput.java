@@ -23,8 +23,8 @@ final class AnalysisOutput {
     private final RecordEncoder encoder;
     private final String topic;
 
-    AnalysisOutput(TopicLayout layout) {
-        this.encoder = new RecordEncoder(new EventRouter(layout), 500, RunPublisher.TARGET_RECORD_BYTES,
+    AnalysisOutput(TopicLayout layout, int maxEventsPerRecord) {
+        this.encoder = new RecordEncoder(new EventRouter(layout), maxEventsPerRecord, RunPublisher.TARGET_RECORD_BYTES,
                 RunPublisher.MAX_PART_BYTES, EventCodec.SCHEMA_VERSION);
         this.topic = layout.name(TopicLayout.REGRESSIONS);
     }

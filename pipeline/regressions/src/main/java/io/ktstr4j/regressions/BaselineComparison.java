@@ -32,12 +32,14 @@ import java.util.Set;
 final class BaselineComparison {
     private final TrialFilter baseline;
     private final List<Dimension> slicing;
+    private final CompareEngine.PairingKeys keys;
     private final CompareOptions options;
     private final int window;
 
     BaselineComparison(TrialFilter baseline, CompareOptions options, int window) {
         this.baseline = baseline;
         this.slicing = slicing(baseline);
+        this.keys = CompareEngine.pairingKeys(slicing);
         this.options = options;
         this.window = window;
     }
@@ -51,13 +53,12 @@ final class BaselineComparison {
 
     /** The record key and the name in events: the pairing key as the engine writes it. */
     String variant(Trial t) {
-        // A fresh key set per call: the engine's cache is per VariantDims instance, and each result brings its own.
-        return CompareEngine.pairingKeys(slicing).label(t);
+        return keys.label(t);
     }
 
     /** The state store key: the full pairing key (with the variant's payload, sysctls and kargs). */
     String storeKey(Trial t) {
-        return CompareEngine.pairingKeys(slicing).key(t);
+        return keys.key(t);
     }
 
     /** What the watch publishes for one result, and the baseline after it. */

@@ -23,6 +23,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class FlakyLedger implements Processor<String, SidecarResult, byte[], byte[]> {
     private final AnalysisOutput output;
     private final WatchCounters counters;
+    /** How stats flaky names a variant; one key set for every result (its keys hold no per-result state). */
+    private static final CompareEngine.PairingKeys KEYS = Flaky.variantKeys();
     private ProcessorContext<byte[], byte[]> ctx;
     private KeyValueStore<String, LedgerEntry> ledger;
 
@@ -33,7 +35,7 @@ final class FlakyLedger implements Processor<String, SidecarResult, byte[], byte
 
     /** The record key of a result's ledger line: its variant as {@code stats flaky} writes it. */
     static String variant(Trial t) {
-        return Flaky.variantKeys().label(t);
+        return KEYS.label(t);
     }
 
     @Override
@@ -46,13 +48,12 @@ final class FlakyLedger implements Processor<String, SidecarResult, byte[], byte
     public void process(Record<String, SidecarResult> rec) {
         SidecarResult r = rec.value();
         Trial t = Trials.of(r);
-        CompareEngine.PairingKeys keys = Flaky.variantKeys();
-        String key = Flaky.groupKey(keys, t);
+        String key = Flaky.groupKey(KEYS, t);
         LedgerEntry before = ledger.get(key);
         LedgerEntry line = (before == null ? LedgerEntry.EMPTY : before).with(t.outcome(), t.runId());
         if (Flaky.flaky(line.outcomes())) {
             String resultId = AnalysisIds.resultId(r);
-            FlakyOutcomes f = new FlakyOutcomes(keys.label(t), t.dim(Dimension.PROJECT_COMMIT), t.dim(Dimension.KERNEL),
+            FlakyOutcomes f = new FlakyOutcomes(KEYS.label(t), t.dim(Dimension.PROJECT_COMMIT), t.dim(Dimension.KERNEL),
                     line.outcomes(), line.runs().size(), resultId, !line.flagged());
             line = line.flagged(true);
             counters.flaky.incrementAndGet();

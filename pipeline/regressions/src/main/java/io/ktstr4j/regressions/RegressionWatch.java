@@ -22,14 +22,12 @@ public final class RegressionWatch implements AutoCloseable {
     /** How long {@link #close()} waits for the last commit. */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final WatchOptions options;
     private final WatchCounters counters = new WatchCounters();
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     private RegressionWatch(WatchOptions options) {
-        this.options = options;
         this.streams = new KafkaStreams(WatchTopology.build(options, counters), properties(options, counters));
         streams.setUncaughtExceptionHandler(e -> {
             failure.compareAndSet(null, e);
@@ -75,10 +73,6 @@ public final class RegressionWatch implements AutoCloseable {
         // topic, so every variant's baseline is built from history.
         p.putAll(o.kafka().clientProperties());
         return p;
-    }
-
-    public WatchOptions options() {
-        return options;
     }
 
     public WatchCounters counters() {

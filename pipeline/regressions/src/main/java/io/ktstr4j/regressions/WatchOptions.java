@@ -58,8 +58,8 @@ public record WatchOptions(KafkaSinkConfig kafka, String applicationId, TrialFil
         private CompareOptions compare = CompareOptions.DEFAULTS;
         private Path stateDir = Path.of(System.getProperty("java.io.tmpdir"), "ktstr4j-streams");
         private int threads = 1;
-        private Duration dedupRetention = Duration.ofDays(14);
-        private Duration commitInterval = Duration.ofMillis(100);
+        private final Duration dedupRetention = Duration.ofDays(14);
+        private final Duration commitInterval = Duration.ofMillis(100);
 
         private Builder(KafkaSinkConfig kafka, TrialFilter baseline) {
             this.kafka = kafka;
@@ -88,16 +88,6 @@ public record WatchOptions(KafkaSinkConfig kafka, String applicationId, TrialFil
 
         public Builder threads(int v) {
             threads = v;
-            return this;
-        }
-
-        public Builder dedupRetention(Duration v) {
-            dedupRetention = v;
-            return this;
-        }
-
-        public Builder commitInterval(Duration v) {
-            commitInterval = v;
             return this;
         }
 

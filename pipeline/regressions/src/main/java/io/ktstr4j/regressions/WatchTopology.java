@@ -35,7 +35,7 @@ public final class WatchTopology {
     public static Topology build(WatchOptions o, WatchCounters counters) {
         TopicLayout layout = new TopicLayout(o.kafka().topicPrefix());
         BaselineComparison comparison = new BaselineComparison(o.baseline(), o.compare(), o.window());
-        AnalysisOutput output = new AnalysisOutput(layout);
+        AnalysisOutput output = new AnalysisOutput(layout, o.kafka().maxEventsPerRecord());
         JsonSerde<SidecarResult> sidecars = new JsonSerde<>(SidecarResult.class);
         StreamsBuilder b = new StreamsBuilder();
         b.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(SEEN_STORE, o.dedupRetention(),

@@ -79,13 +79,7 @@ public final class CompareEngine {
      */
     public static CompareReport compare(List<Trial> a, List<Trial> b, List<Dimension> slicing, String labelA,
                                         String labelB, CompareOptions o) {
-        List<Dimension> pairing = new ArrayList<>();
-        for (Dimension d : Dimension.values()) {
-            if (d.pairs() && !slicing.contains(d)) {
-                pairing.add(d);
-            }
-        }
-        PairingKeys keys = new PairingKeys(pairing);
+        PairingKeys keys = pairingKeys(slicing);
         Map<String, List<Trial>> byKeyA = keys.group(a);
         Map<String, List<Trial>> byKeyB = keys.group(b);
         List<PairComparison> pairs = new ArrayList<>();
@@ -127,7 +121,7 @@ public final class CompareEngine {
             }
         }
         return new CompareReport(labelA, labelB, slicing.stream().map(Dimension::key).toList(),
-                pairing.stream().map(Dimension::key).toList(), o.alpha(), o.correction(), o.average(), pairs, onlyA,
+                keys.pairing().stream().map(Dimension::key).toList(), o.alpha(), o.correction(), o.average(), pairs, onlyA,
                 onlyB, HostDiff.labels(a), HostDiff.labels(b), HostDiff.of(a, b), reg, imp, noise);
     }
 
@@ -339,24 +333,36 @@ public final class CompareEngine {
         return new PairingKeys(pairing);
     }
 
-    /** Pairing keys, computed once per shared {@link VariantDims}. */
+    /** Pairing keys; bulk work computes each once per shared {@link VariantDims} ({@link #cached()}). */
     public static final class PairingKeys {
         private final List<Dimension> pairing;
-        private final Map<VariantDims, String> keys = new IdentityHashMap<>();
 
         PairingKeys(List<Dimension> pairing) {
-            this.pairing = pairing;
+            this.pairing = List.copyOf(pairing);
+        }
+
+        /** The dimensions in the key (besides the test name and the variant extras). */
+        public List<Dimension> pairing() {
+            return pairing;
         }
 
         /** The full key: test, each pairing dimension (commits without -dirty, flags as a set), the variant extras. */
         public String key(Trial t) {
-            return keys.computeIfAbsent(t.variant(), v -> {
-                StringBuilder sb = new StringBuilder(v.testName());
-                for (Dimension d : pairing) {
-                    sb.append('\u0000').append(value(v, d));
-                }
-                return sb.append('\u0000').append(v.variantExtra()).toString();
-            });
+            VariantDims v = t.variant();
+            StringBuilder sb = new StringBuilder(v.testName());
+            for (Dimension d : pairing) {
+                sb.append('\u0000').append(value(v, d));
+            }
+            return sb.append('\u0000').append(v.variantExtra()).toString();
+        }
+
+        /**
+         * {@link #key} remembering each {@link VariantDims} it has keyed (trials of one variant share theirs): for a
+         * pass over a pool; the memory goes with the function, so a long-lived holder of these keys does not grow.
+         */
+        public java.util.function.Function<Trial, String> cached() {
+            Map<VariantDims, String> memo = new IdentityHashMap<>();
+            return t -> memo.computeIfAbsent(t.variant(), v -> key(t));
         }
 
         /** How a key reads: test name, then the pairing values joined by {@code /}. */
@@ -377,9 +383,10 @@ public final class CompareEngine {
         }
 
         Map<String, List<Trial>> group(List<Trial> trials) {
+            java.util.function.Function<Trial, String> keyOf = cached();
             Map<String, List<Trial>> out = new LinkedHashMap<>();
             for (Trial t : trials) {
-                out.computeIfAbsent(key(t), k -> new ArrayList<>()).add(t);
+                out.computeIfAbsent(keyOf.apply(t), k -> new ArrayList<>()).add(t);
             }
             return out;
         }

@@ -29,9 +29,10 @@ public final class Flaky {
             throw new StatsInputException(filter.label() + " matches no result in the pool of " + pool.size());
         }
         CompareEngine.PairingKeys keys = variantKeys();
+        java.util.function.Function<Trial, String> variantKey = keys.cached();
         Map<String, List<Trial>> groups = new LinkedHashMap<>();
         for (Trial t : selected) {
-            groups.computeIfAbsent(groupKey(keys, t), x -> new ArrayList<>()).add(t);
+            groups.computeIfAbsent(groupKey(t, variantKey.apply(t)), x -> new ArrayList<>()).add(t);
         }
         List<FlakyVariant> out = new ArrayList<>();
         for (List<Trial> g : groups.values()) {
@@ -64,7 +65,11 @@ public final class Flaky {
 
     /** The group a trial's outcome counts in: its project commit, kernel and variant. */
     public static String groupKey(CompareEngine.PairingKeys variantKeys, Trial t) {
-        return t.dim(Dimension.PROJECT_COMMIT) + '\u0000' + t.dim(Dimension.KERNEL) + '\u0000' + variantKeys.key(t);
+        return groupKey(t, variantKeys.key(t));
+    }
+
+    private static String groupKey(Trial t, String variantKey) {
+        return t.dim(Dimension.PROJECT_COMMIT) + '\u0000' + t.dim(Dimension.KERNEL) + '\u0000' + variantKey;
     }
 
     /** Whether a group's outcome counts make it flaky: two conclusions at least (a skip is none). */

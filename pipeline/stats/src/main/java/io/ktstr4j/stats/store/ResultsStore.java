@@ -51,6 +51,8 @@ public final class ResultsStore {
 
     private final StoreLocation location;
     private final LockRetry retry;
+    /** The tables exist: created (or found) by this store's first write, not checked again on every write. */
+    private volatile boolean schemaReady;
 
     private ResultsStore(StoreLocation location, Duration lockWait) {
         this.location = location;
@@ -90,7 +92,10 @@ public final class ResultsStore {
             }
         }
         int stored = withConnection(false, c -> {
-            StoreSchema.ensure(c);
+            if (!schemaReady) {
+                StoreSchema.ensure(c);
+                schemaReady = true;
+            }
             c.setAutoCommit(false);
             try {
                 insertVariants(c, rows);

@@ -1,5 +1,6 @@
 package io.ktstr4j.stats.store;
 
+import io.ktstr4j.schemas.CacheDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -26,13 +27,10 @@ public sealed interface StoreLocation {
 
     /**
      * The default: {@code $KTSTR4J_CACHE_DIR/results.duckdb}, else {@code ~/.cache/ktstr4j/results.duckdb} (the
-     * cache folder the initramfs and the Kafka spool use).
+     * cache folder, {@link CacheDir}).
      */
     static StoreLocation defaultLocation() {
-        String env = System.getenv("KTSTR4J_CACHE_DIR");
-        Path cache = env != null && !env.isBlank() ? Path.of(env)
-                : Path.of(System.getProperty("user.home"), ".cache", "ktstr4j");
-        return new DuckDbFile(cache.resolve(DEFAULT_FILE));
+        return new DuckDbFile(CacheDir.resolve(DEFAULT_FILE));
     }
 
     /** Parses {@code none}, a JDBC URL ({@code jdbc:duckdb:PATH} is a file), or a path. */

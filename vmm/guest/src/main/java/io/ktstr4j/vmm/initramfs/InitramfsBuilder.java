@@ -1,6 +1,7 @@
 package io.ktstr4j.vmm.initramfs;
 
 import com.github.luben.zstd.Zstd;
+import io.ktstr4j.schemas.CacheDir;
 import io.ktstr4j.vmm.plan.AgentPlanWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -83,10 +84,7 @@ public final class InitramfsBuilder {
 
     /** The default cache: {@code $KTSTR4J_CACHE_DIR/initramfs}, else {@code ~/.cache/ktstr4j/initramfs}. */
     public static Path defaultCacheDir() {
-        String env = System.getenv("KTSTR4J_CACHE_DIR");
-        Path root = env != null && !env.isBlank() ? Path.of(env)
-                : Path.of(System.getProperty("user.home"), ".cache", "ktstr4j");
-        return root.resolve("initramfs");
+        return CacheDir.resolve("initramfs");
     }
 
     /** The agent binary packaged in this jar (built by the vmm Maven build). */
