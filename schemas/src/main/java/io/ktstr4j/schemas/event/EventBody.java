@@ -36,6 +36,7 @@ import java.util.Map;
         @JsonSubTypes.Type(value = FailureReport.class, name = "run.failure_report"),
         @JsonSubTypes.Type(value = RunSidecar.class, name = "run.result"),
         @JsonSubTypes.Type(value = HostStateSnapshot.class, name = "host.state"),
+        @JsonSubTypes.Type(value = HostStateDelta.class, name = "host.state_delta"),
         @JsonSubTypes.Type(value = EventsDropped.class, name = "run.dropped"),
         @JsonSubTypes.Type(value = RunStarted.class, name = "run.started"),
         @JsonSubTypes.Type(value = RunFinished.class, name = "run.finished"),
@@ -44,7 +45,7 @@ import java.util.Map;
         @JsonSubTypes.Type(value = FlakyOutcomes.class, name = "analysis.flaky")
 })
 public sealed interface EventBody permits VmEvent, GuestMessage, MonitorSample, DumpRequested, Snapshot,
-        RunVerdict, FailureReport, RunSidecar, HostStateSnapshot, EventsDropped, RunStarted, RunFinished, AnalysisResult {
+        RunVerdict, FailureReport, RunSidecar, HostStateSnapshot, HostStateDelta, EventsDropped, RunStarted, RunFinished, AnalysisResult {
 
     /** The JSON type name of this body, e.g. {@code vm.created}. */
     default String typeName() {

@@ -33,7 +33,7 @@ import java.util.Map;
  * @param extra      unknown envelope fields from a newer minor version, kept
  */
 @com.fasterxml.jackson.databind.annotation.JsonAppend(prepend = true, props = @com.fasterxml.jackson.databind.annotation.JsonAppend.Prop(value = io.ktstr4j.schemas.json.SchemaPropertyWriter.class, name = "schema"))
-@Versioned(name = "ktstr4j.run_event", major = 1, minor = 2)
+@Versioned(name = "ktstr4j.run_event", major = 1, minor = 3)
 public record RunEvent(@JsonInclude(JsonInclude.Include.NON_NULL) String runId,
                        @JsonInclude(JsonInclude.Include.NON_NULL) String variantKey,
                        @JsonProperty("event_id") @JsonInclude(JsonInclude.Include.NON_NULL) String ownId,

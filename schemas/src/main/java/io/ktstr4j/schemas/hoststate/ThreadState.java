@@ -1,10 +1,15 @@
 package io.ktstr4j.schemas.hoststate;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.ktstr4j.schemas.Validate;
 import java.util.List;
 
 /**
- * One host thread's cumulative-from-birth counters (ktstr {@code ThreadState}). Missing readings are 0, as in ktstr.
+ * One host thread's cumulative-from-birth counters (ktstr {@code ThreadState}). A reading that could not be taken is
+ * 0, as ktstr writes it, and its field name is also listed in {@code missing} (host_state 1.1; ktstr ignores the
+ * field), so a comparison tells a missing reading from a real zero.
+ *
+ * @param missing the JSON names of the fields that could not be read (empty: every reading was taken)
  */
 public record ThreadState(
         long tid,
@@ -44,7 +49,8 @@ public record ThreadState(
         long syscr,
         long syscw,
         long readBytes,
-        long writeBytes) {
+        long writeBytes,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> missing) {
 
     public ThreadState {
         pcomm = pcomm == null ? "" : pcomm;
@@ -52,6 +58,12 @@ public record ThreadState(
         cgroup = cgroup == null ? "" : cgroup;
         policy = policy == null ? "" : policy;
         cpuAffinity = Validate.list("cpu_affinity", cpuAffinity);
+        missing = Validate.list("missing", missing);
+    }
+
+    /** Whether the reading of this field (its JSON name) could not be taken. */
+    public boolean isMissing(String field) {
+        return missing.contains(field);
     }
 
     /** A builder with every field unset; see {@link Builder}. */
@@ -100,6 +112,7 @@ public record ThreadState(
         b.syscw = syscw;
         b.readBytes = readBytes;
         b.writeBytes = writeBytes;
+        b.missing = missing;
         return b;
     }
 
@@ -146,6 +159,7 @@ public record ThreadState(
         private long syscw;
         private long readBytes;
         private long writeBytes;
+        private List<String> missing;
 
         private Builder() {}
 
@@ -339,13 +353,19 @@ public record ThreadState(
             return this;
         }
 
+        /** The JSON names of the fields that could not be read. */
+        public Builder missing(List<String> missing) {
+            this.missing = missing;
+            return this;
+        }
+
         /** The record, checked and defaulted by its constructor. */
         public ThreadState build() {
             return new ThreadState(tid, tgid, pcomm, comm, cgroup, startTimeClockTicks, policy, nice, cpuAffinity,
                     runTimeNs, waitTimeNs, timeslices, voluntaryCsw, nonvoluntaryCsw, nrWakeups, nrWakeupsLocal,
                     nrWakeupsRemote, nrWakeupsSync, nrWakeupsMigrate, nrWakeupsIdle, nrMigrations, waitSum, waitCount,
                     sleepSum, blockSum, blockCount, iowaitSum, iowaitCount, allocatedBytes, deallocatedBytes, minflt,
-                    majflt, rchar, wchar, syscr, syscw, readBytes, writeBytes);
+                    majflt, rchar, wchar, syscr, syscw, readBytes, writeBytes, missing);
         }
     }
 }

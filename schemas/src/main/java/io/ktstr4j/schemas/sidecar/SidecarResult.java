@@ -56,10 +56,11 @@ import java.util.Map;
  *                          vCPUs as host CPUs); part of the pairing key of a comparison
  * @param tcg               ktstr4j (1.1): the guest ran under QEMU's software emulation (TCG), not hardware
  *                          virtualization; part of the pairing key of a comparison
+ * @param hostState         ktstr4j (1.2): where the host-state captures taken around the run are (docs/host-state.md)
  * @param extra             fields this version does not know (kept and written back)
  */
 @com.fasterxml.jackson.databind.annotation.JsonAppend(prepend = true, props = @com.fasterxml.jackson.databind.annotation.JsonAppend.Prop(value = io.ktstr4j.schemas.json.SchemaPropertyWriter.class, name = "schema"))
-@Versioned(name = "ktstr4j.sidecar", major = 1, minor = 1, ktstrFormat = true)
+@Versioned(name = "ktstr4j.sidecar", major = 1, minor = 2, ktstrFormat = true)
 public record SidecarResult(
         String testName,
         String topology,
@@ -95,6 +96,7 @@ public record SidecarResult(
         @JsonInclude(JsonInclude.Include.NON_NULL) String variantHash,
         @JsonInclude(JsonInclude.Include.NON_NULL) Double cpuOvercommit,
         @JsonInclude(JsonInclude.Include.NON_NULL) Boolean tcg,
+        @JsonInclude(JsonInclude.Include.NON_NULL) io.ktstr4j.schemas.hoststate.HostStateRefs hostState,
         @JsonAnySetter @JsonAnyGetter @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> extra) implements io.ktstr4j.schemas.WithExtra {
 
     public SidecarResult {
@@ -176,6 +178,7 @@ public record SidecarResult(
         b.variantHash = variantHash;
         b.cpuOvercommit = cpuOvercommit;
         b.tcg = tcg;
+        b.hostState = hostState;
         b.extra = extra;
         return b;
     }
@@ -220,6 +223,7 @@ public record SidecarResult(
         private String variantHash;
         private Double cpuOvercommit;
         private Boolean tcg;
+        private io.ktstr4j.schemas.hoststate.HostStateRefs hostState;
         private Map<String, Object> extra;
 
         private Builder() {}
@@ -394,6 +398,11 @@ public record SidecarResult(
             return this;
         }
 
+        public Builder hostState(io.ktstr4j.schemas.hoststate.HostStateRefs hostState) {
+            this.hostState = hostState;
+            return this;
+        }
+
         public Builder extra(Map<String, Object> extra) {
             this.extra = extra;
             return this;
@@ -405,7 +414,7 @@ public record SidecarResult(
                     passed, skipped, stats, monitor, stimulusEvents, workType, activeFlags, verifierStats, kvmStats,
                     sysctls, kargs, kernelVersion, kernelCommit, timestamp, runId, host, cleanupDurationMs, runSource,
                     outcome, reasons, resolvedThresholds, backend, variantKey, durationMs, variantHash, cpuOvercommit,
-                    tcg, extra);
+                    tcg, hostState, extra);
         }
     }
 }

@@ -25,8 +25,8 @@ class RunEventEnvelopeTest {
         assertThat(e.eventId()).isEqualTo("r/a/b/c/3");
         assertThat(e.isRunLevel()).isFalse();
         assertThat(e.isStandalone()).isFalse();
-        // Written back as 1.2 with the same fields: nothing new appears for a variant event.
-        assertThat(Json.write(e)).isEqualTo(v10.replace("1.0", "1.2"));
+        // Written back as 1.3 with the same fields: nothing new appears for a variant event.
+        assertThat(Json.write(e)).isEqualTo(v10.replace("1.0", "1.3"));
     }
 
     @Test

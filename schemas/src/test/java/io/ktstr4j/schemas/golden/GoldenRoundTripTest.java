@@ -101,7 +101,7 @@ class GoldenRoundTripTest {
         Set<String> seen = Golden.text(Golden.GOLDEN.resolve("run_events.jsonl")).lines()
                 .map(l -> Json.read(l, RunEvent.class).body().typeName()).collect(Collectors.toSet());
         assertThat(seen).containsExactlyInAnyOrderElementsOf(EventBody.typeNames().keySet());
-        assertThat(EventBody.typeNames()).hasSize(29);
+        assertThat(EventBody.typeNames()).hasSize(30);
     }
 
     @Test
@@ -134,7 +134,7 @@ class GoldenRoundTripTest {
         assertThat(s.extra()).isEmpty();
 
         JsonNode written = Json.toTree(s);
-        assertThat(written.path("schema").asText()).isEqualTo("ktstr4j.sidecar/1.1");
+        assertThat(written.path("schema").asText()).isEqualTo("ktstr4j.sidecar/1.2");
         assertThat(written.fieldNames().next()).isEqualTo("schema");
         assertThat(Golden.sameJson(Golden.withoutSchema(written), Golden.tree(file)))
                 .as("written back:\n%s", Json.writePretty(s)).isTrue();

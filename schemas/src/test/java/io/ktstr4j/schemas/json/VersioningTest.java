@@ -23,10 +23,10 @@ class VersioningTest {
         RunEvent e = new RunEvent("r", "v", 0, Instant.EPOCH, new ScenarioStart());
         JsonNode n = Json.toTree(e);
         assertThat(n.fieldNames().next()).isEqualTo("schema");
-        assertThat(n.get("schema").asText()).isEqualTo("ktstr4j.run_event/1.2").isEqualTo(SchemaIds.of(RunEvent.class));
+        assertThat(n.get("schema").asText()).isEqualTo("ktstr4j.run_event/1.3").isEqualTo(SchemaIds.of(RunEvent.class));
         assertThat(Json.toTree(TestSpec.of("t", "steady")).get("schema").asText()).isEqualTo("ktstr4j.test_spec/1.1");
         // The plain shared mapper (e.g. in a Kafka serde) writes it too.
-        assertThat(Json.mapper().valueToTree(e).get("schema").asText()).isEqualTo("ktstr4j.run_event/1.2");
+        assertThat(Json.mapper().valueToTree(e).get("schema").asText()).isEqualTo("ktstr4j.run_event/1.3");
     }
 
     @Test
@@ -89,18 +89,30 @@ class VersioningTest {
     }
 
     @Test
+    void sidecarMinorTwoAddsHostStateRefsAndStillReadsOneOne() {
+        SidecarResult base = Json.read(Golden(), SidecarResult.class, "x.ktstr.json");
+        SidecarResult v12 = base.toBuilder().hostState(new io.ktstr4j.schemas.hoststate.HostStateRefs(
+                "run:r1:before", "run:r1:after")).build();
+        JsonNode tree = Json.toTree(v12);
+        assertThat(tree.get("host_state").get("before").asText()).isEqualTo("run:r1:before");
+        assertThat(Json.read(Json.write(v12), SidecarResult.class)).isEqualTo(v12);
+        String v11 = Json.write(base).replace("ktstr4j.sidecar/1.2", "ktstr4j.sidecar/1.1");
+        assertThat(Json.read(v11, SidecarResult.class, "old.ktstr.json").hostState()).isNull();
+    }
+
+    @Test
     void sidecarMinorOneAddsVariantHashOvercommitAndTcgAndStillReadsOneZero() {
         SidecarResult base = Json.read(Golden(), SidecarResult.class, "x.ktstr.json");
         SidecarResult v11 = base.toBuilder().variantHash("bc0f38005915a09f").cpuOvercommit(1.5).tcg(true).build();
         JsonNode tree = Json.toTree(v11);
-        assertThat(tree.get("schema").asText()).isEqualTo("ktstr4j.sidecar/1.1");
+        assertThat(tree.get("schema").asText()).isEqualTo("ktstr4j.sidecar/1.2");
         assertThat(tree.get("variant_hash").asText()).isEqualTo("bc0f38005915a09f");
         assertThat(tree.get("cpu_overcommit").asDouble()).isEqualTo(1.5);
         assertThat(tree.get("tcg").asBoolean()).isTrue();
         assertThat(Json.read(Json.write(v11), SidecarResult.class)).isEqualTo(v11);
 
         // What ktstr4j wrote before the bump: a 1.0 document without the new fields, read strictly.
-        String v10 = Json.write(base).replace("ktstr4j.sidecar/1.1", "ktstr4j.sidecar/1.0");
+        String v10 = Json.write(base).replace("ktstr4j.sidecar/1.2", "ktstr4j.sidecar/1.0");
         SidecarResult old = Json.read(v10, SidecarResult.class, "old.ktstr.json");
         assertThat(old.variantHash()).isNull();
         assertThat(old.cpuOvercommit()).isNull();

@@ -11,6 +11,7 @@ import io.ktstr4j.schemas.event.FailureReport;
 import io.ktstr4j.schemas.event.FlakyOutcomes;
 import io.ktstr4j.schemas.event.GuestCrash;
 import io.ktstr4j.schemas.event.GuestExit;
+import io.ktstr4j.schemas.event.HostStateDelta;
 import io.ktstr4j.schemas.event.HostStateSnapshot;
 import io.ktstr4j.schemas.event.InitStage;
 import io.ktstr4j.schemas.event.KernelLoaded;
@@ -48,14 +49,15 @@ import java.util.Objects;
  *   <li>{@code monitor.sample} → monitor; {@code monitor.snapshot} → snapshots</li>
  *   <li>{@code run.verdict}, {@code run.result} → results and results.latest</li>
  *   <li>{@code run.started}, {@code run.finished} → results</li>
- *   <li>{@code run.failure_report} → failures; {@code host.state} → hoststate</li>
+ *   <li>{@code run.failure_report} → failures; {@code host.state}, {@code host.state_delta} → hoststate</li>
  *   <li>{@code analysis.*} → regressions</li>
  * </ul>
  * Key, by the envelope's kind ({@link #key}): {@code <runId>/<variantKey>} for a variant event (one variant's events
  * of one topic stay in one partition, in order), {@code <runId>} for a run event, the producer's {@code event_id} for
  * a standalone event. The compacted results.latest is keyed {@code <variantKey>|<type>} instead, so it keeps the
  * latest verdict and the latest result of each test variant across runs (variant events only). An analysis result
- * chooses its key itself ({@link #bodyKey}: the variant it judged), so one variant's conclusions stay in order.
+ * chooses its key itself ({@link #bodyKey}: the variant it judged), so one variant's conclusions stay in order; a
+ * host-state capture or delta is keyed by its host, so one host's captures stay in order.
  */
 public final class EventRouter {
     /** One destination of an event. */
@@ -110,6 +112,7 @@ public final class EventRouter {
         t.put(RunFinished.class, Destination.RESULTS);
         t.put(FailureReport.class, Destination.FAILURES);
         t.put(HostStateSnapshot.class, Destination.HOSTSTATE);
+        t.put(HostStateDelta.class, Destination.HOSTSTATE);
         t.put(MetricRegression.class, Destination.REGRESSIONS);
         t.put(AnalysisSummary.class, Destination.REGRESSIONS);
         t.put(FlakyOutcomes.class, Destination.REGRESSIONS);
@@ -179,10 +182,17 @@ public final class EventRouter {
     /**
      * The key a body chooses for its records, or null when the envelope decides: an analysis result is keyed by the
      * variant it judged, since its envelope (a standalone event) would spread one variant's conclusions over every
-     * partition.
+     * partition; a host-state capture (when it names its host) and a host-state delta by the host, so that one host's
+     * captures stay in order for the diff consumer.
      */
     public static String bodyKey(EventBody body) {
-        return body instanceof AnalysisResult a ? a.variant() : null;
+        if (body instanceof AnalysisResult a) {
+            return a.variant();
+        }
+        if (body instanceof HostStateSnapshot s) {
+            return s.hostname();
+        }
+        return body instanceof HostStateDelta d ? d.host() : null;
     }
 
     /**

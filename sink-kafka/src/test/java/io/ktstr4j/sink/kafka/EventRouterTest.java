@@ -105,6 +105,22 @@ class EventRouterTest {
     }
 
     @Test
+    void aHostStateCaptureAndItsDeltaAreKeyedByTheirHostEvenInsideARun() {
+        HostStateSnapshot s = new HostStateSnapshot(5, null, List.of(), Map.of(), "node-7", "run-1",
+                io.ktstr4j.schemas.hoststate.CapturePhase.BEFORE_RUN, null, Map.of());
+        assertThat(router.routes(RunEvent.ofRun("run-1", 0, T, s)))
+                .containsExactly(new EventRouter.Route("ktstr4j.hoststate", "node-7", true));
+        io.ktstr4j.schemas.event.HostStateDelta d = new io.ktstr4j.schemas.event.HostStateDelta("node-7", "run",
+                "run-1", 5, 9, "pcomm", List.of(), List.of(), List.of(), List.of(), true, "quiet");
+        RunEvent e = RunEvent.standalone(d.eventId(), 0, T, d);
+        assertThat(router.routes(EventCodec.encode(e)))
+                .containsExactly(new EventRouter.Route("ktstr4j.hoststate", "node-7", true));
+        assertThat(router.routes(RunEvent.standalone("own-1", 0, T, hostState())))
+                .as("a ktstr capture names no host: its own id").extracting(EventRouter.Route::key)
+                .containsExactly("own-1");
+    }
+
+    @Test
     void recordsOfRunAndStandaloneEventsLeaveOutTheHeadersTheyHaveNoValueFor() {
         RecordEncoder enc = new RecordEncoder(router, 100, 1 << 20, 1 << 20, EventCodec.SCHEMA_VERSION);
         List<OutRecord> recs = enc.encode(List.of(
@@ -117,7 +133,7 @@ class EventRouterTest {
         assertThat(run.header(KtstrHeaders.VARIANT_KEY)).isNull();
         assertThat(run.header(KtstrHeaders.EVENT_ID)).isEqualTo("run-1/-/0");
         assertThat(run.header(KtstrHeaders.EVENT_TYPE)).isEqualTo("run.started");
-        assertThat(run.header(KtstrHeaders.SCHEMA_VERSION)).isEqualTo("1.2");
+        assertThat(run.header(KtstrHeaders.SCHEMA_VERSION)).isEqualTo(EventCodec.SCHEMA_VERSION);
         OutRecord own = recs.get(1);
         assertThat(own.header(KtstrHeaders.RUN_ID)).isNull();
         assertThat(own.header(KtstrHeaders.EVENT_ID)).isEqualTo("own-1");

@@ -145,11 +145,14 @@ class TopicTableDocsTest {
                 envelopes.add(new String[] {"<runId>", null, null, null});
             } else if (io.ktstr4j.schemas.event.AnalysisResult.class.isAssignableFrom(type)) {
                 envelopes.add(new String[] {null, null, "<event_id>", "<variant>"}); // stats watch: standalone
+            } else if (type == io.ktstr4j.schemas.event.HostStateSnapshot.class) {
+                envelopes.add(new String[] {"<runId>", null, null, "<host>"}); // around a run
+                envelopes.add(new String[] {null, null, "<event_id>", "<host>"}); // host-state capture / watch
+                envelopes.add(new String[] {null, null, "<event_id>", null}); // a ktstr file: no host named
+            } else if (type == io.ktstr4j.schemas.event.HostStateDelta.class) {
+                envelopes.add(new String[] {null, null, "<event_id>", "<host>"}); // host-state diff-watch
             } else {
                 envelopes.add(new String[] {"<runId>", "<variantKey>", null, null});
-            }
-            if (type == io.ktstr4j.schemas.event.HostStateSnapshot.class) {
-                envelopes.add(new String[] {null, null, "<event_id>", null});
             }
             for (String[] env : envelopes) {
                 for (EventRouter.Route r : router.routes(type, env[0], env[1], env[2], env[3])) {
