@@ -48,6 +48,7 @@ class ArchitectureTest {
         MODULES.put("pipeline", new String[] {"io.ktstr4j.pipeline.."});
         MODULES.put("stats", new String[] {"io.ktstr4j.stats.."});
         MODULES.put("regressions", new String[] {"io.ktstr4j.regressions.."});
+        MODULES.put("hoststate", new String[] {"io.ktstr4j.hoststate.."});
         MODULES.put("cli", new String[] {"io.ktstr4j.cli.."});
     }
 
@@ -108,10 +109,11 @@ class ArchitectureTest {
         }
         layers
             .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-            .whereLayer("pipeline").mayOnlyBeAccessedByLayers("cli")
+            .whereLayer("pipeline").mayOnlyBeAccessedByLayers("hoststate", "cli")
             .whereLayer("regressions").mayOnlyBeAccessedByLayers("cli")
+            .whereLayer("hoststate").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("stats").mayOnlyBeAccessedByLayers("regressions", "cli")
-            .whereLayer("sink-kafka").mayOnlyBeAccessedByLayers("regressions", "cli")
+            .whereLayer("sink-kafka").mayOnlyBeAccessedByLayers("regressions", "hoststate", "cli")
             .whereLayer("vmm-kvm").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("vmm-qemu").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("monitor").mayOnlyBeAccessedByLayers("pipeline", "cli")
