@@ -311,7 +311,7 @@ final class RunCommand implements Callable<Integer> {
     private RunStarted runStarted(List<Variant> variants, String backendName) {
         List<String> kernels = variants.stream().map(Variant::kernel).filter(java.util.Objects::nonNull)
                 .map(Path::toString).distinct().toList();
-        return new RunStarted(variants.stream().map(Variant::key).toList(), hostName(), kernels, backendName,
+        return new RunStarted(variants.stream().map(Variant::key).toList(), io.ktstr4j.pipeline.host.HostContextReader.hostName(), kernels, backendName,
                 Main.VERSION);
     }
 
@@ -323,20 +323,6 @@ final class RunCommand implements Callable<Integer> {
                 : failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
         return new RunFinished(counts, cancelled, notRun.stream().map(Variant::key).toList(),
                 Math.max(0, (System.nanoTime() - startNanos) / 1_000_000), error);
-    }
-
-    /** This machine's name, without a DNS lookup; null if unknown. */
-    static String hostName() {
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isBlank()) {
-            return env.strip();
-        }
-        try {
-            String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-            return h.isEmpty() ? null : h;
-        } catch (java.io.IOException | RuntimeException e) {
-            return null;
-        }
     }
 
     private Consumer<RunEvent> progressListener(PrintStream err, String key, long t0) {

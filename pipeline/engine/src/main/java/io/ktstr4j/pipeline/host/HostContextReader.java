@@ -37,14 +37,32 @@ public final class HostContextReader {
         return Current.VALUE;
     }
 
-    private static final class Current {
-        static final HostContext VALUE = readCurrent();
+    /** This machine's host context read now (a daemon's captures see hugepages and tunables change). */
+    public static HostContext now() {
+        HostContext h = new HostContextReader(Path.of("/")).read();
+        // /proc/sys/kernel/arch is young (Linux 6.x); the JVM knows the architecture on older kernels.
+        return h.arch() != null ? h : h.toBuilder().arch(unameArch(System.getProperty("os.arch"))).build();
+    }
 
-        private static HostContext readCurrent() {
-            HostContext h = new HostContextReader(Path.of("/")).read();
-            // /proc/sys/kernel/arch is young (Linux 6.x); the JVM knows the architecture on older kernels.
-            return h.arch() != null ? h : h.toBuilder().arch(unameArch(System.getProperty("os.arch"))).build();
+    /**
+     * This machine's name without a DNS lookup ({@code $HOSTNAME}, else /proc/sys/kernel/hostname); null if unknown.
+     * The run's {@code run.started} and the host-state captures name the host with it.
+     */
+    public static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env.strip();
         }
+        try {
+            String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            return h.isEmpty() ? null : h;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static final class Current {
+        static final HostContext VALUE = now();
     }
 
     /** The uname machine name for a JVM {@code os.arch} ({@code amd64} is {@code x86_64} to uname). */
