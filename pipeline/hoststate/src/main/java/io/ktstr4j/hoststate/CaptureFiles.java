@@ -51,6 +51,15 @@ public final class CaptureFiles {
         return com.github.luben.zstd.Zstd.compress(Json.writeBytes(capture), LEVEL);
     }
 
+    /** A capture from the bytes of a {@code .hst.zst} file; {@code source} names them in errors. */
+    public static HostStateSnapshot decode(byte[] hstZst, String source) {
+        try (InputStream in = new ZstdInputStream(new java.io.ByteArrayInputStream(hstZst))) {
+            return parse(in, source);
+        } catch (IOException e) {
+            throw new CaptureFileException(source + ": " + describe(e), e);
+        }
+    }
+
     /** Reads a capture file: zstd-compressed JSON (ktstr's or ours), or plain JSON. */
     public static HostStateSnapshot read(Path file) {
         String name = file.toString();

@@ -8,14 +8,12 @@ import io.ktstr4j.schemas.sidecar.SidecarResult;
 import io.ktstr4j.sink.kafka.EventCodec;
 import io.ktstr4j.sink.kafka.KtstrHeaders;
 import io.ktstr4j.sink.kafka.RecordDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -110,10 +108,7 @@ public final class ResultRecords {
 
     /** A header lookup over Kafka's headers (the last value of a name, as UTF-8 text). */
     public static Function<String, String> headers(Headers headers) {
-        return name -> {
-            Header h = headers.lastHeader(name);
-            return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-        };
+        return KtstrHeaders.lookup(headers);
     }
 
     /** Headers that say at once the record is not ours (when present: a foreign producer may send none). */

@@ -37,4 +37,12 @@ public final class KtstrHeaders {
 
     private KtstrHeaders() {
     }
+
+    /** A header lookup over a record's headers: the last value of a name, as UTF-8 text (null when absent). */
+    public static java.util.function.Function<String, String> lookup(org.apache.kafka.common.header.Headers headers) {
+        return name -> {
+            org.apache.kafka.common.header.Header h = headers.lastHeader(name);
+            return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+        };
+    }
 }
