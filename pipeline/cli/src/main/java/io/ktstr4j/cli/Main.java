@@ -5,12 +5,15 @@ import java.util.Arrays;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
-/** The ktstr4j command line: {@code run}, {@code list}, {@code show-thresholds}, {@code stats} and {@code kafka}. */
+/**
+ * The ktstr4j command line: {@code run}, {@code list}, {@code show-thresholds}, {@code stats}, {@code host-state} and
+ * {@code kafka}.
+ */
 @Command(name = "ktstr4j", mixinStandardHelpOptions = true, version = "ktstr4j " + Main.VERSION,
         description = "Test harness for Linux process schedulers: boots a kernel in a VM per test variant, runs a "
                 + "scenario, judges the scheduler.",
         subcommands = {RunCommand.class, ListCommand.class, ShowThresholdsCommand.class,
-                StatsCommand.class, CommandLine.HelpCommand.class})
+                StatsCommand.class, HostStateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** The ktstr4j version (the {@code --version} line, and {@code run.started}'s {@code version}). */
     public static final String VERSION = "0.1.0";
@@ -22,7 +25,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (run, list, "
-                + "show-thresholds, stats, kafka)");
+                + "show-thresholds, stats, host-state, kafka)");
     }
 
     public static void main(String[] args) {
@@ -101,6 +104,18 @@ public final class Main implements Runnable {
             }
             if (cls == StatsWatchCommand.class) {
                 return cls.cast(new StatsWatchCommand(services));
+            }
+            if (cls == HostStateCaptureCommand.class) {
+                return cls.cast(new HostStateCaptureCommand(services));
+            }
+            if (cls == HostStateWatchCommand.class) {
+                return cls.cast(new HostStateWatchCommand(services));
+            }
+            if (cls == HostStateCompareCommand.class) {
+                return cls.cast(new HostStateCompareCommand(services));
+            }
+            if (cls == HostStateDiffWatchCommand.class) {
+                return cls.cast(new HostStateDiffWatchCommand(services));
             }
             if (StatsSubcommand.class.isAssignableFrom(cls)) {
                 return cls.cast(cls.getDeclaredConstructor(Services.class).newInstance(services));

@@ -1,5 +1,6 @@
 package io.ktstr4j.cli;
 
+import io.ktstr4j.hoststate.RunCaptures;
 import io.ktstr4j.pipeline.Defaults;
 import io.ktstr4j.pipeline.Envelope;
 import io.ktstr4j.pipeline.ProjectInfo;
@@ -8,14 +9,19 @@ import io.ktstr4j.pipeline.RunSummary;
 import io.ktstr4j.pipeline.SidecarFiles;
 import io.ktstr4j.pipeline.Variant;
 import io.ktstr4j.pipeline.VariantPlanner;
+import io.ktstr4j.pipeline.host.HostContextReader;
 import io.ktstr4j.schemas.event.EventBody;
+import io.ktstr4j.schemas.event.HostStateSnapshot;
 import io.ktstr4j.schemas.event.InitStage;
 import io.ktstr4j.schemas.event.RunEvent;
 import io.ktstr4j.schemas.event.RunFinished;
+import io.ktstr4j.schemas.event.RunSidecar;
 import io.ktstr4j.schemas.event.RunStarted;
 import io.ktstr4j.schemas.event.ScenarioEnd;
 import io.ktstr4j.schemas.event.ScenarioStart;
+import io.ktstr4j.schemas.hoststate.HostStateRefs;
 import io.ktstr4j.schemas.json.Json;
+import io.ktstr4j.schemas.sidecar.SidecarResult;
 import io.ktstr4j.schemas.spec.TestSpec;
 import io.ktstr4j.schemas.spec.ThresholdMode;
 import io.ktstr4j.schemas.verdict.Outcome;
@@ -108,6 +114,11 @@ final class RunCommand implements Callable<Integer> {
             + "binary, else the working directory).")
     Path projectDir;
 
+    @Option(names = "--no-host-state", description = "Do not capture the host's threads before the first variant and "
+            + "after the last (docs/host-state.md). With --kafka the captures go to PREFIX.hoststate, else next to the "
+            + "results: DIR/host-state/ under --out, or $KTSTR4J_CACHE_DIR/host-state.")
+    boolean noHostState;
+
     @Option(names = "--events", paramLabel = "FILE",
             description = "Append every run event as one JSON line (the Kafka record value) to FILE.")
     Path eventsFile;
@@ -160,6 +171,11 @@ final class RunCommand implements Callable<Integer> {
                      java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
             long runStart = System.nanoTime();
             emitRunEvent(ev, pub, runEnvelope.wrap(runStarted(variants, choice.backend())));
+            RunCaptures hostState = hostState(runId, s -> emitRunEvent(ev, pub, runEnvelope.wrap(s)), err);
+            HostStateRefs refs = hostState == null ? null : hostState.refs();
+            if (hostState != null) {
+                hostState.before();
+            }
             List<Outcome> outcomes = new ArrayList<>();
             List<String> cancelled = new ArrayList<>();
             Throwable failure = null;
@@ -176,6 +192,7 @@ final class RunCommand implements Callable<Integer> {
                         progress(err, v.key() + ": monitor off: " + monitorOff);
                     }
                     Flux<RunEvent> events = choice.runner().run(runId, v, done::set)
+                            .map(e -> withHostState(e, refs))
                             .doOnNext(progressListener(err, v.key(), t0))
                             .doOnNext(e -> writeEvent(ev, e));
                     pub.publish(events).blockLast();
@@ -185,8 +202,9 @@ final class RunCommand implements Callable<Integer> {
                         continue;
                     }
                     outcomes.add(s.verdict().outcome());
-                    Path sidecar = writeSidecar(s);
-                    store.write(s.sidecar());
+                    SidecarResult result = refs == null ? s.sidecar() : s.sidecar().toBuilder().hostState(refs).build();
+                    Path sidecar = out == null ? null : SidecarFiles.write(out, result);
+                    store.write(result);
                     report(stdout, s, sidecar);
                 }
             } catch (Throwable t) {
@@ -199,6 +217,9 @@ final class RunCommand implements Callable<Integer> {
                 }
                 throw t;
             } finally {
+                if (hostState != null) {
+                    hostState.after();
+                }
                 RunFinished finished = runFinished(outcomes, cancelled,
                         variants.subList(Math.min(next, variants.size()), variants.size()), runStart, failure);
                 try {
@@ -311,7 +332,7 @@ final class RunCommand implements Callable<Integer> {
     private RunStarted runStarted(List<Variant> variants, String backendName) {
         List<String> kernels = variants.stream().map(Variant::kernel).filter(java.util.Objects::nonNull)
                 .map(Path::toString).distinct().toList();
-        return new RunStarted(variants.stream().map(Variant::key).toList(), io.ktstr4j.pipeline.host.HostContextReader.hostName(), kernels, backendName,
+        return new RunStarted(variants.stream().map(Variant::key).toList(), HostContextReader.hostName(), kernels, backendName,
                 Main.VERSION);
     }
 
@@ -358,9 +379,26 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** The variant's sidecar in ktstr's layout under {@code --out} (none without it). */
-    private Path writeSidecar(RunSummary s) {
-        return out == null ? null : SidecarFiles.write(out, s.sidecar());
+    /**
+     * The captures around the run (null with {@code --no-host-state}): published with the run's events under
+     * {@code --kafka}, else files under {@code --out}'s {@code host-state} folder or the cache's.
+     */
+    private RunCaptures hostState(String runId, Consumer<HostStateSnapshot> publish, PrintStream err) {
+        if (noHostState) {
+            return null;
+        }
+        Path folder = kafka.enabled() ? null
+                : out != null ? out.resolve("host-state") : services.hostStateDir();
+        return new RunCaptures(services.hostCapture(), runId, folder, publish, m -> err.println("  " + m));
+    }
+
+    /** A variant's result names the run's host-state captures (sidecar 1.2's host_state). */
+    private static RunEvent withHostState(RunEvent e, HostStateRefs refs) {
+        if (refs == null || !(e.body() instanceof RunSidecar rs)) {
+            return e;
+        }
+        return new RunEvent(e.runId(), e.variantKey(), e.ownId(), e.seq(), e.timestamp(),
+                new RunSidecar(rs.result().toBuilder().hostState(refs).build()), e.extra());
     }
 
     /**

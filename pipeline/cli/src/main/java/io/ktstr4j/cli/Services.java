@@ -69,6 +69,19 @@ public class Services {
         return io.ktstr4j.stats.store.StoreLocation.defaultLocation();
     }
 
+    /** How the host's threads are captured (this machine's /proc; tests read a fixture tree). */
+    public io.ktstr4j.hoststate.ProcCapture hostCapture() {
+        return io.ktstr4j.hoststate.ProcCapture.live();
+    }
+
+    /**
+     * Where {@code run} puts its host-state captures without {@code --kafka} or {@code --out}:
+     * {@code $KTSTR4J_CACHE_DIR/host-state}, else {@code ~/.cache/ktstr4j/host-state}.
+     */
+    public java.nio.file.Path hostStateDir() {
+        return io.ktstr4j.schemas.CacheDir.resolve("host-state");
+    }
+
     /** Resolves {@code --backend} (auto|kvm|qemu) on this host; throws VmConfigException with what is missing. */
     public RunnerChoice runner(String backendRequest, boolean verbose) {
         Backends.Selection sel = Backends.select(backendRequest);

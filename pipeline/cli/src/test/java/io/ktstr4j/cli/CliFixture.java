@@ -66,12 +66,29 @@ abstract class CliFixture {
             }
 
             @Override
+            public io.ktstr4j.hoststate.ProcCapture hostCapture() {
+                return new io.ktstr4j.hoststate.ProcCapture(procTree().root(), java.time.Clock.systemUTC());
+            }
+
+            @Override
+            public Path hostStateDir() {
+                return tmp.resolve("cache/host-state"); // tests never write the user's cache
+            }
+
+            @Override
             public RunnerChoice runner(String backendRequest, boolean verbose) {
                 GuestLink.Factory ch = VariantRunnerTest.guest(VariantRunnerTest.healthy(secondWorkerWork));
                 return new RunnerChoice(new VariantRunner(FakeVm.backend(new FakeVm(3, false), backendFailure),
                         v -> List.of(), ch, MonitorSource.NONE, null, 1024, verbose), "fake", "test");
             }
         };
+    }
+
+    /** The fixture /proc tree the CLI's host-state captures read: two processes, one of them busy. */
+    io.ktstr4j.hoststate.ProcTree procTree() {
+        return new io.ktstr4j.hoststate.ProcTree(tmp.resolve("proc-root"))
+                .thread(io.ktstr4j.hoststate.ProcTree.Thread.of(100, 100, "stress-ng", "stress-ng", 5_000_000_000L), true)
+                .thread(io.ktstr4j.hoststate.ProcTree.Thread.of(7, 7, "sshd", "sshd", 1_000L), true);
     }
 
     String out() {

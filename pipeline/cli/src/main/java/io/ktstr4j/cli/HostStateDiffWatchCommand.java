@@ -1,0 +1,137 @@
+package io.ktstr4j.cli;
+
+import io.ktstr4j.cli.kafka.KafkaClientOptions;
+import io.ktstr4j.hoststate.compare.DeltaOptions;
+import io.ktstr4j.hoststate.compare.DeltaSummaries;
+import io.ktstr4j.hoststate.compare.GroupBy;
+import io.ktstr4j.hoststate.kafka.DiffWatch;
+import io.ktstr4j.hoststate.kafka.DiffWatchOptions;
+import io.ktstr4j.schemas.CacheDir;
+import io.ktstr4j.sink.kafka.KafkaSinkConfig;
+import io.ktstr4j.sink.kafka.KafkaUnavailableException;
+import io.ktstr4j.sink.kafka.TopicLayout;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code host-state diff-watch}: the diff consumer ({@link DiffWatch}) until Ctrl-C or SIGTERM, which commit what was
+ * processed and print the counters. Bad options are one line and exit 2.
+ */
+@Command(name = "diff-watch", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Read PREFIX.hoststate as a Kafka Streams application and compare each run's before/after "
+                + "captures and each host's consecutive captures; publish the top deltas as host.state_delta events "
+                + "to the same topic (keyed by host): which groups used the host's CPU between the two, and whether "
+                + "the host was quiet. Exactly-once; instances sharing --application-id split the hosts.",
+                "Runs until Ctrl-C or SIGTERM."},
+        footer = {"", "Exit codes: 0 stopped by a signal, 2 bad input or the consumer failed."})
+final class HostStateDiffWatchCommand implements Callable<Integer> {
+
+    private final Services services;
+
+    @Mixin
+    KafkaClientOptions kafka;
+
+    @Option(names = "--group-by", paramLabel = "pcomm|cgroup|comm", defaultValue = "pcomm",
+            description = "How threads are grouped (default: ${DEFAULT-VALUE}).")
+    String groupBy;
+
+    @Option(names = "--top", paramLabel = "N", defaultValue = "10",
+            description = "Rows and busiest groups per delta (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--ignore", paramLabel = "GLOB",
+            description = "Groups left out of the busiest list and the quiet verdict (repeatable), e.g. the "
+                    + "harness's own: --ignore java --ignore 'qemu-system-*'.")
+    List<String> ignore = new ArrayList<>();
+
+    @Option(names = "--quiet-limit", paramLabel = "FRACTION", defaultValue = "0.10",
+            description = "The host is quiet when no other group used more than this share of one CPU "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double quietLimit;
+
+    @Option(names = "--application-id", paramLabel = "ID",
+            description = "Kafka Streams application id (default: PREFIX-hoststate-diff).")
+    String applicationId;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Local state of this instance, rebuilt from Kafka when lost (default: "
+                    + "$KTSTR4J_CACHE_DIR/streams, else ~/.cache/ktstr4j/streams).")
+    Path stateDir;
+
+    @Option(names = "--report-interval", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Print the counters this often while something changed; 0: only at the end "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int reportSeconds;
+
+    HostStateDiffWatchCommand(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream err = services.err();
+        DiffWatchOptions o;
+        DiffWatch w;
+        try {
+            if (reportSeconds < 0) {
+                throw new IllegalArgumentException("--report-interval " + reportSeconds + ": expected 0 or more");
+            }
+            KafkaSinkConfig cluster = kafka.runningCluster();
+            DeltaSummaries summaries = new DeltaSummaries(new DeltaOptions(GroupBy.of(groupBy), top, ignore,
+                    quietLimit));
+            o = new DiffWatchOptions(cluster, applicationId,
+                    stateDir != null ? stateDir : CacheDir.resolve("streams"), null, summaries::summarize);
+            w = DiffWatch.start(o);
+        } catch (IllegalArgumentException e) {
+            return refuse(e.getMessage());
+        } catch (KafkaUnavailableException e) {
+            return refuse("--kafka " + kafka.bootstrap + ": " + Main.message(e));
+        }
+        String topic = new TopicLayout(o.kafka().topicPrefix()).name(TopicLayout.HOSTSTATE);
+        err.println("host-state diff-watch: reading " + topic + " as " + o.applicationId() + ", publishing "
+                + "host.state_delta to it; Ctrl-C stops");
+        AtomicBoolean signalled = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            signalled.set(true);
+            w.close();
+            err.println("host-state diff-watch: stopped: " + w.counters().line());
+            err.flush();
+        }, "ktstr4j-diff-watch-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        String last = "";
+        Duration interval = Duration.ofSeconds(reportSeconds > 0 ? reportSeconds : 3600);
+        while (!w.awaitStopped(interval)) {
+            String line = w.counters().line();
+            if (reportSeconds > 0 && !line.equals(last)) {
+                err.println("host-state diff-watch: " + line);
+                last = line;
+            }
+        }
+        if (signalled.get()) {
+            return ExitCodes.OK;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            return ExitCodes.OK;
+        }
+        w.close();
+        Throwable f = w.failure();
+        err.println("ktstr4j host-state diff-watch: the consumer stopped: " + (f == null ? "it left the RUNNING state"
+                : Main.message(f)) + "; " + w.counters().line());
+        return ExitCodes.USAGE_OR_INFRA;
+    }
+
+    private int refuse(String message) {
+        services.err().println("ktstr4j host-state diff-watch: " + message);
+        return ExitCodes.USAGE_OR_INFRA;
+    }
+}

@@ -1,0 +1,82 @@
+package io.ktstr4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ktstr4j.hoststate.CaptureFiles;
+import io.ktstr4j.schemas.event.HostStateSnapshot;
+import io.ktstr4j.schemas.hoststate.CapturePhase;
+import io.ktstr4j.schemas.sidecar.SidecarResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HostStateCliTest extends CliFixture {
+
+    @Test
+    void captureWritesAKtstrFileOfTheHostsThreads() throws Exception {
+        Path f = tmp.resolve("a.hst.zst");
+        assertThat(Main.execute(services(99_000, null), "host-state", "capture", "-o", f.toString())).isZero();
+        assertThat(out().strip()).isEqualTo(f.toString());
+        assertThat(err()).startsWith("host-state: captured 2 threads of fixture-host in ")
+                .contains("0 vanished during the walk, 6 readings not taken").contains("-> " + f);
+        HostStateSnapshot s = CaptureFiles.read(f);
+        assertThat(s.phase()).isEqualTo(CapturePhase.MANUAL);
+        assertThat(s.threads()).extracting(t -> t.pcomm()).containsExactly("sshd", "stress-ng");
+    }
+
+    @Test
+    void aRunCapturesTheHostBeforeAndAfterAndItsResultsNameBothFiles() throws Exception {
+        Path dir = tmp.resolve("out");
+        assertThat(Main.execute(services(99_000, null), "run", plan.toString(), "--kernel", kernel.toString(),
+                "--topology", "tiny-2llc", "--out", dir.toString(), "--project-dir", tmp.toString(), "--quiet"))
+                .isZero();
+        List<SidecarResult> sidecars = CliTest.sidecars(dir.resolve("unknown-unknown"));
+        assertThat(sidecars).hasSize(1);
+        SidecarResult r = sidecars.get(0);
+        Path before = Path.of(r.hostState().before());
+        Path after = Path.of(r.hostState().after());
+        assertThat(before).isEqualTo(dir.resolve("host-state/" + r.runId() + ".before.hst.zst").toAbsolutePath());
+        assertThat(after.getFileName().toString()).isEqualTo(r.runId() + ".after.hst.zst");
+        HostStateSnapshot b = CaptureFiles.read(before);
+        HostStateSnapshot a = CaptureFiles.read(after);
+        assertThat(b.runId()).isEqualTo(r.runId()).isEqualTo(a.runId());
+        assertThat(b.phase()).isEqualTo(CapturePhase.BEFORE_RUN);
+        assertThat(a.phase()).isEqualTo(CapturePhase.AFTER_RUN);
+        assertThat(a.capturedAtUnixNs()).isGreaterThanOrEqualTo(b.capturedAtUnixNs());
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void withoutOutTheCapturesGoToTheCacheAndNoHostStateTurnsThemOff() throws Exception {
+        assertThat(Main.execute(services(99_000, null), "run", plan.toString(), "--kernel", kernel.toString(),
+                "--topology", "tiny-2llc", "--project-dir", tmp.toString(), "--quiet", "--json")).isZero();
+        String runId = io.ktstr4j.schemas.json.Json.readTree(out().strip(), "stdout").get("run_id").asText();
+        assertThat(tmp.resolve("cache/host-state/" + runId + ".before.hst.zst")).isRegularFile();
+        assertThat(tmp.resolve("cache/host-state/" + runId + ".after.hst.zst")).isRegularFile();
+
+        out.reset();
+        assertThat(Main.execute(services(99_000, null), "run", plan.toString(), "--kernel", kernel.toString(),
+                "--topology", "tiny-2llc", "--project-dir", tmp.toString(), "--quiet", "--json", "--no-host-state"))
+                .isZero();
+        String second = io.ktstr4j.schemas.json.Json.readTree(out().strip(), "stdout").get("run_id").asText();
+        try (var files = Files.list(tmp.resolve("cache/host-state"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(second));
+        }
+    }
+
+    @Test
+    void watchNeedsSomewhereToPutTheCapturesAndWritesThemToDir() throws Exception {
+        assertThat(Main.execute(services(99_000, null), "host-state", "watch")).isEqualTo(2);
+        assertThat(err()).contains("--kafka HOST:PORT and/or --dir DIR");
+        err.reset();
+        Path dir = tmp.resolve("watch");
+        assertThat(Main.execute(services(99_000, null), "host-state", "watch", "--dir", dir.toString(), "--interval",
+                "100ms", "--count", "3")).isZero();
+        try (var files = Files.list(dir)) {
+            List<HostStateSnapshot> got = files.sorted().map(CaptureFiles::read).toList();
+            assertThat(got).hasSize(3).allSatisfy(s -> assertThat(s.phase()).isEqualTo(CapturePhase.SCHEDULED));
+        }
+        assertThat(err().lines().filter(l -> l.startsWith("host-state: captured"))).hasSize(3);
+    }
+}
