@@ -2,6 +2,7 @@ package io.ktstr4j.hoststate.compare;
 
 import io.ktstr4j.schemas.hoststate.DeltaRow;
 import java.util.Comparator;
+import java.util.Locale;
 
 /**
  * The order of the numeric rows. Either way rows without a delta (a side unread) come last, and ties go by group key,
@@ -34,8 +35,18 @@ public enum SortBy {
         };
     }
 
-    /** The name on the command line: {@code delta} or {@code percent}. */
+    /** The name on the command line and in JSON: {@code delta} or {@code percent}. */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The value of a label; IllegalArgumentException listing the choices otherwise. */
+    public static SortBy of(String label) {
+        for (SortBy s : values()) {
+            if (s.label().equals(label)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("sort by '" + label + "': expected delta or percent");
     }
 }

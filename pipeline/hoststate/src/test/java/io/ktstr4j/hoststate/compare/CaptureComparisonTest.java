@@ -373,4 +373,14 @@ class CaptureComparisonTest {
         assertThat(c.baselineGroups().get("app").metric(HostMetric.RCHAR).value())
                 .isEqualTo(new Aggregate.Sum(Long.MAX_VALUE));
     }
+
+    @Test
+    void optionLabelsReadBackAndAnUnknownOneIsRefused() {
+        for (GroupBy g : GroupBy.values()) {
+            assertThat(GroupBy.of(g.label())).isEqualTo(g);
+        }
+        assertThat(SortBy.of("percent")).isEqualTo(SortBy.PERCENT);
+        assertThatThrownBy(() -> GroupBy.of("tgid")).hasMessageContaining("pcomm, cgroup or comm");
+        assertThatThrownBy(() -> SortBy.of("abs")).hasMessageContaining("delta or percent");
+    }
 }
