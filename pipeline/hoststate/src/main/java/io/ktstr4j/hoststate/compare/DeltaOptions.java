@@ -17,8 +17,8 @@ public record DeltaOptions(GroupBy groupBy, int top, List<String> ignoredGroups,
     public static final List<String> HARNESS_GROUPS = List.of("java", "qemu-system-*");
     /** The default quiet limit: 10 % of one CPU. */
     public static final double QUIET_LIMIT = 0.10;
-    /** By pcomm, 10 rows, nothing ignored, quiet under 10 % of a CPU. */
-    public static final DeltaOptions DEFAULTS = new DeltaOptions(GroupBy.PCOMM, 10, List.of(), QUIET_LIMIT);
+    /** By pcomm, 10 rows, the harness's own processes ignored, quiet under 10 % of a CPU. */
+    public static final DeltaOptions DEFAULTS = new DeltaOptions(GroupBy.PCOMM, 10, HARNESS_GROUPS, QUIET_LIMIT);
 
     public DeltaOptions {
         groupBy = groupBy == null ? GroupBy.PCOMM : groupBy;

@@ -7,6 +7,7 @@ import static io.ktstr4j.hoststate.Fixtures.capture;
 import static io.ktstr4j.hoststate.Fixtures.thread;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.ktstr4j.hoststate.Fixtures;
 import io.ktstr4j.hoststate.Fixtures.CapturePair;
@@ -16,12 +17,12 @@ import io.ktstr4j.schemas.hoststate.CapturePhase;
 import io.ktstr4j.schemas.hoststate.DeltaRow;
 import io.ktstr4j.schemas.hoststate.GroupCpu;
 import io.ktstr4j.schemas.json.Json;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DeltaSummariesTest {
 
-    static final DeltaSummaries WATCH = new DeltaSummaries(
-            DeltaOptions.DEFAULTS.withIgnoredGroups(DeltaOptions.HARNESS_GROUPS));
+    static final DeltaSummaries WATCH = new DeltaSummaries(DeltaOptions.DEFAULTS);
 
     /**
      * A minute of a run: the harness's JVM (0.5 CPU) and VM (1 CPU), a kworker at 38 %, sshd at 12 %, cron at 5 %.
@@ -62,7 +63,8 @@ class DeltaSummariesTest {
 
     @Test
     void withoutIgnoredGroupsTheHarnessCountsToo() {
-        HostStateDelta d = summarize(new DeltaSummaries(DeltaOptions.DEFAULTS), busyMinute());
+        HostStateDelta d = summarize(new DeltaSummaries(DeltaOptions.DEFAULTS.withIgnoredGroups(List.of())),
+                busyMinute());
 
         assertThat(d.summary()).isEqualTo("the host was not quiet between 12:00:00Z and 12:01:00Z: 100 % of a CPU"
                 + " went to qemu-system-x86_64, 50 % to java, 38 % to kworker/0:1, and 1 other group above 10 %");
@@ -72,7 +74,7 @@ class DeltaSummariesTest {
     void aHostWhereNoGroupPassedTheLimitIsQuiet() {
         CapturePair p = busyMinute();
         HostStateDelta d = summarize(new DeltaSummaries(DeltaOptions.DEFAULTS
-                .withIgnoredGroups(java.util.List.of("java", "qemu-system-*", "kworker/*", "ss?d"))), p);
+                .withIgnoredGroups(List.of("java", "qemu-system-*", "kworker/*", "ss?d"))), p);
 
         assertThat(d.pair()).isEqualTo(HostStateDelta.CONSECUTIVE_PAIR);
         assertThat(d.runId()).isNull();
@@ -85,7 +87,7 @@ class DeltaSummariesTest {
     @Test
     void theQuietLimitIsAnOption() {
         HostStateDelta d = summarize(new DeltaSummaries(DeltaOptions.DEFAULTS.withQuietLimit(0.025)
-                .withIgnoredGroups(java.util.List.of("java", "qemu-system-*", "kworker/*", "sshd"))), busyMinute());
+                .withIgnoredGroups(List.of("java", "qemu-system-*", "kworker/*", "sshd"))), busyMinute());
 
         assertThat(d.quiet()).isFalse();
         assertThat(d.summary()).endsWith(": 5 % of a CPU went to cron");
@@ -109,8 +111,8 @@ class DeltaSummariesTest {
         HostStateDelta d = summarize(new DeltaSummaries(DeltaOptions.DEFAULTS.withTop(2)), busyMinute());
 
         assertThat(d.top()).extracting(DeltaRow::group, DeltaRow::metric, DeltaRow::delta).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("qemu-system-x86_64", "run_time_ns", 60e9),
-                org.assertj.core.groups.Tuple.tuple("java", "run_time_ns", 30e9));
+                tuple("qemu-system-x86_64", "run_time_ns", 60e9),
+                tuple("java", "run_time_ns", 30e9));
         assertThat(d.busiest()).hasSize(2);
         HostStateDelta all = summarize(new DeltaSummaries(DeltaOptions.DEFAULTS.withTop(100)), busyMinute());
         assertThat(all.top()).hasSize(5).allSatisfy(r -> assertThat(r.delta()).isNotZero());
@@ -135,7 +137,7 @@ class DeltaSummariesTest {
 
     @Test
     void anInvalidIgnoredGlobIsRefused() {
-        assertThatThrownBy(() -> DeltaOptions.DEFAULTS.withIgnoredGroups(java.util.List.of("qemu[")))
+        assertThatThrownBy(() -> DeltaOptions.DEFAULTS.withIgnoredGroups(List.of("qemu[")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'qemu['");
     }
 
