@@ -48,8 +48,8 @@ final class HostStateDiffWatchCommand implements Callable<Integer> {
     int top;
 
     @Option(names = "--ignore", paramLabel = "GLOB",
-            description = "Groups left out of the busiest list and the quiet verdict (repeatable), e.g. the "
-                    + "harness's own: --ignore java --ignore 'qemu-system-*'.")
+            description = "Groups left out of the busiest list and the quiet verdict (repeatable; default: the "
+                    + "harness's own, java and qemu-system-*; any --ignore replaces the default).")
     List<String> ignore = new ArrayList<>();
 
     @Option(names = "--quiet-limit", paramLabel = "FRACTION", defaultValue = "0.10",
@@ -85,8 +85,8 @@ final class HostStateDiffWatchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--report-interval " + reportSeconds + ": expected 0 or more");
             }
             KafkaSinkConfig cluster = kafka.runningCluster();
-            DeltaSummaries summaries = new DeltaSummaries(new DeltaOptions(GroupBy.of(groupBy), top, ignore,
-                    quietLimit));
+            DeltaSummaries summaries = new DeltaSummaries(new DeltaOptions(GroupBy.of(groupBy), top,
+                    ignore.isEmpty() ? DeltaOptions.HARNESS_GROUPS : ignore, quietLimit));
             o = new DiffWatchOptions(cluster, applicationId,
                     stateDir != null ? stateDir : CacheDir.resolve("streams"), null, summaries::summarize);
             w = DiffWatch.start(o);

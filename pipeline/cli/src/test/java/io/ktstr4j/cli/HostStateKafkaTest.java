@@ -41,15 +41,35 @@ import org.junit.jupiter.api.Test;
 @Tag("kafka")
 class HostStateKafkaTest extends CliFixture {
 
-    /** Captures of a host where stress-ng burns 3 s of CPU between the first capture and the second. */
+    /**
+     * Captures of a host where stress-ng burns 3 s of CPU between the first capture and the second: the capture's
+     * clock, read at the start of each walk, rewrites the fixture tree before the second one.
+     */
     Services burningHost() {
-        Path quiet = tmp.resolve("quiet");
-        Path busy = tmp.resolve("busy");
-        new ProcTree(quiet).thread(ProcTree.Thread.of(100, 100, "stress-ng", "stress-ng", 1_000_000_000L), true)
+        Path root = tmp.resolve("host");
+        ProcTree tree = new ProcTree(root);
+        tree.thread(ProcTree.Thread.of(100, 100, "stress-ng", "stress-ng", 1_000_000_000L), true)
                 .thread(ProcTree.Thread.of(7, 7, "sshd", "sshd", 1_000_000L), true);
-        new ProcTree(busy).thread(ProcTree.Thread.of(100, 100, "stress-ng", "stress-ng", 4_000_000_000L), true)
-                .thread(ProcTree.Thread.of(7, 7, "sshd", "sshd", 2_000_000L), true);
-        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger walks = new AtomicInteger();
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                if (walks.incrementAndGet() == 2) {
+                    tree.thread(ProcTree.Thread.of(100, 100, "stress-ng", "stress-ng", 4_000_000_000L), true);
+                }
+                return java.time.Instant.now();
+            }
+        };
         Services base = services(99_000, null);
         return new Services(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8)) {
@@ -75,7 +95,7 @@ class HostStateKafkaTest extends CliFixture {
 
             @Override
             public ProcCapture hostCapture() {
-                return new ProcCapture(calls.getAndIncrement() == 0 ? quiet : busy, Clock.systemUTC());
+                return new ProcCapture(root, clock);
             }
         };
     }

@@ -7,7 +7,6 @@ import io.ktstr4j.schemas.hoststate.CaptureStats;
 import io.ktstr4j.schemas.hoststate.HostCgroupStats;
 import io.ktstr4j.schemas.hoststate.ThreadState;
 import io.ktstr4j.schemas.sidecar.HostContext;
-import io.ktstr4j.vmm.plan.CpuList;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -185,7 +184,7 @@ public final class ProcCapture {
             missing.add("nonvoluntary_csw");
         }
         try {
-            b.cpuAffinity(CpuList.parse(kv.getOrDefault("Cpus_allowed_list", "")));
+            b.cpuAffinity(CpuListText.parse(kv.getOrDefault("Cpus_allowed_list", "")));
         } catch (IllegalArgumentException e) {
             missing.add("cpu_affinity");
         }
