@@ -55,7 +55,7 @@ final class HostStateCompareCommand implements Callable<Integer> {
                     + "matches '/'; repeatable; the first match wins).")
     List<String> flatten = new ArrayList<>();
 
-    @Option(names = "--sort", paramLabel = "delta|percent", defaultValue = "delta",
+    @Option(names = "--sort-by", paramLabel = "delta|percent", defaultValue = "delta",
             description = "Row order: absolute delta (default) or absolute percent delta as ktstr sorts.")
     String sort;
 
@@ -94,7 +94,7 @@ final class HostStateCompareCommand implements Callable<Integer> {
             HostStateSnapshot cand = load("B", b);
             Comparison c = CaptureComparison.compare(base, cand, o);
             services.out().print(json ? ComparisonJson.of(c).write() + "\n"
-                    : ComparisonText.render(c, a, b, limit));
+                    : ComparisonText.render(c, a, b, limit == 0 ? ComparisonText.ALL : limit));
             return ExitCodes.OK;
         } catch (IllegalArgumentException e) {
             services.err().println("ktstr4j host-state compare: " + e.getMessage());

@@ -79,4 +79,72 @@ class HostStateCliTest extends CliFixture {
         }
         assertThat(err().lines().filter(l -> l.startsWith("host-state: captured"))).hasSize(3);
     }
+
+    @Test
+    void compareListsTheBurnerFirstInTextAndJson() throws Exception {
+        io.ktstr4j.hoststate.Fixtures.CapturePair p = io.ktstr4j.hoststate.Fixtures.burner();
+        Path a = tmp.resolve("before.hst.zst");
+        Path b = tmp.resolve("after.hst.zst");
+        CaptureFiles.write(a, p.baseline());
+        CaptureFiles.write(b, p.candidate());
+        assertThat(Main.execute(services(99_000, null), "host-state", "compare", a.toString(), b.toString(),
+                "--limit", "3")).as(err()).isZero();
+        List<String> lines = out().lines().toList();
+        assertThat(lines.get(0)).startsWith("pcomm").contains("metric").contains("delta");
+        assertThat(lines.get(1)).startsWith("stress-ng").contains("run_time_ns");
+        assertThat(out()).contains("more rows");
+
+        out.reset();
+        assertThat(Main.execute(services(99_000, null), "host-state", "compare", a.toString(), b.toString(),
+                "--json")).isZero();
+        var json = io.ktstr4j.schemas.json.Json.readTree(out(), "stdout");
+        assertThat(json.get("rows").get(0).get("group").asText()).isEqualTo("stress-ng");
+        assertThat(json.get("busiest").get(0).get("group").asText()).isEqualTo("stress-ng");
+        assertThat(json.get("busiest").get(0).get("cpu").asDouble()).isCloseTo(0.76, org.assertj.core.data.Offset
+                .offset(0.001));
+    }
+
+    @Test
+    void compareFindsARunsCapturesByReferenceInTheRunsFolder() throws Exception {
+        Path dir = tmp.resolve("out");
+        assertThat(Main.execute(services(99_000, null), "run", plan.toString(), "--kernel", kernel.toString(),
+                "--topology", "tiny-2llc", "--out", dir.toString(), "--project-dir", tmp.toString(), "--quiet",
+                "--json")).isZero();
+        String runId = io.ktstr4j.schemas.json.Json.readTree(out().strip(), "stdout").get("run_id").asText();
+        out.reset();
+        assertThat(Main.execute(services(99_000, null), "host-state", "compare", "run:" + runId + ":before",
+                "run:" + runId + ":after", "--dir", dir.resolve("host-state").toString())).as(err()).isZero();
+        assertThat(out()).contains("stress-ng");
+        assertThat(Main.execute(services(99_000, null), "host-state", "compare", "run:nope:before",
+                "run:" + runId + ":after", "--dir", dir.resolve("host-state").toString())).isEqualTo(2);
+        assertThat(err()).contains("A: run:nope:before: ").contains("nope.before.hst.zst: no such file");
+    }
+
+    @Test
+    void badInputIsOneLineNamingTheFileAndExitTwo() throws Exception {
+        Path good = tmp.resolve("good.hst.zst");
+        CaptureFiles.write(good, io.ktstr4j.hoststate.Fixtures.burner().baseline());
+        Path truncated = tmp.resolve("cut.hst.zst");
+        byte[] bytes = Files.readAllBytes(good);
+        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length - 10));
+        Path text = Files.writeString(tmp.resolve("notes.txt"), "not a capture");
+        String[][] cases = {
+            {truncated.toString(), good.toString(), truncated + ": truncated zstd stream"},
+            {good.toString(), text.toString(), text + ": not a host-state capture"},
+            {good.toString(), "host:x@yesterday", "B: 'yesterday' is not an ISO instant"},
+            {good.toString(), "host:x@latest", "B: host:x@latest: a host reference is looked up on Kafka"},
+            {good.toString(), "run:r1:during", "B: 'run:r1:during' is not run:<run_id>:before"},
+        };
+        for (String[] c : cases) {
+            err.reset();
+            assertThat(Main.execute(services(99_000, null), "host-state", "compare", c[0], c[1])).as(c[2])
+                    .isEqualTo(2);
+            assertThat(err().lines()).hasSize(1).first().asString()
+                    .startsWith("ktstr4j host-state compare: ").contains(c[2]);
+        }
+        err.reset();
+        assertThat(Main.execute(services(99_000, null), "host-state", "compare", good.toString(), good.toString(),
+                "--cgroup-flatten", "/kubepods/*")).isEqualTo(2);
+        assertThat(err()).contains("--cgroup-flatten only acts with --group-by cgroup");
+    }
 }
