@@ -43,8 +43,12 @@ class CliSignalTest {
             String prefix = "sig" + Long.toHexString(System.nanoTime());
             Process p = hangingRun(plan, kernel, events, stderr, "--kafka", bs, "--kafka-topic-prefix", prefix,
                     "--kafka-spool", tmp.resolve("spool").toString());
+            List<String> written;
             try {
                 awaitLines(p, events, stderr, 3000);
+                // What was produced before the signal: the file's lines now. The run goes on for a moment after the
+                // signal (its hook runs beside it); what it produces then is not owed to Kafka.
+                written = Files.readAllLines(events);
                 p.destroy(); // SIGTERM
                 assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("the CLI ends after SIGTERM").isTrue();
             } finally {
@@ -54,8 +58,14 @@ class CliSignalTest {
             err.lines().filter(l -> l.contains("kafka:")).forEach(l -> System.out.println("[sigterm] " + l));
             assertThat(err).contains("kafka: interrupted: kafka: ").contains("0 failed");
             List<RunEvent> produced = new ArrayList<>();
-            for (String l : Files.readAllLines(events)) {
-                produced.add(Json.read(l, RunEvent.class, events.toString()));
+            for (int i = 0; i < written.size(); i++) {
+                try {
+                    produced.add(Json.read(written.get(i), RunEvent.class, events.toString()));
+                } catch (io.ktstr4j.schemas.SchemaException e) {
+                    if (i < written.size() - 1) {
+                        throw e;
+                    } // the last line may have been half written when the file was read
+                }
             }
             List<String> topics = new TopicLayout(prefix).allNames().stream().filter(t -> !t.endsWith(".latest"))
                     .toList();
