@@ -147,4 +147,21 @@ class HostStateCliTest extends CliFixture {
                 "--cgroup-flatten", "/kubepods/*")).isEqualTo(2);
         assertThat(err()).contains("--cgroup-flatten only acts with --group-by cgroup");
     }
+
+    @Test
+    @org.junit.jupiter.api.Tag("slow") // the publisher's connect timeouts: about 12 s
+    void watchWithKafkaAwayKeepsEveryCaptureInTheSpool() throws Exception {
+        Path spool = tmp.resolve("spool");
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort(); // closed again: nothing listens there
+        }
+        assertThat(Main.execute(services(99_000, null), "host-state", "watch", "--kafka", "127.0.0.1:" + port,
+                "--kafka-fallback", "spool", "--kafka-spool", spool.toString(), "--kafka-drain-timeout", "0",
+                "--interval", "100ms", "--count", "2")).as(err()).isZero();
+        assertThat(err()).contains("events go to the spool").contains("2 events produced = 0 acked + 2 spooled");
+        try (var files = Files.walk(spool)) {
+            assertThat(files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum()).isPositive();
+        }
+    }
 }

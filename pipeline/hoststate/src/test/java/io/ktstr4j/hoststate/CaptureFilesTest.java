@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,5 +93,49 @@ class CaptureFilesTest {
 
         Path missing = tmp.resolve("nope.hst.zst");
         assertThatThrownBy(() -> CaptureFiles.read(missing)).hasMessage(missing + ": no such file");
+    }
+
+    /**
+     * Both directions of ktstr compatibility against a capture hand-made from ktstr 0.4.9's documented layout
+     * (golden/ktstr-0.4.9-capture.json): it reads here with every value; and a capture of ours has every field ktstr's
+     * reader requires (serde refuses a document missing a non-optional field), with the same JSON types.
+     */
+    @Test
+    void ktstrsDocumentedLayoutReadsHereAndOursCarriesEveryFieldKtstrRequires() throws Exception {
+        byte[] golden;
+        try (var in = getClass().getResourceAsStream("/golden/ktstr-0.4.9-capture.json")) {
+            golden = in.readAllBytes();
+        }
+        Path f = tmp.resolve("ktstr.hst.zst");
+        Files.write(f, Zstd.compress(golden, 3));
+        HostStateSnapshot k = CaptureFiles.read(f);
+        assertThat(k.threads()).hasSize(3);
+        assertThat(k.threads().get(2).cpuAffinity()).containsExactly(2, 3);
+        assertThat(k.threads().get(1).runTimeNs()).isEqualTo(60_000_000_000L);
+        assertThat(k.host().cpufreqGovernor()).containsEntry(0, "performance");
+        assertThat(k.cgroupStats().get("/system.slice/stress.service").nrThrottled()).isEqualTo(7);
+        assertThat(k.missingReadings()).isZero();
+
+        com.fasterxml.jackson.databind.JsonNode want = new com.fasterxml.jackson.databind.ObjectMapper().readTree(golden);
+        com.fasterxml.jackson.databind.JsonNode ours = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(Zstd.decompress(Files.readAllBytes(write(capture())), 1 << 22));
+        for (String top : List.of("captured_at_unix_ns", "host", "threads", "cgroup_stats")) {
+            assertThat(ours.has(top)).as(top).isTrue();
+        }
+        var wantThread = want.get("threads").get(0);
+        var ourThread = ours.get("threads").get(0);
+        wantThread.fieldNames().forEachRemaining(name -> {
+            assertThat(ourThread.has(name)).as(name).isTrue();
+            assertThat(ourThread.get(name).getNodeType()).as(name).isEqualTo(wantThread.get(name).getNodeType());
+        });
+        var wantCg = want.get("cgroup_stats").elements().next();
+        var ourCg = ours.get("cgroup_stats").elements().next();
+        wantCg.fieldNames().forEachRemaining(name -> assertThat(ourCg.has(name)).as(name).isTrue());
+    }
+
+    private Path write(HostStateSnapshot s) throws java.io.IOException {
+        Path f = tmp.resolve("ours.hst.zst");
+        CaptureFiles.write(f, s);
+        return f;
     }
 }
