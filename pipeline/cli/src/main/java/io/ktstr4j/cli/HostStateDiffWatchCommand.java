@@ -12,11 +12,9 @@ import io.ktstr4j.sink.kafka.KafkaUnavailableException;
 import io.ktstr4j.sink.kafka.TopicLayout;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -98,36 +96,8 @@ final class HostStateDiffWatchCommand implements Callable<Integer> {
         String topic = new TopicLayout(o.kafka().topicPrefix()).name(TopicLayout.HOSTSTATE);
         err.println("host-state diff-watch: reading " + topic + " as " + o.applicationId() + ", publishing "
                 + "host.state_delta to it; Ctrl-C stops");
-        AtomicBoolean signalled = new AtomicBoolean();
-        Thread hook = new Thread(() -> {
-            signalled.set(true);
-            w.close();
-            err.println("host-state diff-watch: stopped: " + w.counters().line());
-            err.flush();
-        }, "ktstr4j-diff-watch-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        String last = "";
-        Duration interval = Duration.ofSeconds(reportSeconds > 0 ? reportSeconds : 3600);
-        while (!w.awaitStopped(interval)) {
-            String line = w.counters().line();
-            if (reportSeconds > 0 && !line.equals(last)) {
-                err.println("host-state diff-watch: " + line);
-                last = line;
-            }
-        }
-        if (signalled.get()) {
-            return ExitCodes.OK;
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            return ExitCodes.OK;
-        }
-        w.close();
-        Throwable f = w.failure();
-        err.println("ktstr4j host-state diff-watch: the consumer stopped: " + (f == null ? "it left the RUNNING state"
-                : Main.message(f)) + "; " + w.counters().line());
-        return ExitCodes.USAGE_OR_INFRA;
+        return StreamsCommandLoop.run("host-state diff-watch", w.app(), () -> w.counters().line(), reportSeconds,
+                err);
     }
 
     private int refuse(String message) {

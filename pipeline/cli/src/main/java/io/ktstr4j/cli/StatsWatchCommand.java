@@ -12,11 +12,9 @@ import io.ktstr4j.stats.StatsInputException;
 import io.ktstr4j.stats.TrialFilter;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -93,36 +91,7 @@ final class StatsWatchCommand implements Callable<Integer> {
         err.println("stats watch: reading " + layout.name(TopicLayout.RESULTS) + " as " + o.applicationId()
                 + " (baseline " + o.baseline().label() + ", the last " + o.window() + " per variant), publishing to "
                 + layout.name(TopicLayout.REGRESSIONS) + "; Ctrl-C stops");
-        AtomicBoolean signalled = new AtomicBoolean();
-        Thread hook = new Thread(() -> {
-            signalled.set(true);
-            w.close();
-            err.println("stats watch: stopped: " + w.counters().line());
-            err.flush();
-        }, "ktstr4j-stats-watch-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        String last = "";
-        Duration interval = Duration.ofSeconds(reportSeconds > 0 ? reportSeconds : 3600);
-        while (!w.awaitStopped(interval)) {
-            String line = w.counters().line();
-            if (reportSeconds > 0 && !line.equals(last)) {
-                err.println(line);
-                last = line;
-            }
-        }
-        if (signalled.get()) {
-            return ExitCodes.OK; // the hook closes and prints
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            return ExitCodes.OK;
-        }
-        w.close();
-        Throwable f = w.failure();
-        err.println("ktstr4j stats watch: the consumer stopped: " + (f == null ? "it left the RUNNING state"
-                : Main.message(f)) + "; " + w.counters().line());
-        return ExitCodes.USAGE_OR_INFRA;
+        return StreamsCommandLoop.run("stats watch", w.app(), () -> w.counters().line(), reportSeconds, err);
     }
 
     private WatchOptions options() {

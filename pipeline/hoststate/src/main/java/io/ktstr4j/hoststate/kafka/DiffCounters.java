@@ -43,9 +43,12 @@ public final class DiffCounters {
         return unreadable.get();
     }
 
-    /** {@code 12 captures read, 10 deltas published (3 not quiet), 0 not newer, 0 without a host name, 0 unreadable}. */
+    /**
+     * {@code host-state diff-watch: 12 captures read, 10 deltas published (3 not quiet), 0 not newer than their host's
+     * last, 0 without a host name, 0 unreadable}.
+     */
     public String line() {
-        return captures.get() + " capture" + (captures.get() == 1 ? "" : "s") + " read, " + deltas.get() + " delta"
+        return "host-state diff-watch: " + captures.get() + " capture" + (captures.get() == 1 ? "" : "s") + " read, " + deltas.get() + " delta"
                 + (deltas.get() == 1 ? "" : "s") + " published (" + notQuiet.get() + " not quiet), " + stale.get()
                 + " not newer than their host's last, " + unnamed.get() + " without a host name, " + unreadable.get()
                 + " unreadable";
