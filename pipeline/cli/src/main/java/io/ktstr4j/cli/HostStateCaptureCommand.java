@@ -69,7 +69,7 @@ final class HostStateCaptureCommand implements Callable<Integer> {
 
     private static Path defaultFile(HostStateSnapshot s) {
         Instant at = Instant.ofEpochSecond(0, s.capturedAtUnixNs());
-        return Path.of((s.hostname() == null ? "host" : s.hostname()) + "-" + STAMP.format(at) + CaptureFiles.SUFFIX);
+        return Path.of((s.hostname() == null ? "unknown" : s.hostname()) + "-" + STAMP.format(at) + CaptureFiles.SUFFIX);
     }
 
     /** {@code captured 812 threads in 95 ms (3 vanished during the walk, 2436 readings not taken)}. */
@@ -77,6 +77,7 @@ final class HostStateCaptureCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "host-state: captured %d threads of %s in %d ms (%d vanished during the "
                         + "walk, %d readings not taken)", s.threads().size(), s.hostname(),
                 s.capture() == null ? 0 : s.capture().durationMs(),
-                s.capture() == null ? 0 : s.capture().vanishedThreads(), s.missingReadings());
+                s.capture() == null ? 0 : s.capture().vanishedThreads(),
+                s.capture() == null ? 0 : s.capture().missingReadings());
     }
 }

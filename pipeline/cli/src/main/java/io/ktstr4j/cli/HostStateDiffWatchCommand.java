@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
                 + "to the same topic (keyed by host): which groups used the host's CPU between the two, and whether "
                 + "the host was quiet. Exactly-once; instances sharing --application-id split the hosts.",
                 "Runs until Ctrl-C or SIGTERM."},
-        footer = {"", "Exit codes: 0 stopped by a signal, 2 bad input or the consumer failed."})
+        footer = {"", "Exit codes: 2 bad input or the consumer failed; stopped by Ctrl-C or SIGTERM, the JVM's signal "
+                + "status (130, 143) once what was processed is committed."})
 final class HostStateDiffWatchCommand implements Callable<Integer> {
 
     private final Services services;
@@ -47,7 +48,8 @@ final class HostStateDiffWatchCommand implements Callable<Integer> {
 
     @Option(names = "--ignore", paramLabel = "GLOB",
             description = "Groups left out of the busiest list and the quiet verdict (repeatable; default: the "
-                    + "harness's own, java and qemu-system-*; any --ignore replaces the default).")
+                    + "harness's own process names, java and qemu-system-*, which mean something with --group-by pcomm "
+                    + "or comm; any --ignore replaces the default).")
     List<String> ignore = new ArrayList<>();
 
     @Option(names = "--quiet-limit", paramLabel = "FRACTION", defaultValue = "0.10",

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
         description = {"Capture this host every --interval and publish each capture to PREFIX.hoststate (keyed by "
                 + "host) and/or write it to --dir. Kafka away: captures go to the spool and are sent when it is "
                 + "back. Runs until Ctrl-C or SIGTERM (or --count captures)."},
-        footer = {"", "Exit codes: 0 stopped by a signal or after --count captures, 2 bad options or Kafka refused."})
+        footer = {"", "Exit codes: 0 after --count captures, 2 bad options or Kafka refused; stopped by Ctrl-C or "
+                + "SIGTERM, the JVM's signal status (130, 143) once what was captured is published or spooled."})
 final class HostStateWatchCommand implements Callable<Integer> {
 
     private final Services services;
@@ -46,13 +47,16 @@ final class HostStateWatchCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No line per capture.")
     boolean quiet;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     HostStateWatchCommand(Services services) {
         this.services = services;
     }
 
     @Override
     public Integer call() throws Exception {
-        CommandLine cl = new CommandLine(this);
+        CommandLine cl = spec.commandLine();
         if (!kafka.enabled() && dir == null) {
             throw new CommandLine.ParameterException(cl, "host-state watch needs somewhere to put the captures: "
                     + "--kafka HOST:PORT and/or --dir DIR");
@@ -68,7 +72,7 @@ final class HostStateWatchCommand implements Callable<Integer> {
         }
         PrintStream err = services.err();
         try (KafkaPublishing pub = KafkaPublishing.start(kafka, err, quiet)) {
-            err.println("host-state watch: a capture every " + interval.toSeconds() + " s"
+            err.println("host-state watch: a capture every " + interval.toMillis() / 1000.0 + " s"
                     + (kafka.enabled() ? " to " + kafka.topicPrefix + ".hoststate" : "")
                     + (dir != null ? " and into " + dir : "") + "; Ctrl-C stops");
             long next = System.nanoTime();
@@ -77,11 +81,18 @@ final class HostStateWatchCommand implements Callable<Integer> {
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
-                next += interval.toNanos();
+                // After a stall (a suspended host, SIGSTOP) the schedule goes on from now, without a burst.
+                next = Math.max(next + interval.toNanos(), System.nanoTime());
                 HostStateSnapshot s = services.hostCapture().capture(CapturePhase.SCHEDULED, null);
                 if (dir != null) {
-                    CaptureFiles.write(dir.resolve((s.hostname() == null ? "host" : s.hostname()) + "-"
-                            + s.capturedAtUnixNs() + CaptureFiles.SUFFIX), s);
+                    Path f = dir.resolve((s.hostname() == null ? "unknown" : s.hostname()) + "-" + s.capturedAtUnixNs()
+                            + CaptureFiles.SUFFIX);
+                    try {
+                        CaptureFiles.write(f, s);
+                    } catch (java.io.IOException e) {
+                        err.println("host-state watch: WARNING: cannot write " + f + " (the capture still goes to "
+                                + "Kafka if asked): " + e.getMessage());
+                    }
                 }
                 pub.publishRunEvent(RunEvent.standalone(s.eventId(), n, Instant.now(), s));
                 if (!quiet) {

@@ -22,6 +22,7 @@ import io.ktstr4j.schemas.event.ScenarioStart;
 import io.ktstr4j.schemas.hoststate.HostStateRefs;
 import io.ktstr4j.schemas.json.Json;
 import io.ktstr4j.schemas.sidecar.SidecarResult;
+import io.ktstr4j.sink.kafka.KafkaSinkConfig;
 import io.ktstr4j.schemas.spec.TestSpec;
 import io.ktstr4j.schemas.spec.ThresholdMode;
 import io.ktstr4j.schemas.verdict.Outcome;
@@ -381,15 +382,17 @@ final class RunCommand implements Callable<Integer> {
 
     /**
      * The captures around the run (null with {@code --no-host-state}): published with the run's events under
-     * {@code --kafka}, else files under {@code --out}'s {@code host-state} folder or the cache's.
+     * {@code --kafka}; files under {@code --out}'s {@code host-state} folder or the cache's without it, and with
+     * {@code --kafka embedded} too (that broker ends with the run: the files are what is left to compare).
      */
     private RunCaptures hostState(String runId, Consumer<HostStateSnapshot> publish, PrintStream err) {
         if (noHostState) {
             return null;
         }
-        Path folder = kafka.enabled() ? null
-                : out != null ? out.resolve("host-state") : services.hostStateDir();
-        return new RunCaptures(services.hostCapture(), runId, folder, publish, m -> err.println("  " + m));
+        boolean cluster = kafka.enabled() && !kafka.bootstrap.strip().equals(KafkaSinkConfig.EMBEDDED);
+        Path folder = cluster ? null : out != null ? out.resolve("host-state") : services.hostStateDir();
+        return new RunCaptures(services.hostCapture(), runId, folder, kafka.enabled() ? publish : null,
+                m -> err.println("  " + m));
     }
 
     /** A variant's result names the run's host-state captures (sidecar 1.2's host_state). */

@@ -117,7 +117,7 @@ class ArchitectureTest {
             .whereLayer("vmm-kvm").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("vmm-qemu").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("monitor").mayOnlyBeAccessedByLayers("pipeline", "cli")
-            .whereLayer("guest").mayOnlyBeAccessedByLayers("vmm-kvm", "vmm-qemu", "pipeline", "cli")
+            .whereLayer("guest").mayOnlyBeAccessedByLayers("vmm-kvm", "vmm-qemu", "pipeline", "hoststate", "cli")
             .whereLayer("vmm-api").mayOnlyBeAccessedByLayers("guest", "monitor", "vmm-kvm", "vmm-qemu", "pipeline", "cli")
             .check(main);
     }

@@ -39,6 +39,12 @@ public final class CaptureFiles {
             try (OutputStream out = new ZstdOutputStream(Files.newOutputStream(tmp), LEVEL)) {
                 out.write(Json.writeBytes(capture));
             }
+            try {
+                // createTempFile makes it owner-only; a capture is as readable as the results next to it
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException notPosix) {
+                // not a POSIX file system: its default permissions stay
+            }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return Files.size(file);
         } finally {

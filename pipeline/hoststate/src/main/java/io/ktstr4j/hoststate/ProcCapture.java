@@ -7,17 +7,22 @@ import io.ktstr4j.schemas.hoststate.CaptureStats;
 import io.ktstr4j.schemas.hoststate.HostCgroupStats;
 import io.ktstr4j.schemas.hoststate.ThreadState;
 import io.ktstr4j.schemas.sidecar.HostContext;
+import io.ktstr4j.vmm.plan.CpuList;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -40,10 +45,13 @@ public final class ProcCapture {
             Map.entry("sum_block_runtime", "block_sum"), Map.entry("iowait_sum", "iowait_sum"),
             Map.entry("iowait_count", "iowait_count"));
     /** The {@code sched} fields that are times: the kernel prints them in ms with six decimals; we keep ns. */
-    private static final java.util.Set<String> SCHED_TIMES = java.util.Set.of("wait_sum", "sleep_sum", "block_sum",
+    private static final Set<String> SCHED_TIMES = Set.of("wait_sum", "sleep_sum", "block_sum",
             "iowait_sum");
-    /** Fields no /proc file gives: ktstr reads them from jemalloc inside its own process only; the kernel has no block count. */
-    private static final List<String> NEVER_READ = List.of("block_count", "allocated_bytes", "deallocated_bytes");
+    /**
+     * Fields no /proc file gives (ktstr reads the last two from jemalloc inside its own process only; the kernel prints
+     * no block count): named in every thread's {@code missing}, not counted as readings the walk failed to take.
+     */
+    static final List<String> NEVER_READ = List.of("block_count", "allocated_bytes", "deallocated_bytes");
     private static final List<String> SCHEDSTAT = List.of("run_time_ns", "wait_time_ns", "timeslices");
     private static final List<String> IO = List.of("rchar", "wchar", "syscr", "syscw", "read_bytes", "write_bytes");
     private static final List<String> STAT = List.of("minflt", "majflt", "nice", "start_time_clock_ticks", "policy");
@@ -67,7 +75,7 @@ public final class ProcCapture {
     /** Walks the tree now; never throws for a file that cannot be read. */
     public HostStateSnapshot capture(CapturePhase phase, String runId) {
         long t0 = System.nanoTime();
-        java.time.Instant at = clock.instant();
+        Instant at = clock.instant();
         long atNs = at.getEpochSecond() * 1_000_000_000L + at.getNano();
         HostContext host = root.equals(Path.of("/")) ? HostContextReader.now() : new HostContextReader(root).read();
         Walk walk = new Walk();
@@ -113,7 +121,7 @@ public final class ProcCapture {
                 if (t.comm().isEmpty() && t.startTimeClockTicks() == 0) {
                     continue;
                 }
-                missing += t.missing().size();
+                missing += t.missing().size() - NEVER_READ.size();
                 threads.add(t);
                 if (!t.cgroup().isEmpty()) {
                     cgroups.add(t.cgroup());
@@ -122,7 +130,10 @@ public final class ProcCapture {
         }
     }
 
-    /** One thread, or null when it exited before its {@code stat} was read. */
+    /**
+     * One thread, or null when it exited before it was read: its {@code stat} is gone, or (a task in the middle of
+     * exiting answers ESRCH) neither its {@code stat} nor its {@code comm} can be read.
+     */
     private ThreadState thread(Path dir, long tgid, long tid, String pcomm) {
         String stat;
         try {
@@ -132,9 +143,12 @@ public final class ProcCapture {
         } catch (IOException | RuntimeException e) {
             stat = null;
         }
+        String comm = text(dir.resolve("comm"));
+        if (stat == null && comm == null) {
+            return null;
+        }
         List<String> missing = new ArrayList<>(NEVER_READ);
         ThreadState.Builder b = ThreadState.builder().tid(tid).tgid(tgid).pcomm(pcomm == null ? "" : pcomm);
-        String comm = text(dir.resolve("comm"));
         b.comm(comm == null ? "" : comm);
         readStat(stat, b, missing);
         readSchedstat(text(dir.resolve("schedstat")), b, missing);
@@ -184,7 +198,7 @@ public final class ProcCapture {
             missing.add("nonvoluntary_csw");
         }
         try {
-            b.cpuAffinity(CpuListText.parse(kv.getOrDefault("Cpus_allowed_list", "")));
+            b.cpuAffinity(CpuList.parse(kv.getOrDefault("Cpus_allowed_list", "")));
         } catch (IllegalArgumentException e) {
             missing.add("cpu_affinity");
         }
@@ -246,8 +260,16 @@ public final class ProcCapture {
         return null;
     }
 
-    /** cpu.stat and memory.current of a cgroup, under /sys/fs/cgroup (or its {@code unified} mount on hybrid hosts). */
+    /**
+     * cpu.stat and memory.current of a cgroup, under /sys/fs/cgroup (or its {@code unified} mount on hybrid hosts). A
+     * path above our cgroup namespace's root ({@code /../..}, what a container sees of the host's other cgroups) is
+     * not under our mount: its readings are missing, never read from a resolved {@code ..}.
+     */
     private HostCgroupStats cgroupStats(String path) {
+        if (path.equals("/..") || path.startsWith("/../")) {
+            return new HostCgroupStats(0, 0, 0, 0, List.of("cpu_usage_usec", "nr_throttled", "throttled_usec",
+                    "memory_current"));
+        }
         String rel = path.startsWith("/") ? path.substring(1) : path;
         Path dir = root.resolve("sys/fs/cgroup").resolve(rel);
         if (!Files.exists(dir.resolve("cgroup.controllers"))) {
@@ -347,8 +369,7 @@ public final class ProcCapture {
     /** {@code 123.456789} (ms, as /proc/<pid>/sched prints a time) in ns; null when not that. */
     static Long msToNs(String s) {
         try {
-            return new java.math.BigDecimal(s.strip()).movePointRight(6).setScale(0, java.math.RoundingMode.DOWN)
-                    .longValueExact();
+            return new BigDecimal(s.strip()).movePointRight(6).setScale(0, RoundingMode.DOWN).longValueExact();
         } catch (NumberFormatException | ArithmeticException e) {
             return null;
         }

@@ -9,8 +9,9 @@ import java.util.function.Consumer;
 
 /**
  * The host-state captures around one {@code ktstr4j run}: one before the first variant, one after the last. With
- * Kafka they are published (to the hoststate topic, keyed by host) and referenced as {@code run:<id>:before|after};
- * without, they are files next to the run's results ({@code <folder>/<run_id>.before.hst.zst}) and referenced by path.
+ * Kafka they are published (to the hoststate topic, keyed by host); with a folder they are files next to the run's
+ * results ({@code <folder>/<run_id>.before.hst.zst}). The results reference the files when there are files (they
+ * outlive an embedded broker), else {@code run:<id>:before|after} on Kafka.
  * A capture that fails is a warning, never the run's failure: the run's results do not depend on it.
  */
 public final class RunCaptures {
@@ -21,8 +22,8 @@ public final class RunCaptures {
     private final Consumer<String> warn;
 
     /**
-     * @param folder  where the files go (null: published instead)
-     * @param publish how a capture is published (used when {@code folder} is null)
+     * @param folder  where the files go (null: no files)
+     * @param publish how a capture is published (null: not published)
      * @param warn    where a failed capture is reported
      */
     public RunCaptures(ProcCapture capture, String runId, Path folder, Consumer<HostStateSnapshot> publish,
@@ -55,10 +56,11 @@ public final class RunCaptures {
     private void take(CapturePhase phase) {
         try {
             HostStateSnapshot s = capture.capture(phase, runId);
-            if (folder == null) {
-                publish.accept(s);
-            } else {
+            if (folder != null) {
                 CaptureFiles.write(folder.resolve(new CaptureRef.Run(runId, phase).fileName()), s);
+            }
+            if (publish != null) {
+                publish.accept(s);
             }
         } catch (IOException | RuntimeException e) {
             warn.accept("host state: the capture " + (phase == CapturePhase.BEFORE_RUN ? "before" : "after")

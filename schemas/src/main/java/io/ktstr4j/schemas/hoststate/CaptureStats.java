@@ -7,7 +7,8 @@ import io.ktstr4j.schemas.Validate;
  *
  * @param durationMs      how long the walk took
  * @param vanishedThreads threads listed that exited before they were read (not an error; not in the capture)
- * @param missingReadings thread and cgroup fields that could not be read (each is 0 and named in its {@code missing})
+ * @param missingReadings thread and cgroup readings the walk tried and could not take (each is 0 and named in its
+ *                        {@code missing}; the fields no /proc file has are named there too, but not counted)
  */
 public record CaptureStats(long durationMs, long vanishedThreads, long missingReadings) {
     public CaptureStats {

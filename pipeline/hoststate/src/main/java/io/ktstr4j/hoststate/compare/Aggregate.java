@@ -1,6 +1,6 @@
 package io.ktstr4j.hoststate.compare;
 
-import io.ktstr4j.hoststate.CpuListText;
+import io.ktstr4j.vmm.plan.CpuList;
 import java.util.List;
 
 /** What the threads of one group add up to for one metric (threads whose reading was missing left out). */
@@ -75,7 +75,7 @@ public sealed interface Aggregate {
         @Override
         public String text() {
             if (uniform != null) {
-                return uniform.size() + " cpus (" + CpuListText.format(uniform) + ")";
+                return uniform.size() + " cpus (" + CpuList.format(uniform) + ")";
             }
             String count = minCpus == maxCpus ? Integer.toString(minCpus) : minCpus + "-" + maxCpus;
             return count + " cpus (mixed)";

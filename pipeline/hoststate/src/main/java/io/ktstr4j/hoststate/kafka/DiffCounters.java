@@ -11,6 +11,7 @@ public final class DiffCounters {
     private final AtomicLong stale = new AtomicLong();
     private final AtomicLong unnamed = new AtomicLong();
     private final AtomicLong unreadable = new AtomicLong();
+    private final AtomicLong abandoned = new AtomicLong();
 
     void captureRead() {
         captures.incrementAndGet();
@@ -29,6 +30,10 @@ public final class DiffCounters {
 
     void unnamed() {
         unnamed.incrementAndGet();
+    }
+
+    void abandoned(long n) {
+        abandoned.addAndGet(n);
     }
 
     void unreadable(long n) {
@@ -51,6 +56,6 @@ public final class DiffCounters {
         return "host-state diff-watch: " + captures.get() + " capture" + (captures.get() == 1 ? "" : "s") + " read, " + deltas.get() + " delta"
                 + (deltas.get() == 1 ? "" : "s") + " published (" + notQuiet.get() + " not quiet), " + stale.get()
                 + " not newer than their host's last, " + unnamed.get() + " without a host name, " + unreadable.get()
-                + " unreadable";
+                + " unreadable, " + abandoned.get() + " runs' before-captures dropped unpaired";
     }
 }
