@@ -147,6 +147,7 @@ class TopicTableDocsTest {
                 envelopes.add(new String[] {null, null, "<event_id>", "<variant>"}); // stats watch: standalone
             } else if (type == io.ktstr4j.schemas.event.HostStateSnapshot.class) {
                 envelopes.add(new String[] {"<runId>", null, null, "<host>"}); // around a run
+                envelopes.add(new String[] {"<runId>", null, null, null}); // around a run, the host's name unknown
                 envelopes.add(new String[] {null, null, "<event_id>", "<host>"}); // host-state capture / watch
                 envelopes.add(new String[] {null, null, "<event_id>", null}); // a ktstr file: no host named
             } else if (type == io.ktstr4j.schemas.event.HostStateDelta.class) {

@@ -70,7 +70,7 @@ public final class CaptureLookup {
                 }
                 for (ConsumerRecord<byte[], byte[]> r : got) {
                     lastProgress = System.nanoTime();
-                    if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
+                    if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition())) || passBy(ref, r)) {
                         continue;
                     }
                     for (HostStateSnapshot s : records.captures(r.topic(), r.partition(), r.offset(),
@@ -86,6 +86,20 @@ public final class CaptureLookup {
             throw new KafkaUnavailableException(ref + ": " + topic + " at " + kafka.bootstrap() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A record that cannot hold the capture, told from its key or headers without decoding it: another host's key, or
+     * a whole record of another run (the parts of a split value are all read: they are reassembled in order).
+     */
+    private static boolean passBy(CaptureRef ref, ConsumerRecord<byte[], byte[]> r) {
+        if (ref instanceof CaptureRef.Host h) {
+            return r.key() != null && !h.host().equals(new String(r.key(), StandardCharsets.UTF_8));
+        }
+        var header = KtstrHeaders.lookup(r.headers());
+        String run = header.apply(KtstrHeaders.RUN_ID);
+        return header.apply(KtstrHeaders.PART) == null && run != null
+                && !run.equals(((CaptureRef.Run) ref).runId());
     }
 
     static boolean matches(CaptureRef ref, HostStateSnapshot s) {
