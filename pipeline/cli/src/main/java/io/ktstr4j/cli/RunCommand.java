@@ -120,6 +120,10 @@ final class RunCommand implements Callable<Integer> {
             + "results: DIR/host-state/ under --out, or $KTSTR4J_CACHE_DIR/host-state.")
     boolean noHostState;
 
+    @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report here: one testcase per "
+            + "variant, reasons as failure messages (written at the end, with what finished).")
+    Path junit;
+
     @Option(names = "--events", paramLabel = "FILE",
             description = "Append every run event as one JSON line (the Kafka record value) to FILE.")
     Path eventsFile;
@@ -178,6 +182,8 @@ final class RunCommand implements Callable<Integer> {
                 hostState.before();
             }
             List<Outcome> outcomes = new ArrayList<>();
+            List<RunSummary> finishedVariants = new ArrayList<>();
+            java.time.Instant startedAt = java.time.Instant.now();
             List<String> cancelled = new ArrayList<>();
             Throwable failure = null;
             int next = 0;
@@ -203,6 +209,7 @@ final class RunCommand implements Callable<Integer> {
                         continue;
                     }
                     outcomes.add(s.verdict().outcome());
+                    finishedVariants.add(s);
                     SidecarResult result = refs == null ? s.sidecar() : s.sidecar().toBuilder().hostState(refs).build();
                     Path sidecar = out == null ? null : SidecarFiles.write(out, result);
                     store.write(result);
@@ -225,7 +232,11 @@ final class RunCommand implements Callable<Integer> {
                         variants.subList(Math.min(next, variants.size()), variants.size()), runStart, failure);
                 try {
                     emitRunEvent(ev, pub, runEnvelope.wrap(finished));
-                } catch (RuntimeException x) {
+                    if (junit != null) {
+                        JunitReport.write(junit, runId, HostContextReader.hostName(), startedAt, finishedVariants,
+                                cancelled);
+                    }
+                } catch (RuntimeException | java.io.IOException x) {
                     if (failure == null) {
                         throw x;
                     }
@@ -283,6 +294,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (projectDir != null && !Files.isDirectory(projectDir)) {
             throw new CommandLine.ParameterException(cl, "--project-dir: " + projectDir + " is not a directory");
+        }
+        if (junit != null && Files.isDirectory(junit)) {
+            throw new CommandLine.ParameterException(cl, "--junit: " + junit + " is a directory, not a file");
         }
         if (eventsFile != null && Files.isDirectory(eventsFile)) {
             throw new CommandLine.ParameterException(cl, "--events: " + eventsFile + " is a directory, not a file");
