@@ -120,6 +120,10 @@ final class RunCommand implements Callable<Integer> {
             + "results: DIR/host-state/ under --out, or $KTSTR4J_CACHE_DIR/host-state.")
     boolean noHostState;
 
+    @Option(names = "--dry-run", description = "Print the plan (every variant: topology, vCPUs, scheduler and its "
+            + "arguments, kernel, duration, memory, or why it is skipped) and stop before anything boots.")
+    boolean dryRun;
+
     @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report here: one testcase per "
             + "variant, reasons as failure messages (written at the end, with what finished).")
     Path junit;
@@ -164,6 +168,10 @@ final class RunCommand implements Callable<Integer> {
             for (Variant v : plan(planner, s, spec, o)) {
                 variants.add(v.withProjectDir(projectDirFor(specFile, v, projectDirs)));
             }
+        }
+        if (dryRun) {
+            printPlan(stdout, variants);
+            return ExitCodes.OK;
         }
         Services.RunnerChoice choice = services.runner(backend, verbose);
         progress(err, "backend " + choice.backend() + ": " + choice.reason());
@@ -249,6 +257,30 @@ final class RunCommand implements Callable<Integer> {
             }
             return ExitCodes.of(outcomes);
         }
+    }
+
+    /**
+     * {@code --dry-run}: the plan, one line per variant, then the totals. Everything was checked already (specs,
+     * kernels, schedulers), so a plan that prints is a plan that starts.
+     */
+    private static void printPlan(PrintStream out, List<Variant> variants) {
+        long runs = 0;
+        long vcpuSeconds = 0;
+        for (Variant v : variants) {
+            String what = v.skipReason() != null ? "SKIP (" + v.skipReason() + ")"
+                    : String.format(Locale.ROOT, "%s, %d vCPUs, %s%s, %d s, %d MiB, kernel %s", v.topology().label(),
+                    v.topology().totalCpus(), v.scheduler().name(),
+                    v.scheduler().args().isEmpty() ? "" : " " + String.join(" ", v.scheduler().args()),
+                    v.duration().toSeconds(), v.memoryMb(), v.kernel());
+            out.println(v.key() + ": " + what);
+            if (v.skipReason() == null) {
+                runs++;
+                vcpuSeconds += (long) v.topology().totalCpus() * Math.max(1, v.duration().toSeconds());
+            }
+        }
+        out.println(String.format(Locale.ROOT, "plan: %d variants, %d to run, %d skipped; %d vCPU-seconds of "
+                + "scenario (boot and evaluation come on top)", variants.size(), runs, variants.size() - runs,
+                vcpuSeconds));
     }
 
     /** The spec's variants; a problem found while planning (plan validation, a scheduler) names the spec. */

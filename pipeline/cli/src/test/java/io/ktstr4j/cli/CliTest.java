@@ -119,6 +119,20 @@ class CliTest extends CliFixture {
     }
 
     @Test
+    void dryRunPrintsThePlanAndBootsNothing() {
+        RuntimeException noBackend = new RuntimeException("a dry run must not ask for a backend");
+        int code = Main.execute(services(99_000, noBackend) , "run", plan.toString(), "--kernel", kernel.toString(),
+                "--topology", "tiny-2llc,tiny-1llc", "--dry-run", "--out", tmp.resolve("out").toString());
+        assertThat(code).as(err()).isZero();
+        List<String> lines = out().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).startsWith("steady/tiny-2llc/eevdf: 1n2l2c1t, 4 vCPUs, eevdf, ");
+        assertThat(lines.get(2)).isEqualTo("plan: 2 variants, 2 to run, 0 skipped; 16 vCPU-seconds of scenario (boot "
+                + "and evaluation come on top)");
+        assertThat(tmp.resolve("out")).doesNotExist();
+    }
+
+    @Test
     void infrastructureErrorExitsTwo() {
         int code = Main.execute(services(1, new VmConfigException("memory_mb: 1 is below 128")), "run",
                 plan.toString(), "--kernel", kernel.toString(), "--json");
