@@ -18,14 +18,25 @@ public sealed interface CaptureRef {
 
     /** A run's capture: {@code before} (phase BEFORE_RUN) or {@code after} (AFTER_RUN). */
     record Run(String runId, CapturePhase phase) implements CaptureRef {
+        public Run {
+            if (phase != CapturePhase.BEFORE_RUN && phase != CapturePhase.AFTER_RUN) {
+                throw new IllegalArgumentException("a run's capture is BEFORE_RUN or AFTER_RUN, not " + phase);
+            }
+        }
+
+        /** {@code before} or {@code after}: the word references and file names use. */
+        public String label() {
+            return phase == CapturePhase.BEFORE_RUN ? "before" : "after";
+        }
+
         /** The file name a run's capture has next to its results: {@code <run_id>.before.hst.zst}. */
         public String fileName() {
-            return runId + "." + (phase == CapturePhase.BEFORE_RUN ? "before" : "after") + CaptureFiles.SUFFIX;
+            return runId + "." + label() + CaptureFiles.SUFFIX;
         }
 
         @Override
         public String toString() {
-            return "run:" + runId + ":" + (phase == CapturePhase.BEFORE_RUN ? "before" : "after");
+            return "run:" + runId + ":" + label();
         }
     }
 

@@ -63,7 +63,7 @@ public final class RunCaptures {
                 publish.accept(s);
             }
         } catch (IOException | RuntimeException e) {
-            warn.accept("host state: the capture " + (phase == CapturePhase.BEFORE_RUN ? "before" : "after")
+            warn.accept("host state: the capture " + new CaptureRef.Run(runId, phase).label()
                     + " the run failed (the run goes on): " + e.getMessage());
         }
     }
