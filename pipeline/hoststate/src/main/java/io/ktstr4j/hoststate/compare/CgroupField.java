@@ -22,10 +22,6 @@ enum CgroupField {
         this.max = max;
     }
 
-    String jsonName() {
-        return jsonName;
-    }
-
     /** The merged value of the entries read for this field (null when none was), and how many were not read. */
     Merged merge(Collection<HostCgroupStats> entries) {
         Long value = null;

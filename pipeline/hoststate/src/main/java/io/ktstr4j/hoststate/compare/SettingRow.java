@@ -23,9 +23,4 @@ public record SettingRow(String group, String metric, String baseline, String ca
         group = group == null ? "" : group;
         Validate.nonNegative("unread", unread);
     }
-
-    /** The setting differs between the captures. */
-    public boolean changed() {
-        return Boolean.FALSE.equals(same);
-    }
 }
