@@ -3,10 +3,13 @@ package io.ktstr4j.hoststate.compare;
 import io.ktstr4j.schemas.event.HostStateSnapshot;
 import io.ktstr4j.schemas.hoststate.DeltaRow;
 import io.ktstr4j.schemas.hoststate.GroupCpu;
+import io.ktstr4j.schemas.hoststate.ThreadState;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The comparison of two host-state captures (ktstr 0.4.9's {@code host-state compare}): threads grouped in each, the
@@ -55,7 +58,7 @@ public final class CaptureComparison {
         long intervalNs = candidate.capturedAtUnixNs() - baseline.capturedAtUnixNs();
         return new Comparison(o, baseline.hostname(), candidate.hostname(), baseline.capturedAtUnixNs(),
                 candidate.capturedAtUnixNs(), rows, settings, onlyBaseline, onlyCandidate, cgroups,
-                busiest(a, b, intervalNs), a, b);
+                busiest(baseline, candidate, o.groupBy(), flatten, intervalNs), a, b);
     }
 
     private static DeltaRow deltaRow(HostMetric m, GroupSummary ga, GroupSummary gb) {
@@ -83,28 +86,39 @@ public final class CaptureComparison {
                 same, ga.threads(), gb.threads(), ga.metric(m).unread() + gb.metric(m).unread());
     }
 
-    private static List<GroupCpu> busiest(Map<String, GroupSummary> a, Map<String, GroupSummary> b, long intervalNs) {
+    /**
+     * Each group's CPU between the captures, from its threads' own run time deltas: a thread is matched by tid and
+     * start time (a reused tid is another thread), a new thread counts its whole run time, an exited one nothing. So a
+     * group where one thread exits while another burns still shows the burner (a group's summed delta would hide it).
+     * A thread whose run time is missing on either side is left out.
+     */
+    private static List<GroupCpu> busiest(HostStateSnapshot baseline, HostStateSnapshot candidate, GroupBy groupBy,
+                                          CgroupFlatten flatten, long intervalNs) {
         if (intervalNs <= 0) {
             return List.of();
         }
-        List<GroupCpu> out = new ArrayList<>();
-        for (GroupSummary gb : b.values()) {
-            Long ran = runTime(gb);
-            GroupSummary ga = a.get(gb.key());
-            if (ga != null && ran != null) {
-                Long before = runTime(ga);
-                ran = before == null ? null : Math.max(0, ran - before);
-            }
-            if (ran != null && ran > 0) {
-                out.add(new GroupCpu(gb.key(), (double) ran / intervalNs, ran));
-            }
+        String runTime = HostMetric.RUN_TIME_NS.jsonName();
+        Map<List<Long>, ThreadState> before = new HashMap<>();
+        for (ThreadState t : baseline.threads()) {
+            before.put(List.of(t.tid(), t.startTimeClockTicks()), t);
         }
+        Map<String, Long> ran = new TreeMap<>();
+        for (ThreadState t : candidate.threads()) {
+            ThreadState was = before.get(List.of(t.tid(), t.startTimeClockTicks()));
+            if (t.isMissing(runTime) || (was != null && was.isMissing(runTime))) {
+                continue;
+            }
+            long d = was == null ? t.runTimeNs() : Math.max(0, t.runTimeNs() - was.runTimeNs());
+            ran.merge(groupBy.key(t, flatten), d, Saturating::add);
+        }
+        List<GroupCpu> out = new ArrayList<>();
+        ran.forEach((group, ns) -> {
+            if (ns > 0) {
+                out.add(new GroupCpu(group, (double) ns / intervalNs, ns));
+            }
+        });
         out.sort(Comparator.comparingDouble(GroupCpu::cpu).reversed().thenComparing(GroupCpu::group));
         return out;
     }
 
-    private static Long runTime(GroupSummary g) {
-        Aggregate v = g.metric(HostMetric.RUN_TIME_NS).value();
-        return v == null ? null : ((Aggregate.Sum) v).total();
-    }
 }

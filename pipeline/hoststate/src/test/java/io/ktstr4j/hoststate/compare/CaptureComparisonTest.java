@@ -248,15 +248,25 @@ class CaptureComparisonTest {
     }
 
     @Test
-    void aGroupWhoseThreadsExitedIsClampedToNoCpu() {
+    void aThreadThatExitedDoesNotHideOneThatBurnedInItsGroup() {
         Comparison c = compare(
                 List.of(thread(1, "make").runTimeNs(9 * SECOND_NS).build(),
                         thread(2, "make").runTimeNs(SECOND_NS).build()),
-                List.of(thread(2, "make").runTimeNs(2 * SECOND_NS).build()),
+                List.of(thread(2, "make").runTimeNs(7 * SECOND_NS).build()),
                 CompareOptions.DEFAULTS);
 
-        assertThat(row(c, "make", "run_time_ns").delta()).isEqualTo(-8e9);
-        assertThat(c.busiest()).isEmpty();
+        // The group's sum fell by 3 s (thread 1 exited), but thread 2 ran 6 s of the minute.
+        assertThat(row(c, "make", "run_time_ns").delta()).isEqualTo(-3e9);
+        assertThat(c.busiest()).containsExactly(new GroupCpu("make", 0.1, 6 * SECOND_NS));
+    }
+
+    @Test
+    void aReusedTidIsAnotherThreadAndCountsItsWholeRunTime() {
+        Comparison c = compare(List.of(thread(5, "job").runTimeNs(50 * SECOND_NS).build()),
+                List.of(thread(5, "job").startTimeClockTicks(999_999).runTimeNs(3 * SECOND_NS).build()),
+                CompareOptions.DEFAULTS);
+
+        assertThat(c.busiest()).containsExactly(new GroupCpu("job", 0.05, 3 * SECOND_NS));
     }
 
     @Test
