@@ -101,7 +101,8 @@ public final class HostStateBench {
 
     private static List<Path> list(Path dir) {
         List<Path> out = new ArrayList<>();
-        try (var s = Files.newDirectoryStream(dir, p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
+        try (var s = Files.newDirectoryStream(dir,
+                p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
             s.forEach(out::add);
         } catch (IOException e) {
             return List.of();

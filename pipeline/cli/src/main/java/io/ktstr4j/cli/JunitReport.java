@@ -40,7 +40,8 @@ final class JunitReport {
                 x.writeStartElement("testsuite");
                 x.writeAttribute("name", "ktstr4j run " + runId);
                 x.writeAttribute("tests", Integer.toString(done.size() + cancelled.size()));
-                x.writeAttribute("failures", Long.toString(count(done, Outcome.FAIL) + count(done, Outcome.INCONCLUSIVE)));
+                x.writeAttribute("failures", Long.toString(count(done, Outcome.FAIL)
+                        + count(done, Outcome.INCONCLUSIVE)));
                 x.writeAttribute("errors", Long.toString(count(done, Outcome.ERROR) + cancelled.size()));
                 x.writeAttribute("skipped", Long.toString(count(done, Outcome.SKIP)));
                 x.writeAttribute("time", seconds(done.stream().mapToLong(s -> s.timings().wallMs()).sum()));

@@ -124,8 +124,8 @@ final class RunCommand implements Callable<Integer> {
             + "arguments, kernel, duration, memory, or why it is skipped) and stop before anything boots.")
     boolean dryRun;
 
-    @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report here: one testcase per "
-            + "variant, reasons as failure messages (written at the end, with what finished).")
+    @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report here: one testcase "
+            + "per variant, reasons as failure messages (written at the end, with what finished).")
     Path junit;
 
     @Option(names = "--events", paramLabel = "FILE",
@@ -379,8 +379,8 @@ final class RunCommand implements Callable<Integer> {
     private RunStarted runStarted(List<Variant> variants, String backendName) {
         List<String> kernels = variants.stream().map(Variant::kernel).filter(java.util.Objects::nonNull)
                 .map(Path::toString).distinct().toList();
-        return new RunStarted(variants.stream().map(Variant::key).toList(), HostContextReader.hostName(), kernels, backendName,
-                Main.VERSION);
+        return new RunStarted(variants.stream().map(Variant::key).toList(), HostContextReader.hostName(), kernels,
+                backendName, Main.VERSION);
     }
 
     private static RunFinished runFinished(List<Outcome> outcomes, List<String> cancelled, List<Variant> notRun,

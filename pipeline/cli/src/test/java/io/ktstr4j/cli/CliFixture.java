@@ -87,7 +87,8 @@ abstract class CliFixture {
     /** The fixture /proc tree the CLI's host-state captures read: two processes, one of them busy. */
     io.ktstr4j.hoststate.ProcTree procTree() {
         return new io.ktstr4j.hoststate.ProcTree(tmp.resolve("proc-root"))
-                .thread(io.ktstr4j.hoststate.ProcTree.Thread.of(100, 100, "stress-ng", "stress-ng", 5_000_000_000L), true)
+                .thread(io.ktstr4j.hoststate.ProcTree.Thread.of(100, 100, "stress-ng", "stress-ng", 5_000_000_000L),
+                        true)
                 .thread(io.ktstr4j.hoststate.ProcTree.Thread.of(7, 7, "sshd", "sshd", 1_000L), true);
     }
 

@@ -34,9 +34,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * A run with {@code --kafka} publishes its two host-state captures, keyed by host; the diff consumer publishes the
- * run's delta; an independent client (plain kafka-clients and Jackson, none of ktstr4j's codec) reads both back; and
- * {@code host-state compare run:…:before run:…:after --kafka} finds the captures on the topic.
+ * A run with {@code --kafka embedded} publishes its two host-state captures, keyed by host; the diff consumer
+ * publishes the run's delta; an independent client (plain kafka-clients and Jackson, none of ktstr4j's codec) reads
+ * both back; and {@code host-state compare run:…:before run:…:after --kafka} finds the captures on the topic.
  */
 @Tag("kafka")
 class HostStateKafkaTest extends CliFixture {
@@ -102,14 +102,20 @@ class HostStateKafkaTest extends CliFixture {
 
     @Test
     void aRunsCapturesAndTheirDeltaArePublishedKeyedByHostAndCompareFindsThem() throws Exception {
-        try (EmbeddedKafka broker = new EmbeddedKafka()) {
-            String bs = broker.start(tmp.resolve("broker"));
-            String prefix = "hs" + UUID.randomUUID().toString().substring(0, 8);
-            assertThat(Main.execute(burningHost(), "run", plan.toString(), "--kernel", kernel.toString(),
-                    "--topology", "tiny-2llc", "--kafka", bs, "--kafka-topic-prefix", prefix, "--kafka-spool",
-                    tmp.resolve("spool").toString(), "--quiet", "--json")).as(err()).isZero();
-            String runId = io.ktstr4j.schemas.json.Json.readTree(out().strip(), "stdout").get("run_id").asText();
+        // The case: a run with --kafka embedded. That broker lives for the run; its data directory stays, and
+        // a broker started over it afterwards (as `ktstr4j kafka start` does) serves what the run published.
+        Path data = tmp.resolve("broker");
+        String prefix = "hs" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(Main.execute(burningHost(), "run", plan.toString(), "--kernel", kernel.toString(),
+                "--topology", "tiny-2llc", "--kafka", "embedded", "--kafka-data-dir", data.toString(),
+                "--kafka-topic-prefix", prefix, "--kafka-spool", tmp.resolve("spool").toString(), "--quiet",
+                "--json")).as(err()).isZero();
+        String runId = io.ktstr4j.schemas.json.Json.readTree(out().strip(), "stdout").get("run_id").asText();
+        // With the embedded broker the captures are files too, and the results name the files.
+        assertThat(tmp.resolve("cache/host-state/" + runId + ".before.hst.zst")).isRegularFile();
 
+        try (EmbeddedKafka broker = new EmbeddedKafka()) {
+            String bs = broker.start(data);
             KafkaSinkConfig k = KafkaSinkConfig.of(bs).withTopicPrefix(prefix);
             DeltaSummaries summaries = new DeltaSummaries(DeltaOptions.DEFAULTS);
             List<JsonNode> got;
@@ -140,7 +146,8 @@ class HostStateKafkaTest extends CliFixture {
                     "run:" + runId + ":after", "--kafka", bs, "--kafka-topic-prefix", prefix, "--json"))
                     .as(err()).isZero();
             JsonNode cmp = new ObjectMapper().readTree(out());
-            assertThat(cmp.toString()).contains("stress-ng");
+            assertThat(cmp.get("rows").get(0).get("group").asText()).isEqualTo("stress-ng");
+            assertThat(cmp.get("rows").get(0).get("delta").asDouble()).isEqualTo(3e9);
         }
     }
 
