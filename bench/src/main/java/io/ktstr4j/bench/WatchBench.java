@@ -80,7 +80,7 @@ public final class WatchBench {
                         .stateDir(state.resolve("i" + i)).build()));
             }
             for (RegressionWatch w : watches) {
-                w.awaitRunning(Duration.ofSeconds(120));
+                w.app().awaitRunning(Duration.ofSeconds(120));
             }
             double runningS = (System.nanoTime() - start) / 1e9;
             List<KafkaFixture.Keyed> got = KafkaFixture.readCommitted(bootstrap, layout,

@@ -6,12 +6,10 @@ import io.ktstr4j.hoststate.compare.DeltaSummaries;
 import io.ktstr4j.hoststate.compare.GroupBy;
 import io.ktstr4j.hoststate.kafka.DiffWatch;
 import io.ktstr4j.hoststate.kafka.DiffWatchOptions;
-import io.ktstr4j.schemas.CacheDir;
 import io.ktstr4j.sink.kafka.KafkaSinkConfig;
 import io.ktstr4j.sink.kafka.KafkaUnavailableException;
 import io.ktstr4j.sink.kafka.TopicLayout;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -57,19 +55,8 @@ final class HostStateDiffWatchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     double quietLimit;
 
-    @Option(names = "--application-id", paramLabel = "ID",
-            description = "Kafka Streams application id (default: PREFIX-hoststate-diff).")
-    String applicationId;
-
-    @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Local state of this instance, rebuilt from Kafka when lost (default: "
-                    + "$KTSTR4J_CACHE_DIR/streams, else ~/.cache/ktstr4j/streams).")
-    Path stateDir;
-
-    @Option(names = "--report-interval", paramLabel = "SECONDS", defaultValue = "60",
-            description = "Print the counters this often while something changed; 0: only at the end "
-                    + "(default: ${DEFAULT-VALUE}).")
-    int reportSeconds;
+    @Mixin
+    StreamsAppOptions streams = new StreamsAppOptions();
 
     HostStateDiffWatchCommand(Services services) {
         this.services = services;
@@ -81,14 +68,12 @@ final class HostStateDiffWatchCommand implements Callable<Integer> {
         DiffWatchOptions o;
         DiffWatch w;
         try {
-            if (reportSeconds < 0) {
-                throw new IllegalArgumentException("--report-interval " + reportSeconds + ": expected 0 or more");
-            }
+            streams.reportSeconds(); // checked before anything starts
             KafkaSinkConfig cluster = kafka.runningCluster();
             DeltaSummaries summaries = new DeltaSummaries(new DeltaOptions(GroupBy.of(groupBy), top,
                     ignore.isEmpty() ? DeltaOptions.HARNESS_GROUPS : ignore, quietLimit));
-            o = new DiffWatchOptions(cluster, applicationId,
-                    stateDir != null ? stateDir : CacheDir.resolve("streams"), null, summaries::summarize);
+            o = new DiffWatchOptions(cluster, streams.applicationId, streams.stateDir(), null,
+                    summaries::summarize);
             w = DiffWatch.start(o);
         } catch (IllegalArgumentException e) {
             return refuse(e.getMessage());
@@ -98,8 +83,8 @@ final class HostStateDiffWatchCommand implements Callable<Integer> {
         String topic = new TopicLayout(o.kafka().topicPrefix()).name(TopicLayout.HOSTSTATE);
         err.println("host-state diff-watch: reading " + topic + " as " + o.applicationId() + ", publishing "
                 + "host.state_delta to it; Ctrl-C stops");
-        return StreamsCommandLoop.run("host-state diff-watch", w.app(), () -> w.counters().line(), reportSeconds,
-                err);
+        return StreamsCommandLoop.run("host-state diff-watch", w.app(), () -> w.counters().line(),
+                streams.reportSeconds, err);
     }
 
     private int refuse(String message) {

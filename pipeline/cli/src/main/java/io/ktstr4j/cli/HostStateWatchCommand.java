@@ -85,8 +85,7 @@ final class HostStateWatchCommand implements Callable<Integer> {
                 next = Math.max(next + interval.toNanos(), System.nanoTime());
                 HostStateSnapshot s = services.hostCapture().capture(CapturePhase.SCHEDULED, null);
                 if (dir != null) {
-                    Path f = dir.resolve((s.hostname() == null ? "unknown" : s.hostname()) + "-" + s.capturedAtUnixNs()
-                            + CaptureFiles.SUFFIX);
+                    Path f = dir.resolve(s.hostLabel() + "-" + s.capturedAtUnixNs() + CaptureFiles.SUFFIX);
                     try {
                         CaptureFiles.write(f, s);
                     } catch (java.io.IOException e) {

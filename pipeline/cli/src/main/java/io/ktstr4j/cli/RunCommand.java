@@ -22,7 +22,6 @@ import io.ktstr4j.schemas.event.ScenarioStart;
 import io.ktstr4j.schemas.hoststate.HostStateRefs;
 import io.ktstr4j.schemas.json.Json;
 import io.ktstr4j.schemas.sidecar.SidecarResult;
-import io.ktstr4j.sink.kafka.KafkaSinkConfig;
 import io.ktstr4j.schemas.spec.TestSpec;
 import io.ktstr4j.schemas.spec.ThresholdMode;
 import io.ktstr4j.schemas.verdict.Outcome;
@@ -435,7 +434,7 @@ final class RunCommand implements Callable<Integer> {
         if (noHostState) {
             return null;
         }
-        boolean cluster = kafka.enabled() && !kafka.bootstrap.strip().equals(KafkaSinkConfig.EMBEDDED);
+        boolean cluster = kafka.enabled() && !kafka.config().embedded();
         Path folder = cluster ? null : out != null ? out.resolve("host-state") : services.hostStateDir();
         return new RunCaptures(services.hostCapture(), runId, folder, kafka.enabled() ? publish : null,
                 m -> err.println("  " + m));

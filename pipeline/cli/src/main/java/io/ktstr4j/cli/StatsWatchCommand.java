@@ -3,7 +3,6 @@ package io.ktstr4j.cli;
 import io.ktstr4j.cli.kafka.KafkaClientOptions;
 import io.ktstr4j.regressions.RegressionWatch;
 import io.ktstr4j.regressions.WatchOptions;
-import io.ktstr4j.schemas.CacheDir;
 import io.ktstr4j.schemas.SchemaException;
 import io.ktstr4j.sink.kafka.KafkaSinkConfig;
 import io.ktstr4j.sink.kafka.KafkaUnavailableException;
@@ -11,7 +10,6 @@ import io.ktstr4j.sink.kafka.TopicLayout;
 import io.ktstr4j.stats.StatsInputException;
 import io.ktstr4j.stats.TrialFilter;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -51,24 +49,12 @@ final class StatsWatchCommand implements Callable<Integer> {
     @Mixin
     GateOptions gates;
 
-    @Option(names = "--application-id", paramLabel = "ID",
-            description = "Kafka Streams application id: instances sharing it split the work and its state "
-                    + "(default: PREFIX-stats-watch).")
-    String applicationId;
-
-    @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Local state of this instance, rebuilt from Kafka when lost (default: "
-                    + "$KTSTR4J_CACHE_DIR/streams, else ~/.cache/ktstr4j/streams).")
-    Path stateDir;
+    @Mixin
+    StreamsAppOptions streams = new StreamsAppOptions();
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
             description = "Stream threads in this instance (default: ${DEFAULT-VALUE}).")
     int threads;
-
-    @Option(names = "--report-interval", paramLabel = "SECONDS", defaultValue = "60",
-            description = "Print the counters this often while something changed; 0: only at the end "
-                    + "(default: ${DEFAULT-VALUE}).")
-    int reportSeconds;
 
     StatsWatchCommand(Services services) {
         this.services = services;
@@ -91,22 +77,17 @@ final class StatsWatchCommand implements Callable<Integer> {
         err.println("stats watch: reading " + layout.name(TopicLayout.RESULTS) + " as " + o.applicationId()
                 + " (baseline " + o.baseline().label() + ", the last " + o.window() + " per variant), publishing to "
                 + layout.name(TopicLayout.REGRESSIONS) + "; Ctrl-C stops");
-        return StreamsCommandLoop.run("stats watch", w.app(), () -> w.counters().line(), reportSeconds, err);
+        return StreamsCommandLoop.run("stats watch", w.app(), () -> w.counters().line(), streams.reportSeconds,
+                err);
     }
 
     private WatchOptions options() {
-        if (reportSeconds < 0) {
-            throw new StatsInputException("--report-interval " + reportSeconds + ": expected 0 or more seconds");
-        }
+        streams.reportSeconds(); // checked before anything starts
         KafkaSinkConfig cluster = kafka.runningCluster();
         TrialFilter filter = TrialFilter.parse("--baseline", baseline);
         return WatchOptions.builder(cluster, filter).window(window).compare(gates.options(List.of()))
-                .applicationId(applicationId).stateDir(stateDir != null ? stateDir : defaultStateDir())
+                .applicationId(streams.applicationId).stateDir(streams.stateDir())
                 .threads(threads).build();
-    }
-
-    static Path defaultStateDir() {
-        return CacheDir.resolve("streams");
     }
 
     private int refuse(String message) {

@@ -112,7 +112,7 @@ class ArchitectureTest {
             .whereLayer("pipeline").mayOnlyBeAccessedByLayers("hoststate", "cli")
             .whereLayer("regressions").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("hoststate").mayOnlyBeAccessedByLayers("cli")
-            .whereLayer("stats").mayOnlyBeAccessedByLayers("regressions", "cli")
+            .whereLayer("stats").mayOnlyBeAccessedByLayers("regressions", "hoststate", "cli")
             .whereLayer("sink-kafka").mayOnlyBeAccessedByLayers("regressions", "hoststate", "cli")
             .whereLayer("vmm-kvm").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("vmm-qemu").mayOnlyBeAccessedByLayers("cli")

@@ -121,7 +121,7 @@ class HostStateKafkaTest extends CliFixture {
             List<JsonNode> got;
             try (DiffWatch w = DiffWatch.start(new DiffWatchOptions(k, null, tmp.resolve("state"), null,
                     summaries::summarize))) {
-                assertThat(w.awaitRunning(Duration.ofSeconds(60))).isTrue();
+                assertThat(w.app().awaitRunning(Duration.ofSeconds(60))).isTrue();
                 got = read(bs, prefix + ".hoststate", l -> l.stream().anyMatch(n -> type(n).equals("host.state_delta")),
                         Duration.ofSeconds(60));
             }

@@ -1,14 +1,12 @@
 package io.ktstr4j.hoststate;
 
 import com.github.luben.zstd.ZstdInputStream;
-import com.github.luben.zstd.ZstdOutputStream;
 import io.ktstr4j.schemas.SchemaException;
 import io.ktstr4j.schemas.event.HostStateSnapshot;
 import io.ktstr4j.schemas.json.Json;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -36,9 +34,7 @@ public final class CaptureFiles {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
         try {
-            try (OutputStream out = new ZstdOutputStream(Files.newOutputStream(tmp), LEVEL)) {
-                out.write(Json.writeBytes(capture));
-            }
+            Files.write(tmp, encode(capture));
             try {
                 // createTempFile makes it owner-only; a capture is as readable as the results next to it
                 Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));

@@ -77,7 +77,9 @@ public final class ProcCapture {
         long t0 = System.nanoTime();
         Instant at = clock.instant();
         long atNs = at.getEpochSecond() * 1_000_000_000L + at.getNano();
-        HostContext host = root.equals(Path.of("/")) ? HostContextReader.now() : new HostContextReader(root).read();
+        boolean live = root.equals(Path.of("/"));
+        // This machine's context and name carry the JVM's and the environment's knowledge; a fixture tree has its own.
+        HostContext host = live ? HostContextReader.now() : new HostContextReader(root).read();
         Walk walk = new Walk();
         for (long tgid : numbered(root.resolve("proc"))) {
             walk.process(tgid);
@@ -90,7 +92,7 @@ public final class ProcCapture {
             missingCgroupReadings += c.missing().size();
             cgroups.put(cg, c);
         }
-        String hostname = root.equals(Path.of("/")) ? HostContextReader.hostName() : text("proc/sys/kernel/hostname");
+        String hostname = live ? HostContextReader.hostName() : text("proc/sys/kernel/hostname");
         CaptureStats stats = new CaptureStats((System.nanoTime() - t0) / 1_000_000, walk.vanished,
                 walk.missing + missingCgroupReadings);
         return new HostStateSnapshot(atNs, host, walk.threads, cgroups, hostname, runId, phase, stats, Map.of());

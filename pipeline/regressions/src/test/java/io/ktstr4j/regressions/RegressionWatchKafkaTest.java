@@ -79,7 +79,7 @@ class RegressionWatchKafkaTest {
     void publishedResultsComeBackAsRegressionEventsAndAGarbageRecordIsSkippedAndCounted() throws Exception {
         TopicLayout l = layout();
         try (RegressionWatch w = RegressionWatch.start(options(l, "a"))) {
-            assertThat(w.awaitRunning(WAIT)).as("running").isTrue();
+            assertThat(w.app().awaitRunning(WAIT)).as("running").isTrue();
             List<SidecarResult> base = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 base.add(result("ci-" + i, "ci", "abc1234", i).stats(spread(10 + i)).build());
@@ -110,7 +110,7 @@ class RegressionWatchKafkaTest {
             assertThat(w.counters().skipped().count()).isEqualTo(1);
             assertThat(w.counters().skipped().named().get(0)).startsWith(l.name(TopicLayout.RESULTS) + "-");
             assertThat(w.counters().line()).contains("4 results read").contains("1 record skipped");
-            assertThat(w.state()).isEqualTo(KafkaStreams.State.RUNNING);
+            assertThat(w.app().state()).isEqualTo(KafkaStreams.State.RUNNING);
         }
     }
 
@@ -119,8 +119,8 @@ class RegressionWatchKafkaTest {
         TopicLayout l = layout();
         try (RegressionWatch a = RegressionWatch.start(options(l, "a"));
              RegressionWatch b = RegressionWatch.start(options(l, "b"))) {
-            assertThat(a.awaitRunning(WAIT)).isTrue();
-            assertThat(b.awaitRunning(WAIT)).isTrue();
+            assertThat(a.app().awaitRunning(WAIT)).isTrue();
+            assertThat(b.app().awaitRunning(WAIT)).isTrue();
             List<SidecarResult> results = new ArrayList<>();
             for (int v = 0; v < 12; v++) {
                 for (int i = 0; i < 2; i++) {

@@ -3,34 +3,38 @@ package io.ktstr4j.stats;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A plain-text table: columns padded to their widest cell, numbers right-aligned. */
-final class TextTable {
+/**
+ * A plain-text table: columns padded to their widest cell, two spaces apart, chosen columns right-aligned; the tables
+ * of {@code stats} and of {@code host-state compare}.
+ */
+public final class TextTable {
     private final List<String[]> rows = new ArrayList<>();
     private final boolean[] right;
 
-    TextTable(String... header) {
+    public TextTable(String... header) {
         rows.add(header);
         right = new boolean[header.length];
     }
 
     /** Right-aligns the given columns. */
-    TextTable right(int... columns) {
+    public TextTable right(int... columns) {
         for (int c : columns) {
             right[c] = true;
         }
         return this;
     }
 
-    TextTable row(String... cells) {
+    public TextTable row(String... cells) {
         rows.add(cells);
         return this;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return rows.size() == 1;
     }
 
-    String render(String indent) {
+    /** The lines, each ending in a newline, trailing blanks stripped. */
+    public String render(String indent) {
         int[] w = new int[right.length];
         for (String[] r : rows) {
             for (int c = 0; c < r.length; c++) {

@@ -61,6 +61,11 @@ public record HostStateSnapshot(long capturedAtUnixNs, HostContext host, List<Th
 
     /** Its standalone event id: {@code host.state/<host>/<captured_at_unix_ns>}, the same when published again. */
     public String eventId() {
-        return "host.state/" + (hostname == null ? "unknown" : hostname) + "/" + capturedAtUnixNs;
+        return "host.state/" + hostLabel() + "/" + capturedAtUnixNs;
+    }
+
+    /** The host's name for ids and file names: {@code unknown} for a capture that names none (a ktstr file). */
+    public String hostLabel() {
+        return hostname == null ? "unknown" : hostname;
     }
 }

@@ -2,6 +2,7 @@ package io.ktstr4j.hoststate.compare;
 
 import io.ktstr4j.schemas.hoststate.DeltaRow;
 import io.ktstr4j.schemas.hoststate.GroupCpu;
+import io.ktstr4j.stats.TextTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

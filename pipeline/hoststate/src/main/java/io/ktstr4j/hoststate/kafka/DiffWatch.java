@@ -1,9 +1,7 @@
 package io.ktstr4j.hoststate.kafka;
 
 import io.ktstr4j.sink.kafka.consumer.StreamsApp;
-import java.time.Duration;
 import java.util.Properties;
-import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * One instance of the diff consumer ({@code host-state diff-watch}): the {@link DiffTopology} run as a
@@ -35,18 +33,9 @@ public final class DiffWatch implements AutoCloseable {
         return counters;
     }
 
-    /** The running application: its state, waits and failure. */
+    /** The running application: its state, waits (awaitRunning, awaitStopped) and failure. */
     public StreamsApp app() {
         return app;
-    }
-
-    public KafkaStreams.State state() {
-        return app.state();
-    }
-
-    /** Waits until the instance has its partitions and runs (true), or the timeout passed. */
-    public boolean awaitRunning(Duration timeout) throws InterruptedException {
-        return app.awaitRunning(timeout);
     }
 
     @Override
