@@ -25,6 +25,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import io.ktstr4j.schemas.sidecar.RunExecution;
+import io.ktstr4j.schemas.sidecar.SidecarResult;
 import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -65,6 +68,8 @@ public final class VariantRunner {
     private final Baselines baselines = new Baselines();
     private final int bufferSize;
     private final boolean verbose;
+    /** The VMs created and not closed yet (a gauntlet runs several at once). */
+    private final java.util.Set<Vm> openVms = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     public VariantRunner(VmBackend backend, GuestImage image, GuestLink.Factory links, MonitorSource monitor,
                          Clock clock, int bufferSize, boolean verbose) {
@@ -105,25 +110,38 @@ public final class VariantRunner {
      * just before the stream's tail.
      */
     public Flux<RunEvent> run(String runId, Variant v, Consumer<RunSummary> onDone) {
+        return run(runId, v, v.key(), () -> null, onDone);
+    }
+
+    /**
+     * Runs the variant as one execution of a gauntlet: its events and result carry {@code streamKey} (the variant's
+     * key, or that of a later trial or a retry), and its result the {@code execution} facts, asked for when the run is
+     * evaluated (the gauntlet knows by then which VMs ran beside it).
+     */
+    public Flux<RunEvent> run(String runId, Variant v, String streamKey, Supplier<RunExecution> execution,
+                              Consumer<RunSummary> onDone) {
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(v, "variant");
+        Objects.requireNonNull(streamKey, "streamKey");
+        Objects.requireNonNull(execution, "execution");
         Objects.requireNonNull(onDone, "onDone");
         return Flux.defer(() -> {
             Instant startedAt = clock.instant();
             if (v.skipReason() != null) {
-                Envelope env = new Envelope(runId, v.key(), clock);
+                Envelope env = new Envelope(runId, streamKey, clock);
                 return Flux.defer(() -> {
                     Evaluation.Outcomes o = Evaluation.skipped(runId, v, startedAt, HostContextReader.current());
-                    baselines.offer(runId, v, o.sidecar());
-                    onDone.accept(new RunSummary(runId, v, o.verdict(), o.sidecar(),
+                    SidecarResult result = stamped(o.sidecar(), streamKey, execution);
+                    baselines.offer(runId, v, result);
+                    onDone.accept(new RunSummary(runId, v, o.verdict(), result,
                             new RunTimings(0, -1, -1, -1, 0, 0), 0, null));
-                    return Flux.<EventBody>just(new RunVerdict(o.verdict()), new RunSidecar(o.sidecar()));
+                    return Flux.<EventBody>just(new RunVerdict(o.verdict()), new RunSidecar(result));
                 }).subscribeOn(Schedulers.boundedElastic()).map(env::wrap); // the sidecar's facts ask git and /proc
             }
             RunRecorder rec = new RunRecorder();
             RunSignals signals = new RunSignals();
             AtomicLong buffered = new AtomicLong();
-            Envelope env = new Envelope(runId, v.key(), clock);
+            Envelope env = new Envelope(runId, streamKey, clock);
             String monitorOff = monitor.unavailableReason(v);
             boolean monitorRan = monitorOff == null;
             rec.monitorProblem(monitorOff);
@@ -162,9 +180,10 @@ public final class VariantRunner {
             Flux<EventBody> tail = Flux.defer(() -> {
                 Evaluation.Outcomes o = Evaluation.evaluate(runId, v, rec, startedAt, monitorRan,
                         HostContextReader.current(), backend.softwareEmulated(), baselines);
-                baselines.offer(runId, v, o.sidecar());
+                SidecarResult result = stamped(o.sidecar(), streamKey, execution);
+                baselines.offer(runId, v, result);
                 rec.evaluated();
-                onDone.accept(new RunSummary(runId, v, o.verdict(), o.sidecar(), rec.timings(), rec.droppedEvents(),
+                onDone.accept(new RunSummary(runId, v, o.verdict(), result, rec.timings(), rec.droppedEvents(),
                         rec.infrastructureCause()));
                 List<EventBody> out = new ArrayList<>();
                 if (rec.droppedEvents() > 0) {
@@ -177,7 +196,7 @@ public final class VariantRunner {
                 if (o.failureReport() != null) {
                     out.add(o.failureReport());
                 }
-                out.add(new RunSidecar(o.sidecar()));
+                out.add(new RunSidecar(result));
                 if (rec.vmExited() != null) {
                     out.add(rec.vmExited());
                 }
@@ -185,6 +204,15 @@ public final class VariantRunner {
             }).subscribeOn(Schedulers.boundedElastic()); // evaluation reads files and runs git: not on a timer thread
             return live.map(o -> env.wrap(o.body(), o.at())).concatWith(tail.map(env::wrap));
         });
+    }
+
+    /** The result under the execution's key, with its execution facts (none outside a gauntlet). */
+    private static SidecarResult stamped(SidecarResult r, String streamKey, Supplier<RunExecution> execution) {
+        RunExecution e = execution.get();
+        if (e == null && streamKey.equals(r.variantKey())) {
+            return r;
+        }
+        return r.toBuilder().variantKey(streamKey).execution(e).build();
     }
 
     /** Lets an event into the buffer while the buffered weight stays within MAX_BUFFER_BYTES (an empty buffer takes any). */
@@ -206,7 +234,36 @@ public final class VariantRunner {
         List<Path> archives = image.build(guestContents(v));
         VmConfig cfg = new VmConfig(v.kernel(), archives, v.topology(), v.memoryMb(), v.kargs(),
                 VmConfig.DEFAULT_SHM_BYTES, v.watchdog(), verbose);
-        return backend.create(cfg);
+        Vm vm = backend.create(cfg);
+        synchronized (openVms) {
+            openVms.add(vm);
+        }
+        return vm;
+    }
+
+    /**
+     * Waits until every VM this runner created is closed (a cancelled run closes its VM on a thread of its own, after
+     * the cancel returns), at most {@code timeout}; false when some is still open.
+     */
+    public boolean awaitClosed(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (openVms) {
+            while (!openVms.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(openVms, left);
+            }
+        }
+        return true;
+    }
+
+    private void closed(Vm vm) {
+        synchronized (openVms) {
+            openVms.remove(vm);
+            openVms.notifyAll();
+        }
     }
 
     /** The image may take half of the guest's RAM. */
@@ -266,7 +323,7 @@ public final class VariantRunner {
         return new DumpRequested(why);
     }
 
-    private static Mono<Void> close(Vm vm, RunRecorder rec) {
+    private Mono<Void> close(Vm vm, RunRecorder rec) {
         return Mono.<Void>fromRunnable(() -> {
             try {
                 vm.close();
@@ -277,6 +334,7 @@ public final class VariantRunner {
                 }
             } finally {
                 rec.closed();
+                closed(vm);
             }
         }).subscribeOn(Schedulers.boundedElastic());
     }

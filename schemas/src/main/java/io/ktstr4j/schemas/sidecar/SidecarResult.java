@@ -57,10 +57,11 @@ import java.util.Map;
  * @param tcg               ktstr4j (1.1): the guest ran under QEMU's software emulation (TCG), not hardware
  *                          virtualization; part of the pairing key of a comparison
  * @param hostState         ktstr4j (1.2): where the host-state captures taken around the run are (docs/host-state.md)
+ * @param execution         ktstr4j (1.3): the trial, attempt and CPU budget the gauntlet ran it under
  * @param extra             fields this version does not know (kept and written back)
  */
 @com.fasterxml.jackson.databind.annotation.JsonAppend(prepend = true, props = @com.fasterxml.jackson.databind.annotation.JsonAppend.Prop(value = io.ktstr4j.schemas.json.SchemaPropertyWriter.class, name = "schema"))
-@Versioned(name = "ktstr4j.sidecar", major = 1, minor = 2, ktstrFormat = true)
+@Versioned(name = "ktstr4j.sidecar", major = 1, minor = 3, ktstrFormat = true)
 public record SidecarResult(
         String testName,
         String topology,
@@ -97,6 +98,7 @@ public record SidecarResult(
         @JsonInclude(JsonInclude.Include.NON_NULL) Double cpuOvercommit,
         @JsonInclude(JsonInclude.Include.NON_NULL) Boolean tcg,
         @JsonInclude(JsonInclude.Include.NON_NULL) io.ktstr4j.schemas.hoststate.HostStateRefs hostState,
+        @JsonInclude(JsonInclude.Include.NON_NULL) RunExecution execution,
         @JsonAnySetter @JsonAnyGetter @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> extra) implements io.ktstr4j.schemas.WithExtra {
 
     public SidecarResult {
@@ -179,6 +181,7 @@ public record SidecarResult(
         b.cpuOvercommit = cpuOvercommit;
         b.tcg = tcg;
         b.hostState = hostState;
+        b.execution = execution;
         b.extra = extra;
         return b;
     }
@@ -224,6 +227,7 @@ public record SidecarResult(
         private Double cpuOvercommit;
         private Boolean tcg;
         private io.ktstr4j.schemas.hoststate.HostStateRefs hostState;
+        private RunExecution execution;
         private Map<String, Object> extra;
 
         private Builder() {}
@@ -403,6 +407,11 @@ public record SidecarResult(
             return this;
         }
 
+        public Builder execution(RunExecution execution) {
+            this.execution = execution;
+            return this;
+        }
+
         public Builder extra(Map<String, Object> extra) {
             this.extra = extra;
             return this;
@@ -414,7 +423,7 @@ public record SidecarResult(
                     passed, skipped, stats, monitor, stimulusEvents, workType, activeFlags, verifierStats, kvmStats,
                     sysctls, kargs, kernelVersion, kernelCommit, timestamp, runId, host, cleanupDurationMs, runSource,
                     outcome, reasons, resolvedThresholds, backend, variantKey, durationMs, variantHash, cpuOvercommit,
-                    tcg, hostState, extra);
+                    tcg, hostState, execution, extra);
         }
     }
 }

@@ -152,7 +152,7 @@ public record LeakSnapshot(Map<String, Integer> fds, Map<String, Integer> thread
     static Map<String, Integer> readShm(Path... roots) {
         Map<String, Integer> m = new TreeMap<>();
         long pid = ProcessHandle.current().pid();
-        Map<String, Long> lockHolders = lockHolders();
+        io.ktstr4j.vmm.nativelib.FlockHolders lockHolders = io.ktstr4j.vmm.nativelib.FlockHolders.read();
         for (Path root : new java.util.LinkedHashSet<>(List.of(roots))) {
             if (!Files.isDirectory(root)) {
                 continue;
@@ -163,8 +163,8 @@ public record LeakSnapshot(Map<String, Integer> fds, Map<String, Integer> thread
                     if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && name.matches("ktstr4j-\\d+")) {
                         try (Stream<Path> vms = Files.list(p)) {
                             for (Path vm : vms.toList()) {
-                                Long holder = holder(vm.resolve("lock"), lockHolders);
-                                if (holder == null || holder == pid) {
+                                var holders = lockHolders.of(vm.resolve("lock"));
+                                if (holders.isEmpty() || holders.stream().anyMatch(h -> h.pid() == pid)) {
                                     count(m, vm.toString());
                                 }
                             }
@@ -182,39 +182,6 @@ public record LeakSnapshot(Map<String, Integer> fds, Map<String, Integer> thread
             }
         }
         return m;
-    }
-
-    /** flock holders by "major:minor:inode" (hex device, as /proc/locks prints it), from /proc/locks. */
-    private static Map<String, Long> lockHolders() {
-        Map<String, Long> m = new TreeMap<>();
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/locks"))) {
-                String[] f = l.trim().split("\\s+");
-                if (f.length >= 6 && f[1].equals("FLOCK")) {
-                    try {
-                        m.put(f[5], Long.parseLong(f[4]));
-                    } catch (NumberFormatException e) {
-                        // "->" lines of waiters
-                    }
-                }
-            }
-        } catch (IOException e) {
-            // no /proc/locks: every VM folder counts
-        }
-        return m;
-    }
-
-    private static Long holder(Path lock, Map<String, Long> holders) {
-        try {
-            long ino = (Long) Files.getAttribute(lock, "unix:ino", LinkOption.NOFOLLOW_LINKS);
-            long dev = (Long) Files.getAttribute(lock, "unix:dev", LinkOption.NOFOLLOW_LINKS);
-            // st_dev in the kernel's new encoding: major in bits 8-19, minor in bits 0-7 and 20-31
-            long major = (dev >>> 8) & 0xfff;
-            long minor = (dev & 0xff) | ((dev >>> 12) & 0xfff00);
-            return holders.get(String.format("%02x:%02x:%d", major, minor, ino));
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
     }
 
     static Map<String, Integer> readChildren() {

@@ -13,11 +13,13 @@ import com.sun.jna.Pointer;
 public interface LibC extends Library {
     LibC INSTANCE = Native.load("c", LibC.class);
 
+    int O_RDONLY = 0;
     int O_RDWR = 2;
     int O_CREAT = 0100;
     int O_EXCL = 0200;
     int O_NOFOLLOW = 0400000;
     int O_CLOEXEC = 0x80000;
+    int LOCK_SH = 1;
     int LOCK_EX = 2;
     int LOCK_NB = 4;
     int LOCK_UN = 8;

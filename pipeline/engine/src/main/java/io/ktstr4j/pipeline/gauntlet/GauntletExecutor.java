@@ -1,0 +1,325 @@
+package io.ktstr4j.pipeline.gauntlet;
+
+import io.ktstr4j.pipeline.RunSummary;
+import io.ktstr4j.pipeline.Variant;
+import io.ktstr4j.pipeline.VariantRelation;
+import io.ktstr4j.schemas.sidecar.RunExecution;
+import io.ktstr4j.schemas.verdict.Outcome;
+import io.ktstr4j.schemas.verdict.Reason;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Runs a gauntlet's executions as one bounded-concurrency flow: a VM starts when the {@link CpuBudget} admits its
+ * vCPUs beside those running (first fit in plan order, so small variants pack around a large one, which runs alone
+ * when it exceeds the budget) and when the {@link HostReservation} holds enough host CPUs against other processes. A
+ * variant judged against a baseline waits for it. An infrastructure failure (the guest never reached init) is retried
+ * up to {@code retries} times, each attempt reported; a FAIL never is.
+ *
+ * <p>All decisions are taken on one thread of the gauntlet's own; VMs run on their own threads and hand their end
+ * over to it. {@link #cancel} stops every running VM (their verdict-less executions are reported
+ * {@link GauntletEvent.Cancelled}, the queued ones {@link GauntletEvent.NotStarted}), waits until the launcher has
+ * released them, and completes the flow.
+ */
+public final class GauntletExecutor {
+
+    /** How often a gauntlet waiting for host CPUs held by another process tries again. */
+    static final Duration LOCK_POLL = Duration.ofMillis(250);
+    /** A ready execution that does not fit lets at most this many later ones start past it, then they wait for it. */
+    static final int MAX_BYPASS = 8;
+    /** How long a cancelled gauntlet waits for its VMs to be torn down. */
+    static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Starts one execution: a cold flux whose end (or cancellation) means its VM is gone or going. */
+    public interface Launcher {
+        /**
+         * The execution's run; {@code facts} gives the result's execution record when it is evaluated, {@code onDone}
+         * receives its verdict.
+         */
+        Flux<?> launch(Execution e, Supplier<RunExecution> facts, Consumer<RunSummary> onDone);
+
+        /** Blocks until every VM of this launcher is torn down, at most {@code timeout}; false if some is not. */
+        default boolean awaitReleased(Duration timeout) {
+            return true;
+        }
+    }
+
+    private final CpuBudget budget;
+    private final HostReservation host;
+    private final Launcher launcher;
+    private final int retries;
+    private final Scheduler loop = Schedulers.newSingle("ktstr4j-gauntlet", true);
+    private final Sinks.Many<GauntletEvent> out = Sinks.many().unicast().onBackpressureBuffer();
+    private final AtomicBoolean used = new AtomicBoolean();
+
+    // Below: only touched on `loop`.
+    private final List<Queued> queue = new ArrayList<>();
+    private final List<Running> running = new ArrayList<>();
+    private final Set<String> baselinesDone = new HashSet<>();
+    private final Set<String> baselinesLost = new HashSet<>();
+    private int runningVms;
+    private int usedVcpus;
+    private String cancelReason;
+    private boolean pollPending;
+    private boolean completing;
+
+    public GauntletExecutor(CpuBudget budget, HostReservation host, Launcher launcher, int retries) {
+        this.budget = Objects.requireNonNull(budget, "budget");
+        this.host = host == null ? HostReservation.NONE : host;
+        this.launcher = Objects.requireNonNull(launcher, "launcher");
+        if (retries < 0) {
+            throw new IllegalArgumentException("--retries: " + retries + " must not be negative");
+        }
+        this.retries = retries;
+    }
+
+    public CpuBudget budget() {
+        return budget;
+    }
+
+    /**
+     * Runs every variant {@code trials} times; the flow ends when every execution has ended (or, cancelled, when
+     * every VM is released). Once per executor.
+     */
+    public Flux<GauntletEvent> run(List<Variant> variants, int trials) {
+        if (trials < 1) {
+            throw new IllegalArgumentException("--trials: " + trials + " must be at least 1");
+        }
+        if (!used.compareAndSet(false, true)) {
+            throw new IllegalStateException("a gauntlet executor runs once");
+        }
+        List<Queued> planned = new ArrayList<>();
+        // Trial by trial: a first result of every variant comes before any second one.
+        for (int t = 1; t <= trials; t++) {
+            for (Variant v : variants) {
+                planned.add(new Queued(Execution.first(v, t, trials)));
+            }
+        }
+        return out.asFlux()
+                .doOnSubscribe(s -> loop.schedule(() -> {
+                    queue.addAll(planned);
+                    pump();
+                }))
+                .doOnCancel(() -> cancel("the gauntlet's reader went away"));
+    }
+
+    /** Stops the gauntlet: running VMs are stopped, queued executions never start. Idempotent; any thread. */
+    public void cancel(String reason) {
+        loop.schedule(() -> {
+            if (cancelReason != null) {
+                return;
+            }
+            cancelReason = reason;
+            for (Running r : List.copyOf(running)) {
+                if (r.summary.get() != null) {
+                    continue; // its verdict is in: it ends on its own in a moment
+                }
+                r.subscription.dispose();
+                remove(r);
+                out.emitNext(new GauntletEvent.Cancelled(r.execution, reason,
+                        (System.nanoTime() - r.startNanos) / 1_000_000), Sinks.EmitFailureHandler.FAIL_FAST);
+            }
+            for (Queued q : queue) {
+                out.emitNext(new GauntletEvent.NotStarted(q.execution, reason), Sinks.EmitFailureHandler.FAIL_FAST);
+            }
+            queue.clear();
+            maybeComplete();
+        });
+    }
+
+    /** Starts what fits, in plan order; called whenever something changed. */
+    private void pump() {
+        if (cancelReason != null) {
+            return;
+        }
+        Queued blocker = null;
+        for (int i = 0; i < queue.size(); i++) {
+            Queued q = queue.get(i);
+            Execution e = q.execution;
+            String lostBaseline = baselineLost(e.variant());
+            if (lostBaseline != null) {
+                queue.remove(i--);
+                out.emitNext(new GauntletEvent.NotStarted(e, "its baseline " + lostBaseline + " has no result"),
+                        Sinks.EmitFailureHandler.FAIL_FAST);
+                continue;
+            }
+            if (!baselineReady(e.variant())) {
+                continue;
+            }
+            int cost = cost(e);
+            if (cost > 0 && !budget.admits(runningVms, usedVcpus, cost)) {
+                if (blocker == null) {
+                    blocker = q;
+                }
+                continue;
+            }
+            if (blocker != null && blocker.bypassed >= MAX_BYPASS) {
+                break; // the blocked one has waited enough: what is left is kept for it
+            }
+            if (cost > 0 && !host.reserve(budget.cpusFor(usedVcpus + cost))) {
+                pollLater(); // another process holds the host CPUs this needs
+                break;
+            }
+            if (blocker != null) {
+                blocker.bypassed++;
+            }
+            queue.remove(i--);
+            start(e, cost);
+        }
+        maybeComplete();
+    }
+
+    private void start(Execution e, int cost) {
+        Running r = new Running(e, cost);
+        running.add(r);
+        if (cost > 0) {
+            runningVms++;
+            usedVcpus += cost;
+            for (Running x : running) {
+                x.peak.accumulateAndGet(usedVcpus, Math::max);
+            }
+        }
+        out.emitNext(new GauntletEvent.Started(e, runningVms, usedVcpus), Sinks.EmitFailureHandler.FAIL_FAST);
+        Supplier<RunExecution> facts = () -> new RunExecution(e.trial(), e.trials(), e.attempt(), e.retriedAfter(),
+                budget.vmCpus(), budget.overcommit(), r.peak.get());
+        Flux<?> run;
+        try {
+            run = launcher.launch(e, facts, r.summary::set);
+        } catch (RuntimeException x) {
+            run = Flux.error(x);
+        }
+        r.subscription = run.subscribe(x -> { },
+                err -> loop.schedule(() -> ended(r, err)),
+                () -> loop.schedule(() -> ended(r, null)));
+    }
+
+    private void ended(Running r, Throwable error) {
+        if (!running.contains(r)) {
+            return; // cancelled and reported already
+        }
+        remove(r);
+        Execution e = r.execution;
+        RunSummary s = r.summary.get();
+        if (s == null) {
+            String why = "the run ended without a verdict" + (error == null ? "" : ": " + error);
+            lost(e);
+            out.emitNext(new GauntletEvent.Cancelled(e, why, (System.nanoTime() - r.startNanos) / 1_000_000),
+                    Sinks.EmitFailureHandler.FAIL_FAST);
+        } else {
+            Execution retry = null;
+            if (cancelReason == null && retryable(s) && e.attempt() <= retries) {
+                retry = e.retry(firstReason(s));
+                queue.add(0, new Queued(retry));
+            } else if (e.variant().relation() instanceof VariantRelation.Baseline) {
+                baselinesDone.add(e.variant().key());
+            }
+            out.emitNext(new GauntletEvent.Finished(e, s, r.peak.get(), retry), Sinks.EmitFailureHandler.FAIL_FAST);
+        }
+        pump();
+    }
+
+    /** An infrastructure failure before the guest ran anything: the VM never reached init. A FAIL never is. */
+    static boolean retryable(RunSummary s) {
+        return s.verdict().outcome() == Outcome.ERROR && s.timings().bootToInitMs() < 0
+                && s.variant().skipReason() == null;
+    }
+
+    private static String firstReason(RunSummary s) {
+        List<Reason> rs = s.verdict().reasons();
+        return rs.isEmpty() ? "ERROR" : rs.get(0).message();
+    }
+
+    private void remove(Running r) {
+        running.remove(r);
+        if (r.cost > 0) {
+            runningVms--;
+            usedVcpus -= r.cost;
+            host.shrink(runningVms == 0 ? 0 : budget.cpusFor(usedVcpus));
+        }
+    }
+
+    private void lost(Execution e) {
+        if (e.variant().relation() instanceof VariantRelation.Baseline) {
+            baselinesLost.add(e.variant().key());
+        }
+    }
+
+    private boolean baselineReady(Variant v) {
+        return !(v.relation() instanceof VariantRelation.JudgedAgainst j) || baselinesDone.contains(j.baselineKey());
+    }
+
+    private String baselineLost(Variant v) {
+        return v.relation() instanceof VariantRelation.JudgedAgainst j && baselinesLost.contains(j.baselineKey())
+                && !baselinesDone.contains(j.baselineKey()) ? j.baselineKey() : null;
+    }
+
+    /** vCPUs an execution occupies: a skipped variant boots nothing. */
+    private static int cost(Execution e) {
+        return e.variant().skipReason() != null ? 0 : e.vcpus();
+    }
+
+    private void pollLater() {
+        if (!pollPending) {
+            pollPending = true;
+            loop.schedule(() -> {
+                pollPending = false;
+                pump();
+            }, LOCK_POLL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void maybeComplete() {
+        if (!queue.isEmpty() || !running.isEmpty() || completing) {
+            return;
+        }
+        completing = true;
+        host.close();
+        // Tearing VMs down blocks: on a thread made for it, then the flow ends on the gauntlet's thread.
+        Mono.fromCallable(() -> launcher.awaitReleased(RELEASE_TIMEOUT))
+                .subscribeOn(Schedulers.boundedElastic())
+                .subscribe(ok -> { }, err -> loop.schedule(this::finish), () -> loop.schedule(this::finish));
+    }
+
+    private void finish() {
+        out.emitComplete(Sinks.EmitFailureHandler.FAIL_FAST);
+        loop.dispose();
+    }
+
+    private static final class Queued {
+        final Execution execution;
+        int bypassed;
+
+        Queued(Execution execution) {
+            this.execution = execution;
+        }
+    }
+
+    private static final class Running {
+        final Execution execution;
+        final int cost;
+        final long startNanos = System.nanoTime();
+        final AtomicInteger peak = new AtomicInteger();
+        final AtomicReference<RunSummary> summary = new AtomicReference<>();
+        Disposable subscription = () -> { };
+
+        Running(Execution execution, int cost) {
+            this.execution = execution;
+            this.cost = cost;
+        }
+    }
+}
