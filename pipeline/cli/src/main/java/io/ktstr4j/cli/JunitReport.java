@@ -72,7 +72,7 @@ final class JunitReport {
     }
 
     private static void testcase(XMLStreamWriter x, RunSummary s) throws XMLStreamException {
-        start(x, s.variant().key(), s.timings().wallMs());
+        start(x, s.streamKey(), s.timings().wallMs());
         Outcome o = s.verdict().outcome();
         List<Reason> reasons = s.verdict().reasons();
         String first = reasons.isEmpty() ? o.name() : reasons.get(0).message();

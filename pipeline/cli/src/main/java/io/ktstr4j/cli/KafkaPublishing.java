@@ -99,9 +99,18 @@ class KafkaPublishing implements AutoCloseable {
         }
     }
 
+    /**
+     * The command was interrupted (SIGINT/SIGTERM) and has wrapped up: Kafka gets {@link #SIGNAL_GRACE} for what was
+     * produced, the rest is spooled; prints where it all went.
+     */
+    void finishInterrupted() {
+        interrupted();
+        removeHook();
+    }
+
     /** The shutdown hook: the command was interrupted (SIGINT/SIGTERM) before it finished. */
     private void interrupted() {
-        if (!claimEnd()) {
+        if (publication == null || !claimEnd()) {
             return;
         }
         publication.shutdown(SIGNAL_GRACE);
@@ -137,6 +146,9 @@ class KafkaPublishing implements AutoCloseable {
     }
 
     private void removeHook() {
+        if (hook == null) {
+            return;
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {

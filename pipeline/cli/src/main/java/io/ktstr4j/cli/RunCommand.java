@@ -10,6 +10,11 @@ import io.ktstr4j.pipeline.SidecarFiles;
 import io.ktstr4j.pipeline.Variant;
 import io.ktstr4j.pipeline.VariantPlanner;
 import io.ktstr4j.pipeline.host.HostContextReader;
+import io.ktstr4j.pipeline.gauntlet.CpuBudget;
+import io.ktstr4j.pipeline.gauntlet.Execution;
+import io.ktstr4j.pipeline.gauntlet.GauntletEvent;
+import io.ktstr4j.pipeline.gauntlet.GauntletExecutor;
+import io.ktstr4j.schemas.sidecar.RunExecution;
 import io.ktstr4j.schemas.event.EventBody;
 import io.ktstr4j.schemas.event.HostStateSnapshot;
 import io.ktstr4j.schemas.event.InitStage;
@@ -37,7 +42,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -127,6 +131,28 @@ final class RunCommand implements Callable<Integer> {
             + "per variant, reasons as failure messages (written at the end, with what finished).")
     Path junit;
 
+    @Option(names = "--jobs", paramLabel = "N", description = "Run at most N VMs at once (default: as many as the "
+            + "CPU budget holds).")
+    Integer jobs;
+
+    @Option(names = "--host-cpus", paramLabel = "N", description = "The host CPUs the gauntlet may fill; one is kept "
+            + "for the harness (default: this process's CPUs). VMs take host CPUs through ktstr's lock files, shared "
+            + "with other ktstr4j and ktstr runs ('ktstr4j locks' lists them).")
+    Integer hostCpus;
+
+    @Option(names = "--overcommit", paramLabel = "F", description = "Allow F vCPUs per host CPU (default 1: none). "
+            + "Results record it, and an overcommitted result's line says so.")
+    Double overcommit;
+
+    @Option(names = "--retries", paramLabel = "N", defaultValue = "1", description = "Retry a run whose guest never "
+            + "reached init (an infrastructure failure) up to N times (default: ${DEFAULT-VALUE}); every retry is "
+            + "shown and recorded; a FAIL is never retried.")
+    int retries;
+
+    @Option(names = "--trials", paramLabel = "N", defaultValue = "1", description = "Run every variant N times "
+            + "(default: ${DEFAULT-VALUE}); results keep the trial index, 'ktstr4j stats' averages them.")
+    int trials;
+
     @Option(names = "--events", paramLabel = "FILE",
             description = "Append every run event as one JSON line (the Kafka record value) to FILE.")
     Path eventsFile;
@@ -174,13 +200,16 @@ final class RunCommand implements Callable<Integer> {
         }
         Services.RunnerChoice choice = services.runner(backend, verbose);
         progress(err, "backend " + choice.backend() + ": " + choice.reason());
+        CpuBudget budget = budget();
+        progress(err, "gauntlet: " + variants.size() * trials + " runs (" + variants.size() + " variants"
+                + (trials > 1 ? " x " + trials + " trials" : "") + "); " + budget.describe()
+                + (choice.runner().softwareEmulated() ? "; under TCG every vCPU is emulated by a host thread" : ""));
         // One command is one run: every variant's events carry this id, and the run's own events (run.started,
         // run.finished) carry it with no variant key.
         String runId = RunIds.next();
         Envelope runEnvelope = Envelope.forRun(runId, Clock.systemUTC());
         try (KafkaPublishing pub = KafkaPublishing.start(kafka, err, quiet);
-             java.io.BufferedWriter ev = eventsFile == null ? null : Files.newBufferedWriter(eventsFile,
-                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
+             EventsFile ev = EventsFile.open(eventsFile)) {
             long runStart = System.nanoTime();
             emitRunEvent(ev, pub, runEnvelope.wrap(runStarted(variants, choice.backend())));
             RunCaptures hostState = hostState(runId, s -> emitRunEvent(ev, pub, runEnvelope.wrap(s)), err);
@@ -192,51 +221,81 @@ final class RunCommand implements Callable<Integer> {
             List<RunSummary> finishedVariants = new ArrayList<>();
             java.time.Instant startedAt = java.time.Instant.now();
             List<String> cancelled = new ArrayList<>();
+            List<String> notRun = new ArrayList<>();
             Throwable failure = null;
-            int next = 0;
-            try {
-                for (; next < variants.size(); next++) {
-                    Variant v = variants.get(next);
-                    AtomicReference<RunSummary> done = new AtomicReference<>();
+            GauntletExecutor.Launcher launcher = new GauntletExecutor.Launcher() {
+                @Override
+                public Flux<RunEvent> launch(Execution e, java.util.function.Supplier<RunExecution> facts,
+                                             Consumer<RunSummary> onDone) {
                     long t0 = System.nanoTime();
-                    progress(err, v.key() + ": booting " + v.topology().label() + " under " + choice.backend()
-                            + "...");
-                    String monitorOff = services.monitor().unavailableReason(v);
-                    if (monitorOff != null && v.skipReason() == null) {
-                        progress(err, v.key() + ": monitor off: " + monitorOff);
+                    return pub.publish(choice.runner().run(runId, e.variant(), e.streamKey(), facts, onDone)
+                            .map(x -> withHostState(x, refs))
+                            .doOnNext(progressListener(err, e.streamKey(), t0))
+                            .doOnNext(ev::write));
+                }
+
+                @Override
+                public boolean awaitReleased(Duration timeout) {
+                    try {
+                        return choice.runner().awaitClosed(timeout);
+                    } catch (InterruptedException x) {
+                        Thread.currentThread().interrupt();
+                        return false;
                     }
-                    Flux<RunEvent> events = choice.runner().run(runId, v, done::set)
-                            .map(e -> withHostState(e, refs))
-                            .doOnNext(progressListener(err, v.key(), t0))
-                            .doOnNext(e -> writeEvent(ev, e));
-                    pub.publish(events).blockLast();
-                    RunSummary s = done.get();
-                    if (s == null) {
-                        cancelled.add(v.key()); // the stream ended without its verdict
-                        continue;
+                }
+            };
+            GauntletExecutor executor = new GauntletExecutor(budget, services.hostReservation(budget), launcher,
+                    retries);
+            RunInterrupts interrupts = RunInterrupts.install(executor::cancel, err);
+            java.util.Iterator<GauntletEvent> events = executor.run(variants, trials).toIterable().iterator();
+            try {
+                while (events.hasNext()) {
+                    GauntletEvent ge = events.next();
+                    if (ge instanceof GauntletEvent.Started st) {
+                        started(err, st, choice);
+                    } else if (ge instanceof GauntletEvent.Finished f && f.retry() != null) {
+                        retrying(stdout, f);
+                    } else if (ge instanceof GauntletEvent.Finished f) {
+                        RunSummary s = f.summary();
+                        outcomes.add(s.verdict().outcome());
+                        finishedVariants.add(s);
+                        SidecarResult result = refs == null ? s.sidecar()
+                                : s.sidecar().toBuilder().hostState(refs).build();
+                        Path sidecar = out == null ? null : SidecarFiles.write(out, result);
+                        store.write(result);
+                        report(stdout, s, sidecar, choice.runner().softwareEmulated());
+                    } else if (ge instanceof GauntletEvent.Cancelled c) {
+                        cancelled.add(c.execution().streamKey());
+                        stdout.println(line(Outcome.ERROR, c.elapsedMs() / 1000.0, c.execution().streamKey()));
+                        stdout.println("      " + c.reason());
+                    } else if (ge instanceof GauntletEvent.NotStarted n) {
+                        notRun.add(n.execution().streamKey());
+                        if (!interrupts.interrupted()) {
+                            stdout.println("NOT RUN " + n.execution().streamKey() + ": " + n.reason());
+                        }
                     }
-                    outcomes.add(s.verdict().outcome());
-                    finishedVariants.add(s);
-                    SidecarResult result = refs == null ? s.sidecar() : s.sidecar().toBuilder().hostState(refs).build();
-                    Path sidecar = out == null ? null : SidecarFiles.write(out, result);
-                    store.write(result);
-                    report(stdout, s, sidecar);
                 }
             } catch (Throwable t) {
                 failure = t;
-                if (next < variants.size()) {
-                    if (outcomes.size() + cancelled.size() == next) {
-                        cancelled.add(variants.get(next).key()); // it was running: no verdict
+                executor.cancel("Cancelled: the run failed: " + Main.message(t));
+                // What ends after the failure is only counted: run.finished says what got a verdict and what did not.
+                while (events.hasNext()) {
+                    GauntletEvent ge = events.next();
+                    if (ge instanceof GauntletEvent.Finished f && f.retry() == null) {
+                        outcomes.add(f.summary().verdict().outcome());
+                    } else if (ge instanceof GauntletEvent.Cancelled c) {
+                        cancelled.add(c.execution().streamKey());
+                    } else if (ge instanceof GauntletEvent.NotStarted n) {
+                        notRun.add(n.execution().streamKey());
                     }
-                    next++;
                 }
                 throw t;
             } finally {
+                interrupts.close();
                 if (hostState != null) {
                     hostState.after();
                 }
-                RunFinished finished = runFinished(outcomes, cancelled,
-                        variants.subList(Math.min(next, variants.size()), variants.size()), runStart, failure);
+                RunFinished finished = runFinished(outcomes, cancelled, notRun, runStart, failure);
                 try {
                     emitRunEvent(ev, pub, runEnvelope.wrap(finished));
                     if (junit != null) {
@@ -250,11 +309,54 @@ final class RunCommand implements Callable<Integer> {
                     failure.addSuppressed(x);
                 }
             }
+            if (interrupts.interrupted()) {
+                progress(err, "interrupted: " + finishedVariants.size() + " finished, " + cancelled.size()
+                        + " cancelled, " + notRun.size() + " not run");
+                pub.finishInterrupted();
+                return interrupts.exitCode();
+            }
             pub.finish();
-            if (!cancelled.isEmpty()) {
+            if (!cancelled.isEmpty() || !notRun.isEmpty()) {
                 outcomes.add(Outcome.ERROR); // a variant without a verdict is not a pass
             }
             return ExitCodes.of(outcomes);
+        }
+    }
+
+    /** The CPU budget of the options: {@code --host-cpus} (default: this process's CPUs), {@code --jobs}, {@code --overcommit}. */
+    private CpuBudget budget() {
+        CpuBudget host = CpuBudget.ofHost();
+        try {
+            return new CpuBudget(hostCpus != null ? hostCpus : host.hostCpus(), jobs != null ? jobs : host.jobs(),
+                    overcommit != null ? overcommit : host.overcommit());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
+    }
+
+    private void started(PrintStream err, GauntletEvent.Started st, Services.RunnerChoice choice) {
+        Variant v = st.execution().variant();
+        if (v.skipReason() != null) {
+            return;
+        }
+        String key = st.execution().streamKey();
+        progress(err, key + ": booting " + v.topology().label() + " under " + choice.backend()
+                + (st.runningVms() > 1 ? " (" + st.runningVms() + " VMs, " + st.usedVcpus() + " vCPUs running)" : "")
+                + (st.execution().attempt() > 1 ? " (attempt " + st.execution().attempt() + ")" : "") + "...");
+        String monitorOff = services.monitor().unavailableReason(v);
+        if (monitorOff != null) {
+            progress(err, key + ": monitor off: " + monitorOff);
+        }
+    }
+
+    /** An attempt that failed for infrastructure and runs again: shown, never hidden. */
+    private void retrying(PrintStream stdout, GauntletEvent.Finished f) {
+        RunSummary s = f.summary();
+        stdout.println(String.format(Locale.ROOT, "RETRY [%5.2fs] %s (attempt %d failed for infrastructure; "
+                        + "retrying, --retries %d)", s.timings().wallMs() / 1000.0, s.streamKey(),
+                f.execution().attempt(), retries));
+        for (Reason r : s.verdict().reasons()) {
+            stdout.println("      " + r.kind().jsonName() + ": " + r.message());
         }
     }
 
@@ -300,6 +402,13 @@ final class RunCommand implements Callable<Integer> {
     /** The options on their own, each refused naming itself (exit 2) before any spec is read. */
     private void checkOptions() {
         CommandLine cl = new CommandLine(this);
+        if (trials < 1) {
+            throw new CommandLine.ParameterException(cl, "--trials: " + trials + " must be at least 1");
+        }
+        if (retries < 0) {
+            throw new CommandLine.ParameterException(cl, "--retries: " + retries + " must not be negative");
+        }
+        budget(); // --jobs, --host-cpus, --overcommit
         if (memoryMb != null && memoryMb < MIN_MEMORY_MB) {
             throw new CommandLine.ParameterException(cl, "--memory-mb: " + memoryMb + " MiB is below the minimum of "
                     + MIN_MEMORY_MB + " MiB (a test spec's memory_mb has the same floor)");
@@ -370,8 +479,8 @@ final class RunCommand implements Callable<Integer> {
      * Where the run's own events go: the same places as the variants' events (the {@code --events} file and the Kafka
      * publish).
      */
-    private static void emitRunEvent(java.io.BufferedWriter ev, KafkaPublishing pub, RunEvent e) {
-        writeEvent(ev, e);
+    private static void emitRunEvent(EventsFile ev, KafkaPublishing pub, RunEvent e) {
+        ev.write(e);
         pub.publishRunEvent(e);
     }
 
@@ -382,13 +491,13 @@ final class RunCommand implements Callable<Integer> {
                 backendName, Main.VERSION);
     }
 
-    private static RunFinished runFinished(List<Outcome> outcomes, List<String> cancelled, List<Variant> notRun,
+    private static RunFinished runFinished(List<Outcome> outcomes, List<String> cancelled, List<String> notRun,
                                            long startNanos, Throwable failure) {
         Map<Outcome, Integer> counts = new java.util.EnumMap<>(Outcome.class);
         outcomes.forEach(o -> counts.merge(o, 1, Integer::sum));
         String error = failure == null ? null
                 : failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
-        return new RunFinished(counts, cancelled, notRun.stream().map(Variant::key).toList(),
+        return new RunFinished(counts, cancelled, notRun,
                 Math.max(0, (System.nanoTime() - startNanos) / 1_000_000), error);
     }
 
@@ -404,19 +513,6 @@ final class RunCommand implements Callable<Integer> {
                 progress(err, String.format(Locale.ROOT, "%s: scenario done (%.1fs), evaluating", key, s));
             }
         };
-    }
-
-    private static void writeEvent(java.io.BufferedWriter w, RunEvent e) {
-        if (w == null) {
-            return;
-        }
-        try {
-            w.write(Json.write(e));
-            w.newLine();
-            w.flush(); // a line per event on disk at once: after a SIGKILL the file says what was produced
-        } catch (java.io.IOException x) {
-            throw new java.io.UncheckedIOException("--events: cannot write: " + x.getMessage(), x);
-        }
     }
 
     private void progress(PrintStream err, String line) {
@@ -462,11 +558,11 @@ final class RunCommand implements Callable<Integer> {
                 k -> ProjectInfo.defaultProjectDir(specFile, binary, Path.of("").toAbsolutePath()));
     }
 
-    private void report(PrintStream stdout, RunSummary s, Path sidecar) {
+    private void report(PrintStream stdout, RunSummary s, Path sidecar, boolean emulated) {
         double secs = s.timings().wallMs() / 1000.0;
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("variant", s.variant().key());
+            m.put("variant", s.streamKey());
             m.put("outcome", s.verdict().outcome().name());
             m.put("duration_s", Math.round(secs * 100) / 100.0);
             List<Map<String, String>> reasons = new ArrayList<>();
@@ -485,16 +581,33 @@ final class RunCommand implements Callable<Integer> {
             t.put("wall_ms", s.timings().wallMs());
             t.put("overhead_ms", s.timings().overheadMs()); // wall - boot to init - scenario; null if unknown
             m.put("timings", t);
+            if (s.sidecar() != null && s.sidecar().execution() != null) {
+                m.put("execution", s.sidecar().execution());
+            }
             stdout.println(Json.write(m));
             return;
         }
-        stdout.println(line(s.verdict().outcome(), secs, s.variant().key()));
+        stdout.println(line(s.verdict().outcome(), secs, s.streamKey()) + overcommitNote(s, emulated));
         for (Reason r : s.verdict().reasons()) {
             stdout.println("      " + r.kind().jsonName() + ": " + r.message());
         }
         if (verbose && s.infrastructureCause() != null) {
             s.infrastructureCause().printStackTrace(services.err());
         }
+    }
+
+    /**
+     * When more vCPUs ran at once than the host CPUs given to VMs, the line says so: the guest's CPUs were time-shared,
+     * which distorts what the checks measure (and under TCG every vCPU is a host thread emulating it).
+     */
+    static String overcommitNote(RunSummary s, boolean emulated) {
+        RunExecution x = s.sidecar() == null ? null : s.sidecar().execution();
+        if (x == null || !x.overcommitted() || s.variant().skipReason() != null) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "  (overcommitted: %d vCPUs ran at once on %d host CPU%s%s)",
+                x.concurrentVcpus(), x.hostCpus(), x.hostCpus() == 1 ? "" : "s",
+                emulated ? ", each emulated under TCG" : "");
     }
 
     /** {@code PASS [ 2.41s] steady/tiny-2llc/eevdf}. */

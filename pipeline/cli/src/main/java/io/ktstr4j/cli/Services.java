@@ -82,6 +82,19 @@ public class Services {
         return io.ktstr4j.schemas.CacheDir.resolve("host-state");
     }
 
+    /**
+     * The host CPUs a gauntlet holds against other processes: flock(2) on ktstr's lock files in {@link #lockDir()},
+     * CPUs 1..N-1 of the budget's N.
+     */
+    public io.ktstr4j.pipeline.gauntlet.HostReservation hostReservation(io.ktstr4j.pipeline.gauntlet.CpuBudget budget) {
+        return io.ktstr4j.pipeline.gauntlet.HostCpuLocks.onHost(lockDir(), budget.hostCpus());
+    }
+
+    /** Where the host's CPU and LLC lock files are: {@code $TMPDIR}, else {@code /tmp}, as ktstr has them. */
+    public java.nio.file.Path lockDir() {
+        return io.ktstr4j.pipeline.gauntlet.HostCpuLocks.lockDir();
+    }
+
     /** Resolves {@code --backend} (auto|kvm|qemu) on this host; throws VmConfigException with what is missing. */
     public RunnerChoice runner(String backendRequest, boolean verbose) {
         Backends.Selection sel = Backends.select(backendRequest);

@@ -52,6 +52,14 @@ abstract class CliFixture {
     }
 
     /** Services with a fake VM backend whose guest reports the given worker work (0 = starved). */
+    /** Where the CLI's host CPU lock files go in these tests. */
+    Path lockDir;
+
+    @org.junit.jupiter.api.BeforeEach
+    void lockFolder() throws java.io.IOException {
+        lockDir = java.nio.file.Files.createDirectories(tmp.resolve("locks"));
+    }
+
     Services services(long secondWorkerWork, RuntimeException backendFailure) {
         return new Services(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8)) {
@@ -73,6 +81,11 @@ abstract class CliFixture {
             @Override
             public Path hostStateDir() {
                 return tmp.resolve("cache/host-state"); // tests never write the user's cache
+            }
+
+            @Override
+            public Path lockDir() {
+                return lockDir; // tests never hold the host's CPU locks
             }
 
             @Override

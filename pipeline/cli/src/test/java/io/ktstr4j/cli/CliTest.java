@@ -27,9 +27,10 @@ class CliTest extends CliFixture {
     @Test
     void passingRunPrintsOneLinePerVariantWritesSidecarAndExitsZero() throws Exception {
         Path dir = tmp.resolve("out");
+        // --jobs 1 --host-cpus 8: one at a time, in plan order, never overcommitted
         int code = Main.execute(services(99_000, null), "run", plan.toString(), "--kernel", kernel.toString(),
                 "--topology", "tiny-2llc,tiny-1llc", "--out", dir.toString(), "--project-dir", tmp.toString(),
-                "--quiet");
+                "--quiet", "--jobs", "1", "--host-cpus", "8");
         assertThat(code).isZero();
         List<String> lines = out().lines().toList();
         assertThat(lines).hasSize(2);

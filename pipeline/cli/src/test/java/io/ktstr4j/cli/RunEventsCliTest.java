@@ -69,11 +69,14 @@ class RunEventsCliTest extends CliFixture {
         List<RunEvent> ev = events(file);
         assertThat(ev.get(0).body()).isInstanceOf(RunStarted.class);
         RunFinished finished = (RunFinished) ev.get(ev.size() - 1).body();
-        // The first variant got its verdict before its sidecar failed; the second never started.
+        // The first variant got its verdict before its sidecar failed; the second was stopped, or never started
+        // (the gauntlet starts it as soon as the first VM is gone, while the first result is being written).
         assertThat(finished.outcomes()).isEqualTo(Map.of(Outcome.PASS, 1));
-        assertThat(finished.cancelled()).isEmpty();
-        assertThat(finished.notRun()).containsExactly(KEYS.get(1));
+        List<String> unfinished = new java.util.ArrayList<>(finished.cancelled());
+        unfinished.addAll(finished.notRun());
+        assertThat(unfinished).containsExactly(KEYS.get(1));
         assertThat(finished.error()).isNotBlank();
-        assertThat(ev.stream().map(RunEvent::variantKey)).doesNotContain(KEYS.get(1));
+        assertThat(ev.stream().filter(e -> KEYS.get(1).equals(e.variantKey())).map(e -> e.body().getClass()))
+                .as("no verdict for the stopped one").doesNotContain((Class) io.ktstr4j.schemas.event.RunVerdict.class);
     }
 }

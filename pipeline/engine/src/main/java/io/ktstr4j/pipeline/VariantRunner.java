@@ -89,6 +89,11 @@ public final class VariantRunner {
         return backend.name();
     }
 
+    /** Whether the backend emulates the guest's CPUs in software (QEMU's TCG), rather than running them in hardware. */
+    public boolean softwareEmulated() {
+        return backend.softwareEmulated();
+    }
+
     /** Runs the variant as a run of its own (a fresh run id): for tests and one-variant tools. */
     public Flux<RunEvent> run(Variant v) {
         return run(RunIds.next(), v, s -> { });

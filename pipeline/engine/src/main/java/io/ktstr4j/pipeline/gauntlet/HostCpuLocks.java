@@ -53,12 +53,12 @@ public final class HostCpuLocks implements HostReservation {
      * On this host: CPUs {@code 1..hostCpus-1} (CPU 0 is left to the harness and the system, so that gauntlets of
      * several processes together also leave it), their LLCs from sysfs (CPUs beyond the real ones: LLC 0).
      */
-    public static HostCpuLocks onHost(int hostCpus) {
+    public static HostCpuLocks onHost(Path dir, int hostCpus) {
         List<Integer> cpus = new ArrayList<>();
         for (int i = hostCpus == 1 ? 0 : 1; i < hostCpus; i++) {
             cpus.add(i);
         }
-        return new HostCpuLocks(lockDir(), cpus, HostLlcs.read(Path.of("/sys/devices/system/cpu"), cpus));
+        return new HostCpuLocks(dir, cpus, HostLlcs.read(Path.of("/sys/devices/system/cpu"), cpus));
     }
 
     /** Where ktstr keeps its locks: {@code $TMPDIR}, else {@code /tmp} (Rust's {@code std::env::temp_dir}). */
