@@ -12,7 +12,7 @@ import picocli.CommandLine;
 @Command(name = "ktstr4j", mixinStandardHelpOptions = true, version = "ktstr4j " + Main.VERSION,
         description = "Test harness for Linux process schedulers: boots a kernel in a VM per test variant, runs a "
                 + "scenario, judges the scheduler.",
-        subcommands = {RunCommand.class, ListCommand.class, ShowThresholdsCommand.class,
+        subcommands = {RunCommand.class, ListCommand.class, LocksCommand.class, ShowThresholdsCommand.class,
                 StatsCommand.class, HostStateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** The ktstr4j version (the {@code --version} line, and {@code run.started}'s {@code version}). */
@@ -98,6 +98,9 @@ public final class Main implements Runnable {
             }
             if (cls == ListCommand.class) {
                 return cls.cast(new ListCommand(services));
+            }
+            if (cls == LocksCommand.class) {
+                return cls.cast(new LocksCommand(services));
             }
             if (cls == ShowThresholdsCommand.class) {
                 return cls.cast(new ShowThresholdsCommand(services));

@@ -36,9 +36,22 @@ public final class FakeVm implements Vm {
 
     /** Also writes {@code com2Lines} on COM2 after the console lines (e.g. the agent's fallback message blocks). */
     public FakeVm(int consoleLines, boolean hang, java.util.List<String> com2Lines) {
+        this(consoleLines, hang, com2Lines, 0);
+    }
+
+    private FakeVm(int consoleLines, boolean hang, java.util.List<String> com2Lines, long lifetimeMs) {
         this.consoleLines = consoleLines;
         this.hang = hang;
         this.com2Lines = com2Lines;
+        this.lifetimeMs = lifetimeMs;
+    }
+
+    /** How long the VM runs after its lines before it exits (or until it is closed). */
+    final long lifetimeMs;
+
+    /** The same VM, running {@code ms} before it exits: a gauntlet's VMs overlap in time. */
+    public FakeVm lasting(long ms) {
+        return new FakeVm(consoleLines, hang, com2Lines, ms);
     }
 
     @Override
@@ -59,6 +72,14 @@ public final class FakeVm implements Vm {
             sink.next(new ConsoleLine(ConsoleLine.COM2, consoleLines + i, com2Lines.get(i)));
         }
         producerDone.countDown();
+        long end = System.nanoTime() + lifetimeMs * 1_000_000;
+        while (lifetimeMs > 0 && !closed.get() && System.nanoTime() < end) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
         if (!hang) {
             sink.next(new VmExited(ExitReason.REBOOT, 0, 1_000_000, null));
             sink.complete();
@@ -84,6 +105,21 @@ public final class FakeVm implements Vm {
     public void close() {
         closeCalls.incrementAndGet();
         closed.set(true);
+    }
+
+    /** A backend handing out a new VM for each run, from {@code vms} (a gauntlet runs several at once). */
+    public static VmBackend backend(java.util.function.Supplier<FakeVm> vms) {
+        return new VmBackend() {
+            @Override
+            public String name() {
+                return "fake";
+            }
+
+            @Override
+            public Vm create(VmConfig config) {
+                return vms.get();
+            }
+        };
     }
 
     /** A backend handing out this VM (or failing like a bad config). */
