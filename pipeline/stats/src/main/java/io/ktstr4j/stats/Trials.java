@@ -53,12 +53,15 @@ public final class Trials {
     /**
      * The fields besides the dimensions that make results of one test different variants: they pair only with their
      * equals. Besides the backend (a dimension), a result emulated in software ({@code tcg}) never pairs with one
-     * that ran on hardware, nor an overcommitted one ({@code cpu_overcommit} > 1: more vCPUs than host CPUs) with one
+     * that ran on hardware, nor an overcommitted one ({@code execution.concurrent_vcpus} above its {@code host_cpus}, or
+     * without an execution record {@code cpu_overcommit} > 1: more vCPUs than host CPUs) with one
      * that was not; the exact ratio does not split results, or hosts of different sizes would never pair. Unknown
      * (ktstr's sidecars, skips) pairs with unknown.
      */
     public static String variantExtra(SidecarResult r) {
-        String overcommitted = r.cpuOvercommit() == null ? "" : String.valueOf(r.cpuOvercommit() > 1.0);
+        // a gauntlet's result knows what ran beside it (sidecar 1.3); an older one only its own vCPUs per host CPU
+        String overcommitted = r.execution() != null ? String.valueOf(r.execution().overcommitted())
+                : r.cpuOvercommit() == null ? "" : String.valueOf(r.cpuOvercommit() > 1.0);
         // sorted: the same sysctls written in another order are the same variant (as the variant hash has them)
         return "payload=" + nz(r.payload()) + ";sysctls=" + String.join(",", r.sysctls().stream().sorted().toList())
                 + ";kargs=" + String.join(",", r.kargs().stream().sorted().toList())

@@ -134,7 +134,7 @@ class GoldenRoundTripTest {
         assertThat(s.extra()).isEmpty();
 
         JsonNode written = Json.toTree(s);
-        assertThat(written.path("schema").asText()).isEqualTo("ktstr4j.sidecar/1.2");
+        assertThat(written.path("schema").asText()).isEqualTo("ktstr4j.sidecar/1.3");
         assertThat(written.fieldNames().next()).isEqualTo("schema");
         assertThat(Golden.sameJson(Golden.withoutSchema(written), Golden.tree(file)))
                 .as("written back:\n%s", Json.writePretty(s)).isTrue();

@@ -11,6 +11,7 @@ import io.ktstr4j.schemas.event.ScenarioStart;
 import io.ktstr4j.schemas.plan.ScenarioPlan;
 import io.ktstr4j.schemas.sidecar.SidecarResult;
 import io.ktstr4j.schemas.spec.TestSpec;
+import java.util.List;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -89,6 +90,24 @@ class VersioningTest {
     }
 
     @Test
+    void sidecarMinorThreeAddsTheExecutionAndStillReadsOneTwo() {
+        SidecarResult base = Json.read(Golden(), SidecarResult.class, "x.ktstr.json");
+        SidecarResult v13 = base.toBuilder().execution(new io.ktstr4j.schemas.sidecar.RunExecution(2, 3, 2,
+                List.of("attempt 1: the guest never reached init"), 1, 4.0, 8)).build();
+        JsonNode tree = Json.toTree(v13);
+        assertThat(tree.get("execution").get("trial").asInt()).isEqualTo(2);
+        assertThat(tree.get("execution").get("retried_after").get(0).asText()).startsWith("attempt 1: ");
+        assertThat(tree.get("execution").get("concurrent_vcpus").asInt()).isEqualTo(8);
+        assertThat(tree.get("execution").has("overcommitted")).as("derived, not written").isFalse();
+        assertThat(Json.read(Json.write(v13), SidecarResult.class)).isEqualTo(v13);
+        assertThat(v13.execution().overcommitted()).isTrue();
+        String v12 = Json.write(base).replace("ktstr4j.sidecar/1.3", "ktstr4j.sidecar/1.2");
+        assertThat(Json.read(v12, SidecarResult.class, "old.ktstr.json").execution()).isNull();
+        assertThatThrownBy(() -> Json.read(Json.write(v13).replace("\"trial\":2", "\"trial\":0"),
+                SidecarResult.class, "bad.ktstr.json")).hasMessageContaining("trial");
+    }
+
+    @Test
     void sidecarMinorTwoAddsHostStateRefsAndStillReadsOneOne() {
         SidecarResult base = Json.read(Golden(), SidecarResult.class, "x.ktstr.json");
         SidecarResult v12 = base.toBuilder().hostState(new io.ktstr4j.schemas.hoststate.HostStateRefs(
@@ -96,7 +115,7 @@ class VersioningTest {
         JsonNode tree = Json.toTree(v12);
         assertThat(tree.get("host_state").get("before").asText()).isEqualTo("run:r1:before");
         assertThat(Json.read(Json.write(v12), SidecarResult.class)).isEqualTo(v12);
-        String v11 = Json.write(base).replace("ktstr4j.sidecar/1.2", "ktstr4j.sidecar/1.1");
+        String v11 = Json.write(base).replace("ktstr4j.sidecar/1.3", "ktstr4j.sidecar/1.1");
         assertThat(Json.read(v11, SidecarResult.class, "old.ktstr.json").hostState()).isNull();
     }
 
@@ -105,14 +124,14 @@ class VersioningTest {
         SidecarResult base = Json.read(Golden(), SidecarResult.class, "x.ktstr.json");
         SidecarResult v11 = base.toBuilder().variantHash("bc0f38005915a09f").cpuOvercommit(1.5).tcg(true).build();
         JsonNode tree = Json.toTree(v11);
-        assertThat(tree.get("schema").asText()).isEqualTo("ktstr4j.sidecar/1.2");
+        assertThat(tree.get("schema").asText()).isEqualTo("ktstr4j.sidecar/1.3");
         assertThat(tree.get("variant_hash").asText()).isEqualTo("bc0f38005915a09f");
         assertThat(tree.get("cpu_overcommit").asDouble()).isEqualTo(1.5);
         assertThat(tree.get("tcg").asBoolean()).isTrue();
         assertThat(Json.read(Json.write(v11), SidecarResult.class)).isEqualTo(v11);
 
         // What ktstr4j wrote before the bump: a 1.0 document without the new fields, read strictly.
-        String v10 = Json.write(base).replace("ktstr4j.sidecar/1.2", "ktstr4j.sidecar/1.0");
+        String v10 = Json.write(base).replace("ktstr4j.sidecar/1.3", "ktstr4j.sidecar/1.0");
         SidecarResult old = Json.read(v10, SidecarResult.class, "old.ktstr.json");
         assertThat(old.variantHash()).isNull();
         assertThat(old.cpuOvercommit()).isNull();

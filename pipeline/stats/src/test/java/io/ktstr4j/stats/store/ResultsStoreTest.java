@@ -26,12 +26,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ResultsStoreTest {
+public class ResultsStoreTest {
 
     @TempDir
     Path tmp;
 
-    static SidecarResult result(String run, String scheduler, double spread) {
+    public static SidecarResult result(String run, String scheduler, double spread) {
         return SidecarResult.builder().testName("steady").topology("1n2l2c1t").scheduler(scheduler)
                 .workType("SpinWait").runId(run).timestamp("2026-12-01T10:00:00Z").variantKey("steady/tiny-2llc/"
                         + scheduler).backend("kvm").passed(true).outcome(Outcome.PASS)
