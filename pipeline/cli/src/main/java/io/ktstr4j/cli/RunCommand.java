@@ -167,6 +167,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Kernel console at loglevel 7, stack traces on errors.")
     boolean verbose;
 
+    /** The gauntlet's progress: a bar, lines or nothing (set when the run starts). */
+    private GauntletProgress view;
+
     RunCommand(Services services) {
         this.services = services;
     }
@@ -230,7 +233,7 @@ final class RunCommand implements Callable<Integer> {
                     long t0 = System.nanoTime();
                     return pub.publish(choice.runner().run(runId, e.variant(), e.streamKey(), facts, onDone)
                             .map(x -> withHostState(x, refs))
-                            .doOnNext(progressListener(err, e.streamKey(), t0))
+                            .doOnNext(progressListener(e.streamKey(), t0))
                             .doOnNext(ev::write));
                 }
 
@@ -246,15 +249,19 @@ final class RunCommand implements Callable<Integer> {
             };
             GauntletExecutor executor = new GauntletExecutor(budget, services.hostReservation(budget), launcher,
                     retries);
+            view = new GauntletProgress(GauntletProgress.mode(quiet, services.terminal()), stdout, err,
+                    variants.size() * trials);
             RunInterrupts interrupts = RunInterrupts.install(executor::cancel, err);
             java.util.Iterator<GauntletEvent> events = executor.run(variants, trials).toIterable().iterator();
             try {
                 while (events.hasNext()) {
                     GauntletEvent ge = events.next();
                     if (ge instanceof GauntletEvent.Started st) {
-                        started(err, st, choice);
+                        view.started();
+                        started(st, choice);
                     } else if (ge instanceof GauntletEvent.Finished f && f.retry() != null) {
-                        retrying(stdout, f);
+                        view.ended(false, f.summary().timings().wallMs(), true);
+                        retrying(f);
                     } else if (ge instanceof GauntletEvent.Finished f) {
                         RunSummary s = f.summary();
                         outcomes.add(s.verdict().outcome());
@@ -263,15 +270,18 @@ final class RunCommand implements Callable<Integer> {
                                 : s.sidecar().toBuilder().hostState(refs).build();
                         Path sidecar = out == null ? null : SidecarFiles.write(out, result);
                         store.write(result);
-                        report(stdout, s, sidecar, choice.runner().softwareEmulated());
+                        view.ended(s.verdict().outcome() == Outcome.PASS || s.verdict().outcome() == Outcome.SKIP,
+                                s.timings().wallMs(), false);
+                        report(s, sidecar, choice.runner().softwareEmulated());
                     } else if (ge instanceof GauntletEvent.Cancelled c) {
                         cancelled.add(c.execution().streamKey());
-                        stdout.println(line(Outcome.ERROR, c.elapsedMs() / 1000.0, c.execution().streamKey()));
-                        stdout.println("      " + c.reason());
+                        view.ended(false, 0, false);
+                        view.result(line(Outcome.ERROR, c.elapsedMs() / 1000.0, c.execution().streamKey()));
+                        view.result("      " + c.reason());
                     } else if (ge instanceof GauntletEvent.NotStarted n) {
                         notRun.add(n.execution().streamKey());
                         if (!interrupts.interrupted()) {
-                            stdout.println("NOT RUN " + n.execution().streamKey() + ": " + n.reason());
+                            view.result("NOT RUN " + n.execution().streamKey() + ": " + n.reason());
                         }
                     }
                 }
@@ -292,6 +302,7 @@ final class RunCommand implements Callable<Integer> {
                 throw t;
             } finally {
                 interrupts.close();
+                view.close();
                 if (hostState != null) {
                     hostState.after();
                 }
@@ -334,29 +345,29 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private void started(PrintStream err, GauntletEvent.Started st, Services.RunnerChoice choice) {
+    private void started(GauntletEvent.Started st, Services.RunnerChoice choice) {
         Variant v = st.execution().variant();
         if (v.skipReason() != null) {
             return;
         }
         String key = st.execution().streamKey();
-        progress(err, key + ": booting " + v.topology().label() + " under " + choice.backend()
+        view.note(key + ": booting " + v.topology().label() + " under " + choice.backend()
                 + (st.runningVms() > 1 ? " (" + st.runningVms() + " VMs, " + st.usedVcpus() + " vCPUs running)" : "")
                 + (st.execution().attempt() > 1 ? " (attempt " + st.execution().attempt() + ")" : "") + "...");
         String monitorOff = services.monitor().unavailableReason(v);
         if (monitorOff != null) {
-            progress(err, key + ": monitor off: " + monitorOff);
+            view.warn(key + ": monitor off: " + monitorOff);
         }
     }
 
     /** An attempt that failed for infrastructure and runs again: shown, never hidden. */
-    private void retrying(PrintStream stdout, GauntletEvent.Finished f) {
+    private void retrying(GauntletEvent.Finished f) {
         RunSummary s = f.summary();
-        stdout.println(String.format(Locale.ROOT, "RETRY [%5.2fs] %s (attempt %d failed for infrastructure; "
+        view.result(String.format(Locale.ROOT, "RETRY [%5.2fs] %s (attempt %d failed for infrastructure; "
                         + "retrying, --retries %d)", s.timings().wallMs() / 1000.0, s.streamKey(),
                 f.execution().attempt(), retries));
         for (Reason r : s.verdict().reasons()) {
-            stdout.println("      " + r.kind().jsonName() + ": " + r.message());
+            view.result("      " + r.kind().jsonName() + ": " + r.message());
         }
     }
 
@@ -501,16 +512,16 @@ final class RunCommand implements Callable<Integer> {
                 Math.max(0, (System.nanoTime() - startNanos) / 1_000_000), error);
     }
 
-    private Consumer<RunEvent> progressListener(PrintStream err, String key, long t0) {
+    private Consumer<RunEvent> progressListener(String key, long t0) {
         return e -> {
             EventBody b = e.body();
             double s = (System.nanoTime() - t0) / 1e9;
             if (b instanceof InitStage st && InitStage.INIT_STARTED.equals(st.stage())) {
-                progress(err, String.format(Locale.ROOT, "%s: init reached after %.1fs", key, s));
+                view.note(String.format(Locale.ROOT, "%s: init reached after %.1fs", key, s));
             } else if (b instanceof ScenarioStart) {
-                progress(err, String.format(Locale.ROOT, "%s: scenario running (%.1fs)...", key, s));
+                view.note(String.format(Locale.ROOT, "%s: scenario running (%.1fs)...", key, s));
             } else if (b instanceof ScenarioEnd) {
-                progress(err, String.format(Locale.ROOT, "%s: scenario done (%.1fs), evaluating", key, s));
+                view.note(String.format(Locale.ROOT, "%s: scenario done (%.1fs), evaluating", key, s));
             }
         };
     }
@@ -558,7 +569,7 @@ final class RunCommand implements Callable<Integer> {
                 k -> ProjectInfo.defaultProjectDir(specFile, binary, Path.of("").toAbsolutePath()));
     }
 
-    private void report(PrintStream stdout, RunSummary s, Path sidecar, boolean emulated) {
+    private void report(RunSummary s, Path sidecar, boolean emulated) {
         double secs = s.timings().wallMs() / 1000.0;
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -584,12 +595,12 @@ final class RunCommand implements Callable<Integer> {
             if (s.sidecar() != null && s.sidecar().execution() != null) {
                 m.put("execution", s.sidecar().execution());
             }
-            stdout.println(Json.write(m));
+            view.result(Json.write(m));
             return;
         }
-        stdout.println(line(s.verdict().outcome(), secs, s.streamKey()) + overcommitNote(s, emulated));
+        view.result(line(s.verdict().outcome(), secs, s.streamKey()) + overcommitNote(s, emulated));
         for (Reason r : s.verdict().reasons()) {
-            stdout.println("      " + r.kind().jsonName() + ": " + r.message());
+            view.result("      " + r.kind().jsonName() + ": " + r.message());
         }
         if (verbose && s.infrastructureCause() != null) {
             s.infrastructureCause().printStackTrace(services.err());

@@ -42,6 +42,11 @@ public class Services {
         return err;
     }
 
+    /** Whether the command talks to a terminal (a gauntlet then shows a live progress bar instead of lines). */
+    public boolean terminal() {
+        return System.console() != null;
+    }
+
     public ScenarioCatalog catalog() {
         return ScenarioEngine.catalog();
     }
