@@ -66,9 +66,10 @@ final class RunCommand implements Callable<Integer> {
     List<String> specs;
 
     @Option(names = "--kernel", paramLabel = "PATH",
-            description = "Kernel image (default: the spec's kernel, else $KTSTR4J_KERNEL, else "
-                    + "../shared/kernels/6.12.117-scx/bzImage relative to the project root).")
-    Path kernel;
+            description = "Kernel image; repeat it to run the gauntlet on each kernel (variant keys then end in "
+                    + "/{kernel}). Default: the spec's kernel, else $KTSTR4J_KERNEL, else "
+                    + "../shared/kernels/6.12.117-scx/bzImage relative to the project root.")
+    List<Path> kernels = new ArrayList<>();
 
     @Option(names = "--topology", paramLabel = "NAME|LABEL", split = ",",
             description = "Preset name (tiny-2llc), label (1n2l2c1t) or 'gauntlet'; comma-separated for several. "
@@ -187,14 +188,19 @@ final class RunCommand implements Callable<Integer> {
         List<Variant> variants = new ArrayList<>();
         Map<Path, Boolean> checkedKernels = new java.util.HashMap<>();
         Map<List<Path>, Path> projectDirs = new java.util.HashMap<>();
+        Map<Path, String> labels = KernelLabels.of(kernels);
         for (String s : specs) {
             TestSpec spec = resolver.resolve(s);
-            Path k = kernelFor(s, spec, checkedKernels);
-            VariantPlanner.Overrides o = new VariantPlanner.Overrides(topologies, scheduler, schedulerArgs, duration,
-                    memoryMb, watchdog, debugThresholds ? ThresholdMode.DEBUG : ThresholdMode.RELEASE, k, List.of());
+            List<Path> specKernels = kernels.isEmpty() ? List.of(kernelFor(s, spec, checkedKernels)) : kernels;
             Path specFile = SpecResolver.specFile(s);
-            for (Variant v : plan(planner, s, spec, o)) {
-                variants.add(v.withProjectDir(projectDirFor(specFile, v, projectDirs)));
+            for (Path k : specKernels) {
+                VariantPlanner.Overrides o = new VariantPlanner.Overrides(topologies, scheduler, schedulerArgs,
+                        duration, memoryMb, watchdog, debugThresholds ? ThresholdMode.DEBUG : ThresholdMode.RELEASE, k,
+                        List.of());
+                for (Variant v : plan(planner, s, spec, o)) {
+                    Variant named = labels.size() > 1 ? v.withKernelLabel(labels.get(k)) : v;
+                    variants.add(named.withProjectDir(projectDirFor(specFile, v, projectDirs)));
+                }
             }
         }
         if (dryRun) {
@@ -452,24 +458,27 @@ final class RunCommand implements Callable<Integer> {
         if (eventsFile != null && Files.isDirectory(eventsFile)) {
             throw new CommandLine.ParameterException(cl, "--events: " + eventsFile + " is a directory, not a file");
         }
-        if (kernel != null) {
+        for (Path kernel : kernels) {
             String why = KernelFile.problem(kernel);
             if (why != null) {
                 throw new CommandLine.ParameterException(cl, "--kernel: " + why);
             }
         }
+        try {
+            KernelLabels.of(kernels);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
     }
 
     /**
-     * The kernel of one spec: {@code --kernel}, else the spec's own {@code kernel} (a path, relative to the spec's
+     * The kernel of one spec without {@code --kernel}: the spec's own {@code kernel} (a path, relative to the spec's
      * folder), else the default; checked once per file, naming where it came from.
      */
     private Path kernelFor(String specArg, TestSpec spec, Map<Path, Boolean> checked) {
         Path k;
         String from;
-        if (kernel != null) {
-            return kernel; // checked with the options
-        } else if (spec.kernel() != null) {
+        if (spec.kernel() != null) {
             k = Path.of(spec.kernel());
             from = specArg + ": kernel: ";
         } else {

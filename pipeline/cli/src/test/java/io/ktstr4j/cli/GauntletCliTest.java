@@ -182,6 +182,26 @@ class GauntletCliTest extends CliFixture {
         assertThat(out()).startsWith("no held CPU or LLC locks in ");
     }
 
+    @Test
+    void twoKernelsAreADimensionOfTheGauntletAndEndTheVariantKeys() throws Exception {
+        Path a = CliFixture.fakeKernel(Files.createDirectories(tmp.resolve("6.12.117-scx")).resolve("bzImage"));
+        Path b = CliFixture.fakeKernel(Files.createDirectories(tmp.resolve("6.13.2")).resolve("bzImage"));
+        Path events = tmp.resolve("events.jsonl");
+        int code = Main.execute(services(99_000, null), "run", plan.toString(), "--kernel", a.toString(), "--kernel",
+                b.toString(), "--topology", TWO, "--host-cpus", "64", "--quiet", "--events", events.toString());
+        assertThat(code).as(err()).isZero();
+        assertThat(out().lines().map(l -> l.substring(l.indexOf("] ") + 2).trim())).containsExactlyInAnyOrder(
+                "steady/tiny-2llc/eevdf/6.12.117-scx", "steady/tiny-1llc/eevdf/6.12.117-scx",
+                "steady/tiny-2llc/eevdf/6.13.2", "steady/tiny-1llc/eevdf/6.13.2");
+        io.ktstr4j.schemas.event.RunStarted started = (io.ktstr4j.schemas.event.RunStarted) events(events).get(0).body();
+        assertThat(started.kernels()).containsExactly(a.toString(), b.toString());
+        // the same kernel twice is refused, naming it
+        err.reset();
+        assertThat(Main.execute(services(99_000, null), "run", plan.toString(), "--kernel", a.toString(), "--kernel",
+                a.toString())).isEqualTo(ExitCodes.USAGE_OR_INFRA);
+        assertThat(err()).contains("--kernel: " + a + " is given twice");
+    }
+
     /** {@link FakeGauntletMain} in a JVM of its own. */
     Process child(long vmMillis, Path stdout, Path stderr, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -73,7 +73,8 @@ public final class Evaluation {
                 rec.lastInitStage(), rec.scenarioStarted(), rec.crash(), exit == null ? null : exit.reason(),
                 rec.exitCode(), exit == null ? null : exit.detail(), rec.cleanupMs(), rec.infrastructureErrorMessage(),
                 rec.monitorProblem(), rec.guestProtocolProblem());
-        Verdict verdict = VerdictMerger.merge(facts, v.thresholds());
+        List<String> schedulerLog = FailureReportBuilder.extractSchedulerLog(rec.com2Lines());
+        Verdict verdict = withSchedulerOutput(VerdictMerger.merge(facts, v.thresholds()), schedulerLog);
         ScenarioStats stats = workers != null ? stats(workers.cgroups())
                 : rec.result() != null ? rec.result().stats() : ScenarioStats.empty();
         RunTimings t = rec.timings();
@@ -100,10 +101,39 @@ public final class Evaluation {
                 Math.max(0, scenarioMs));
         FailureReport report = null;
         if (verdict.outcome() != Outcome.PASS && verdict.outcome() != Outcome.SKIP) {
-            report = FailureReportBuilder.build(runId, v.key(), verdict, facts, rec.consoleLines(),
-                    FailureReportBuilder.extractSchedulerLog(rec.com2Lines()), timeline);
+            report = FailureReportBuilder.build(runId, v.key(), verdict, facts, rec.consoleLines(), schedulerLog,
+                    timeline);
         }
         return new Outcomes(verdict, facts, report, withVerdict(sidecar, verdict).build());
+    }
+
+    /** Lines of the scheduler's own output a SchedulerDied reason carries: a verifier rejection fits in them. */
+    static final int SCHEDULER_OUTPUT_LINES = 20;
+
+    /**
+     * A scheduler that died (or never loaded) says why in its own output (the loader's error, the verifier's log):
+     * its last lines join the SchedulerDied reason, so the verdict shows them without opening the failure report.
+     */
+    static Verdict withSchedulerOutput(Verdict verdict, List<String> schedulerLog) {
+        if (schedulerLog.isEmpty() || verdict.reasons().stream().noneMatch(r -> r.kind() == DetailKind.SCHEDULER_DIED)) {
+            return verdict;
+        }
+        List<String> tail = schedulerLog.subList(Math.max(0, schedulerLog.size() - SCHEDULER_OUTPUT_LINES),
+                schedulerLog.size());
+        String out = "\n  scheduler output" + (tail.size() < schedulerLog.size() ? " (last " + tail.size() + " of "
+                + schedulerLog.size() + " lines)" : "") + ":\n    " + String.join("\n    ", tail.stream()
+                .map(l -> l.length() > 300 ? l.substring(0, 300) + "..." : l).toList());
+        List<Reason> rs = new ArrayList<>();
+        boolean added = false;
+        for (Reason r : verdict.reasons()) {
+            if (!added && r.kind() == DetailKind.SCHEDULER_DIED) {
+                rs.add(new Reason(r.kind(), r.message() + out));
+                added = true;
+            } else {
+                rs.add(r);
+            }
+        }
+        return new Verdict(verdict.outcome(), rs, verdict.thresholds());
     }
 
     /** The sidecar's verdict fields. */

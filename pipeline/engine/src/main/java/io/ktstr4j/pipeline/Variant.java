@@ -28,6 +28,7 @@ import java.util.List;
  * @param numSnapshots periodic monitor snapshots inside 10–90% of the scenario (the spec's {@code num_snapshots})
  * @param projectDir the project under test, whose git commit the sidecar records (null = the working directory)
  * @param relation   a baseline of the run, or judged against one ({@code relative_to}); null = neither
+ * @param kernelLabel the kernel's name in the key when a gauntlet runs several kernels ({@code /{kernel}}); null = one
  */
 public record Variant(
         String testName,
@@ -48,7 +49,8 @@ public record Variant(
         List<Path> includeFiles,
         boolean expectErr,
         Path projectDir,
-        VariantRelation relation) {
+        VariantRelation relation,
+        String kernelLabel) {
 
     public Variant {
         if (numSnapshots < 0) {
@@ -65,7 +67,7 @@ public record Variant(
                    AgentPlan plan, Duration duration, long memoryMb, Duration watchdog, Thresholds thresholds,
                    List<String> kargs, List<String> sysctls, String workType, String skipReason, int numSnapshots) {
         this(testName, preset, topology, scheduler, kernel, plan, duration, memoryMb, watchdog, thresholds, kargs,
-                sysctls, workType, skipReason, numSnapshots, List.of(), false, null, null);
+                sysctls, workType, skipReason, numSnapshots, List.of(), false, null, null, null);
     }
 
     /** A variant that runs, without periodic snapshots (most callers). */
@@ -79,14 +81,24 @@ public record Variant(
     /** The same variant with {@code n} periodic snapshots. */
     public Variant withSnapshots(int n) {
         return new Variant(testName, preset, topology, scheduler, kernel, plan, duration, memoryMb, watchdog,
-                thresholds, kargs, sysctls, workType, skipReason, n, includeFiles, expectErr, projectDir, relation);
+                thresholds, kargs, sysctls, workType, skipReason, n, includeFiles, expectErr, projectDir, relation,
+                kernelLabel);
     }
 
     /** The same variant testing the project in {@code dir}. */
     public Variant withProjectDir(Path dir) {
         return new Variant(testName, preset, topology, scheduler, kernel, plan, duration, memoryMb, watchdog,
                 thresholds, kargs, sysctls, workType, skipReason, numSnapshots, includeFiles, expectErr, dir,
-                relation);
+                relation, kernelLabel);
+    }
+
+    /** The same variant named with its kernel: a gauntlet of several kernels keys each run {@code .../{kernel}}. */
+    public Variant withKernelLabel(String label) {
+        return new Variant(testName, preset, topology, scheduler, kernel, plan, duration, memoryMb, watchdog,
+                thresholds, kargs, sysctls, workType, skipReason, numSnapshots, includeFiles, expectErr, projectDir,
+                relation instanceof VariantRelation.JudgedAgainst j && label != null
+                        ? new VariantRelation.JudgedAgainst(j.baselineKey() + "/" + label, j.check()) : relation,
+                label);
     }
 
     /**
@@ -99,8 +111,8 @@ public record Variant(
         return List.copyOf(out);
     }
 
-    /** {@code {test}/{preset}/{profile}}, e.g. {@code steady/tiny-2llc/eevdf}. */
+    /** {@code {test}/{preset}/{profile}[/{kernel}]}, e.g. {@code steady/tiny-2llc/eevdf}. */
     public String key() {
-        return testName + "/" + preset + "/" + scheduler.profile();
+        return testName + "/" + preset + "/" + scheduler.profile() + (kernelLabel == null ? "" : "/" + kernelLabel);
     }
 }

@@ -80,14 +80,14 @@ public final class VariantPlanner {
                 // before the variants judged against it: they are compared with its result when they are evaluated
                 Variant b = new Variant(spec.name(), tp.name(), tp.topology(), baseline, kernel, plan, duration,
                         memory, watchdog, thresholds, kargs, sysctls, workType(spec), skip, spec.numSnapshots(),
-                        includes, false, null, new VariantRelation.Baseline());
+                        includes, false, null, new VariantRelation.Baseline(), null);
                 out.add(b);
                 judged = new VariantRelation.JudgedAgainst(b.key(), spec.relativeTo());
             }
             for (SchedulerChoice s : schedulers) {
                 out.add(new Variant(spec.name(), tp.name(), tp.topology(), s, kernel, plan, duration, memory, watchdog,
                         thresholds, kargs, sysctls, workType(spec), skip, spec.numSnapshots(), includes,
-                        spec.expectErr(), null, judged));
+                        spec.expectErr(), null, judged, null));
             }
         }
         return out;

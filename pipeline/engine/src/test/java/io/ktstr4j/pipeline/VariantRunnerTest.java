@@ -151,13 +151,13 @@ public class VariantRunnerTest {
         Variant base = variant(SchedulerChoice.eevdf());
         base = new Variant(base.testName(), base.preset(), base.topology(), base.scheduler(), base.kernel(),
                 base.plan(), base.duration(), base.memoryMb(), base.watchdog(), base.thresholds(), base.kargs(),
-                base.sysctls(), base.workType(), null, 0, List.of(), false, null, new VariantRelation.Baseline());
+                base.sysctls(), base.workType(), null, 0, List.of(), false, null, new VariantRelation.Baseline(), null);
         var check = new io.ktstr4j.schemas.spec.RelativeTo("eevdf", null,
                 java.util.Map.of("worst_mean_run_delay_us", 1.5));
         Variant judged = new Variant(base.testName(), "judged", base.topology(), base.scheduler(), base.kernel(),
                 base.plan(), base.duration(), base.memoryMb(), base.watchdog(), base.thresholds(), base.kargs(),
                 base.sysctls(), base.workType(), null, 0, List.of(), false, null,
-                new VariantRelation.JudgedAgainst(base.key(), check));
+                new VariantRelation.JudgedAgainst(base.key(), check), null);
         // the judged variant's workers waited twice as long for a CPU: tids 20, 21 -> 200 and 210 µs
         List<GuestMessage> slower = new ArrayList<>(healthy(99_000));
         slower.replaceAll(m -> m instanceof WorkerReports ? new WorkerReports("cg0", List.of(report(20, 100_000),

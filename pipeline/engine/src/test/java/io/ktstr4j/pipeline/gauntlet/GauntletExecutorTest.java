@@ -244,12 +244,12 @@ class GauntletExecutorTest {
         Variant base = variant("rel", "tiny-1llc", TopologyPresets.get("tiny-1llc"));
         base = new Variant(base.testName(), base.preset(), base.topology(), base.scheduler(), base.kernel(),
                 base.plan(), base.duration(), base.memoryMb(), base.watchdog(), base.thresholds(), base.kargs(),
-                base.sysctls(), base.workType(), null, 0, List.of(), false, null, new VariantRelation.Baseline());
+                base.sysctls(), base.workType(), null, 0, List.of(), false, null, new VariantRelation.Baseline(), null);
         Variant judged = new Variant("rel", "tiny-1llc", base.topology(),
                 SchedulerChoice.binary(Path.of("/bin/true"), List.of()), base.kernel(), base.plan(), base.duration(),
                 base.memoryMb(), base.watchdog(), base.thresholds(), List.of(), List.of(), "CpuSpin", null, 0,
                 List.of(), false, null, new VariantRelation.JudgedAgainst(base.key(),
-                new io.ktstr4j.schemas.spec.RelativeTo("eevdf", Map.of("worst_spread", 1.0), Map.of())));
+                new io.ktstr4j.schemas.spec.RelativeTo("eevdf", Map.of("worst_spread", 1.0), Map.of())), null);
         Recorder rec = new Recorder(e -> Outcome.PASS, true);
         GauntletExecutor ex = new GauntletExecutor(new CpuBudget(64, Integer.MAX_VALUE, 1.0), null, rec, 0);
         List<GauntletEvent> events = new CopyOnWriteArrayList<>();
