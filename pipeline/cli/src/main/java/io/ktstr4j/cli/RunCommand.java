@@ -76,10 +76,11 @@ final class RunCommand implements Callable<Integer> {
                     + "Default: the spec's topology.")
     List<String> topologies = new ArrayList<>();
 
-    @Option(names = "--scheduler", paramLabel = "eevdf|PATH|NAME",
-            description = "eevdf, a sched_ext binary, or the name of one in <kernel dir>/scx/ (e.g. scx_simple). "
-                    + "Default: the spec's scheduler.")
-    String scheduler;
+    @Option(names = "--scheduler", paramLabel = "eevdf|PATH|NAME", split = ",",
+            description = "eevdf, a sched_ext binary, or the name of one in <kernel dir>/scx/ (e.g. scx_simple); "
+                    + "comma-separated or repeated for several (each is a dimension of the gauntlet). Default: the "
+                    + "spec's scheduler.")
+    List<String> schedulers = new ArrayList<>();
 
     @Option(names = "--scheduler-arg", paramLabel = "ARG", description = "Extra scheduler argument (repeatable).")
     List<String> schedulerArgs = new ArrayList<>();
@@ -193,16 +194,20 @@ final class RunCommand implements Callable<Integer> {
             TestSpec spec = resolver.resolve(s);
             List<Path> specKernels = kernels.isEmpty() ? List.of(kernelFor(s, spec, checkedKernels)) : kernels;
             Path specFile = SpecResolver.specFile(s);
+            List<String> scheds = schedulers.isEmpty() ? java.util.Collections.singletonList(null) : schedulers;
             for (Path k : specKernels) {
-                VariantPlanner.Overrides o = new VariantPlanner.Overrides(topologies, scheduler, schedulerArgs,
-                        duration, memoryMb, watchdog, debugThresholds ? ThresholdMode.DEBUG : ThresholdMode.RELEASE, k,
-                        List.of());
-                for (Variant v : plan(planner, s, spec, o)) {
-                    Variant named = labels.size() > 1 ? v.withKernelLabel(labels.get(k)) : v;
-                    variants.add(named.withProjectDir(projectDirFor(specFile, v, projectDirs)));
+                for (String sched : scheds) {
+                    VariantPlanner.Overrides o = new VariantPlanner.Overrides(topologies, sched, schedulerArgs,
+                            duration, memoryMb, watchdog, debugThresholds ? ThresholdMode.DEBUG : ThresholdMode.RELEASE,
+                            k, List.of());
+                    for (Variant v : plan(planner, s, spec, o)) {
+                        Variant named = labels.size() > 1 ? v.withKernelLabel(labels.get(k)) : v;
+                        variants.add(named.withProjectDir(projectDirFor(specFile, v, projectDirs)));
+                    }
                 }
             }
         }
+        duplicateKeys(variants);
         if (dryRun) {
             printPlan(stdout, variants);
             return ExitCodes.OK;
@@ -399,6 +404,17 @@ final class RunCommand implements Callable<Integer> {
         out.println(String.format(Locale.ROOT, "plan: %d variants, %d to run, %d skipped; %d vCPU-seconds of "
                 + "scenario (boot and evaluation come on top)", variants.size(), runs, variants.size() - runs,
                 vcpuSeconds));
+    }
+
+    /** Two variants of one key would share their events' ids: refused (the same scheduler or spec twice). */
+    private static void duplicateKeys(List<Variant> variants) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (Variant v : variants) {
+            if (!keys.add(v.key())) {
+                throw new IllegalArgumentException("the variant " + v.key() + " is planned twice (a spec, scheduler or "
+                        + "topology given twice?); use --trials N to run a variant N times");
+            }
+        }
     }
 
     /** The spec's variants; a problem found while planning (plan validation, a scheduler) names the spec. */
