@@ -32,6 +32,23 @@ final class ResultsWriter {
         return new ResultsWriter(l instanceof StoreLocation.None ? null : ResultsStore.at(l), err);
     }
 
+    /**
+     * Past wall times by variant key, for {@code --budget}'s estimates; empty without a store or when it cannot be
+     * read (a warning: the estimates then come from the preset sizes).
+     */
+    java.util.Map<String, List<Long>> pastDurations() {
+        if (store == null) {
+            return java.util.Map.of();
+        }
+        try {
+            return store.pastDurations(20_000);
+        } catch (Exception | LinkageError e) {
+            err.println("ktstr4j run: warning: results store " + store.location().describe() + ": past durations "
+                    + "not read (the budget estimates from preset sizes): " + Main.message(e));
+            return java.util.Map.of();
+        }
+    }
+
     void write(SidecarResult result) {
         if (store == null) {
             return;

@@ -10,6 +10,7 @@ import io.ktstr4j.pipeline.SidecarFiles;
 import io.ktstr4j.pipeline.Variant;
 import io.ktstr4j.pipeline.VariantPlanner;
 import io.ktstr4j.pipeline.host.HostContextReader;
+import io.ktstr4j.pipeline.gauntlet.BudgetSelection;
 import io.ktstr4j.pipeline.gauntlet.CpuBudget;
 import io.ktstr4j.pipeline.gauntlet.Execution;
 import io.ktstr4j.pipeline.gauntlet.GauntletEvent;
@@ -155,6 +156,13 @@ final class RunCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}); results keep the trial index, 'ktstr4j stats' averages them.")
     int trials;
 
+    @Option(names = "--budget", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Run only what fits this wall time (e.g. 20m), picking the variants that cover the most "
+                    + "presets, schedulers, flags and kernels not yet covered per estimated second; estimates come "
+                    + "from past results in the results store, else from the preset size. The plan is printed "
+                    + "first (--dry-run prints it and stops).")
+    Duration budget;
+
     @Option(names = "--events", paramLabel = "FILE",
             description = "Append every run event as one JSON line (the Kafka record value) to FILE.")
     Path eventsFile;
@@ -208,13 +216,20 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         duplicateKeys(variants);
+        if (budget != null) {
+            CpuBudget cpus = cpuBudget();
+            BudgetSelection.Plan plan = BudgetSelection.select(variants, budget, parallelism(cpus, variants),
+                    store.pastDurations());
+            (dryRun ? stdout : err).println((dryRun ? "" : "  ") + plan.summary());
+            variants = plan.variants();
+        }
         if (dryRun) {
             printPlan(stdout, variants);
             return ExitCodes.OK;
         }
         Services.RunnerChoice choice = services.runner(backend, verbose);
         progress(err, "backend " + choice.backend() + ": " + choice.reason());
-        CpuBudget budget = budget();
+        CpuBudget budget = cpuBudget();
         progress(err, "gauntlet: " + variants.size() * trials + " runs (" + variants.size() + " variants"
                 + (trials > 1 ? " x " + trials + " trials" : "") + "); " + budget.describe()
                 + (choice.runner().softwareEmulated() ? "; under TCG every vCPU is emulated by a host thread" : ""));
@@ -345,8 +360,19 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** VMs expected side by side: what the CPU budget holds of the plan's typical (median) variant, at most --jobs. */
+    static int parallelism(CpuBudget cpus, List<Variant> variants) {
+        int[] sizes = variants.stream().filter(v -> v.skipReason() == null).mapToInt(v -> v.topology().totalCpus())
+                .sorted().toArray();
+        if (sizes.length == 0) {
+            return 1;
+        }
+        int median = sizes[sizes.length / 2];
+        return Math.max(1, Math.min(cpus.jobs(), cpus.vcpuCapacity() / median));
+    }
+
     /** The CPU budget of the options: {@code --host-cpus} (default: this process's CPUs), {@code --jobs}, {@code --overcommit}. */
-    private CpuBudget budget() {
+    private CpuBudget cpuBudget() {
         CpuBudget host = CpuBudget.ofHost();
         try {
             return new CpuBudget(hostCpus != null ? hostCpus : host.hostCpus(), jobs != null ? jobs : host.jobs(),
@@ -441,7 +467,7 @@ final class RunCommand implements Callable<Integer> {
         if (retries < 0) {
             throw new CommandLine.ParameterException(cl, "--retries: " + retries + " must not be negative");
         }
-        budget(); // --jobs, --host-cpus, --overcommit
+        cpuBudget(); // --jobs, --host-cpus, --overcommit
         if (memoryMb != null && memoryMb < MIN_MEMORY_MB) {
             throw new CommandLine.ParameterException(cl, "--memory-mb: " + memoryMb + " MiB is below the minimum of "
                     + MIN_MEMORY_MB + " MiB (a test spec's memory_mb has the same floor)");

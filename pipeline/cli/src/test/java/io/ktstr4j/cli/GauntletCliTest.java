@@ -202,6 +202,22 @@ class GauntletCliTest extends CliFixture {
         assertThat(err()).contains("--kernel: " + a + " is given twice");
     }
 
+    @Test
+    void aBudgetPicksWhatFitsAndTheDryRunPrintsThePlan() throws Exception {
+        int code = Main.execute(services(99_000, null), "run", plan.toString(), "--kernel", kernel.toString(),
+                "--topology", TWO, "--budget", "15s", "--dry-run");
+        assertThat(code).as(err()).isZero();
+        List<String> lines = out().lines().toList();
+        assertThat(lines.get(0)).startsWith("budget 15s: 1 of 2 variants, ~").contains("(0 from past results, 1 from "
+                + "preset size)");
+        assertThat(lines.stream().filter(l -> l.startsWith("steady/"))).hasSize(1);
+        assertThat(lines.get(lines.size() - 1)).startsWith("plan: 1 variants, 1 to run");
+        err.reset();
+        assertThat(Main.execute(services(99_000, null), "run", plan.toString(), "--kernel", kernel.toString(),
+                "--budget", "0s")).isEqualTo(ExitCodes.USAGE_OR_INFRA);
+        assertThat(err()).contains("'--budget': '0s' must be longer than 0");
+    }
+
     /** {@link FakeGauntletMain} in a JVM of its own. */
     Process child(long vmMillis, Path stdout, Path stderr, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

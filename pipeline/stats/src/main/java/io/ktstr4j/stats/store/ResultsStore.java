@@ -129,6 +129,36 @@ public final class ResultsStore {
         return withConnection(true, c -> c == null || !StoreSchema.exists(c) ? List.of() : read(c, withPayload));
     }
 
+    /**
+     * How long the most recent {@code limit} results ran, by variant key (a trial's or retry's {@code #…} suffix cut):
+     * wall milliseconds, newest first. What a gauntlet's budget estimates from.
+     */
+    public Map<String, List<Long>> pastDurations(int limit) throws SQLException {
+        return withConnection(true, c -> {
+            Map<String, List<Long>> out = new java.util.HashMap<>();
+            if (c == null || !StoreSchema.exists(c)) {
+                return out;
+            }
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT sidecar_json FROM trials ORDER BY ts_ms DESC LIMIT ?")) {
+                p.setInt(1, limit);
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        com.fasterxml.jackson.databind.JsonNode n = io.ktstr4j.schemas.json.Json.readTree(r.getString(1),
+                                "results store");
+                        String key = n.path("variant_key").asText(null);
+                        long ms = n.path("duration_ms").asLong(-1);
+                        if (key != null && ms > 0) {
+                            int hash = key.indexOf('#');
+                            out.computeIfAbsent(hash < 0 ? key : key.substring(0, hash), k -> new ArrayList<>()).add(ms);
+                        }
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /** The stored sidecar of a trial, or null. */
     public String sidecarJson(long trialId) throws SQLException {
         return withConnection(true, c -> {
