@@ -6,7 +6,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-name=${1:?usage: bench/run.sh KafkaBench|RunBench|BackendBench|MonitorBench|StatsBench [ARGS...]}
+name=${1:?usage: bench/run.sh KafkaBench|RunBench|BackendBench|MonitorBench|StatsBench|GauntletBench [ARGS...]}
 shift
 cp="$root/bench/target/bench.classpath"
 if [ ! -f "$cp" ] || [ -n "$(find "$root"/schemas "$root"/vmm "$root"/sink-kafka "$root"/pipeline "$root"/bench "$root"/pom.xml \( -path "*/src/*" -o -name pom.xml \) -not -path "*/target*/*" -newer "$cp" -type f -print -quit)" ]; then
