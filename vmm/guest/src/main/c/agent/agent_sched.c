@@ -166,3 +166,90 @@ int sched_start(struct agent *a, const char *bin, const char *args_file, const c
         nanosleep(&ts, NULL);
     }
 }
+
+/* Output of one line's shell into COM2, as the scheduler's own output is relayed. */
+static void relay_all(int fd) {
+    char buf[1024];
+    size_t n = 0;
+    for (;;) {
+        char c;
+        ssize_t r = read(fd, &c, 1);
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r <= 0) {
+            break;
+        }
+        buf[n++] = c;
+        if (c == '\n' || n == sizeof buf - 1) {
+            buf[n] = 0;
+            com2_printf("%s%s", buf, c == '\n' ? "" : "\n");
+            n = 0;
+        }
+    }
+    if (n > 0) {
+        buf[n] = 0;
+        com2_printf("%s\n", buf);
+    }
+}
+
+int builtin_run(const char *lines_file, const char *what, uint64_t timeout_ms, char *why, size_t whylen) {
+    static char store[16384];
+    int fd = open(lines_file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return 0; /* nothing to run */
+    }
+    ssize_t n = read(fd, store, sizeof store - 1);
+    close(fd);
+    store[n > 0 ? n : 0] = 0;
+    int number = 0;
+    char *save = NULL;
+    com2_printf("===SCHED_OUTPUT_START===\n");
+    int rc = 0;
+    for (char *line = strtok_r(store, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        number++;
+        if (!*line) {
+            continue;
+        }
+        com2_printf("kernel_builtin %s line %d: %s\n", what, number, line);
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) < 0) {
+            snprintf(why, whylen, "kernel_builtin %s line %d: pipe: %s", what, number, strerror(errno));
+            rc = -1;
+            break;
+        }
+        pid_t pid = fork();
+        if (pid < 0) {
+            snprintf(why, whylen, "kernel_builtin %s line %d: fork: %s", what, number, strerror(errno));
+            close(p[0]);
+            close(p[1]);
+            rc = -1;
+            break;
+        }
+        if (pid == 0) {
+            dup2(p[1], 1);
+            dup2(p[1], 2);
+            alarm((unsigned) ((timeout_ms + 999) / 1000)); /* a line that hangs is killed, not waited for */
+            execl("/bin/busybox", "sh", "-c", line, (char *) NULL);
+            dprintf(2, "exec /bin/busybox: %s\n", strerror(errno));
+            _exit(127);
+        }
+        close(p[1]);
+        relay_all(p[0]);
+        close(p[0]);
+        int st = 0;
+        pid_t r;
+        do {
+            r = waitpid(pid, &st, 0);
+        } while (r < 0 && errno == EINTR);
+        int code = r < 0 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : -1;
+        if (code != 0) {
+            snprintf(why, whylen, "kernel_builtin %s line %d (%s) exited with status %d%s", what, number, line, code,
+                     code == 128 + SIGALRM ? " (killed after its timeout)" : "");
+            rc = -1;
+            break;
+        }
+    }
+    com2_printf("===SCHED_OUTPUT_END===\n");
+    return rc;
+}

@@ -221,6 +221,17 @@ static int vm_main(void) {
     int code = 0;
     struct stat st;
     int ok = 1;
+    if (stat("/sched_enable", &st) == 0) {
+        char why[512];
+        if (builtin_run("/sched_enable", "enable", sched_timeout_ms, why, sizeof why) == 0) {
+            stage("SCHED_STARTED");
+        } else {
+            com2_printf("KTSTR4J_SCHED_FAILED %s\n", why);
+            agent_result_fail(a, "SchedulerDied", "%s", why);
+            ok = 0;
+            code = 1;
+        }
+    }
     if (stat("/scheduler", &st) == 0) {
         char why[512], expect[64] = "";
         read_file("/sched_ops", expect, sizeof expect);
@@ -237,6 +248,13 @@ static int vm_main(void) {
         com2_printf("KTSTR_PAYLOAD_STARTING\n");
         stage("PAYLOAD_STARTING");
         code = run_plan(a->cfg.plan_path, a);
+        char why[512];
+        if (stat("/sched_disable", &st) == 0
+            && builtin_run("/sched_disable", "disable", sched_timeout_ms, why, sizeof why) != 0) {
+            com2_printf("KTSTR4J_SCHED_DISABLE_FAILED %s\n", why);
+            agent_result_fail(a, "Other", "%s", why);
+            code = code ? code : 1;
+        }
     }
     report_and_finish(a, code);
     sync();

@@ -404,7 +404,7 @@ final class RunCommand implements Callable<Integer> {
                         + "retrying, --retries %d)", s.timings().wallMs() / 1000.0, s.streamKey(),
                 f.execution().attempt(), retries));
         for (Reason r : s.verdict().reasons()) {
-            view.result("      " + r.kind().jsonName() + ": " + r.message());
+            view.result(reasonLine(r));
         }
     }
 
@@ -651,7 +651,7 @@ final class RunCommand implements Callable<Integer> {
         }
         view.result(line(s.verdict().outcome(), secs, s.streamKey()) + overcommitNote(s, emulated));
         for (Reason r : s.verdict().reasons()) {
-            view.result("      " + r.kind().jsonName() + ": " + r.message());
+            view.result(reasonLine(r));
         }
         if (verbose && s.infrastructureCause() != null) {
             s.infrastructureCause().printStackTrace(services.err());
@@ -670,6 +670,11 @@ final class RunCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "  (overcommitted: %d vCPUs ran at once on %d host CPU%s%s)",
                 x.concurrentVcpus(), x.hostCpus(), x.hostCpus() == 1 ? "" : "s",
                 emulated ? ", each emulated under TCG" : "");
+    }
+
+    /** {@code       Stuck: …}: a reason under its result line; a reason of several lines stays indented under it. */
+    static String reasonLine(Reason r) {
+        return "      " + r.kind().jsonName() + ": " + r.message().replace("\n", "\n        ");
     }
 
     /** {@code PASS [ 2.41s] steady/tiny-2llc/eevdf}. */

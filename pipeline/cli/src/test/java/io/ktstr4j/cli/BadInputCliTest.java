@@ -163,8 +163,8 @@ class BadInputCliTest extends CliFixture {
                         "scheduler.binary: '"),
                 Arguments.of("\"scheduler\": {\"kind\": \"path\", \"binary\": \"script.sh\"}",
                         "scheduler.binary: "),
-                Arguments.of("\"scheduler\": {\"kind\": \"kernel_builtin\", \"name\": \"x\", \"enable\": [\"true\"]}",
-                        "scheduler: kernel_builtin scheduler 'x' is not supported"),
+                Arguments.of("\"scheduler\": {\"kind\": \"kernel_builtin\", \"name\": \"x\", \"enable\": [\"true\"]}, "
+                        + "\"flags\": [{\"name\": \"fast\"}]", "flags: a kernel_builtin scheduler takes no flags"),
                 Arguments.of("\"sched_args\": \"-v\"", "sched_args"),
                 Arguments.of("\"flags\": [{\"name\": \"a+b\"}]", "flags[0]"),
                 Arguments.of("\"required_flags\": [\"x\"]", "required_flags[0]"),

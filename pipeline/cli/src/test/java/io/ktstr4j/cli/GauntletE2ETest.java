@@ -144,6 +144,40 @@ class GauntletE2ETest {
     }
 
     /**
+     * kernel_builtin schedulers: their enable lines run in the guest with busybox before the scenario (one turns
+     * schedstats on and proves it), their disable lines after; a line that fails is a FAIL whose SchedulerDied reason
+     * carries the line's own output.
+     */
+    @Test
+    void kernelBuiltinLinesRunInTheGuestAndAFailingOneIsTheVerdict() throws Exception {
+        Path kernel = kernel();
+        Assumptions.assumeTrue(Files.isRegularFile(Path.of("/bin/busybox")), "busybox-static not installed");
+        Path ok = Files.writeString(tmp.resolve("builtin-ok.json"), """
+                {"name": "builtin-ok", "scenario": "steady", "duration_ms": 1000,
+                 "scheduler": {"kind": "kernel_builtin", "name": "schedstats",
+                               "enable": ["echo 1 > /proc/sys/kernel/sched_schedstats",
+                                          "echo schedstats=$(cat /proc/sys/kernel/sched_schedstats)"],
+                               "disable": ["echo 0 > /proc/sys/kernel/sched_schedstats"]}}
+                """);
+        Path bad = Files.writeString(tmp.resolve("builtin-bad.json"), """
+                {"name": "builtin-bad", "scenario": "steady", "duration_ms": 1000,
+                 "scheduler": {"kind": "kernel_builtin", "name": "broken",
+                               "enable": ["echo cannot switch it on >&2; exit 3"]}}
+                """);
+        Path events = tmp.resolve("events.jsonl");
+        Result r = cli("run", ok.toString(), bad.toString(), "--topology", "tiny-1llc", "--kernel", kernel.toString(),
+                "--backend", "qemu", "--results-store", "none", "--no-host-state", "--events", events.toString());
+        assertThat(r.out()).containsPattern("(?m)^PASS \\[ *[0-9.]+s\\] builtin-ok/tiny-1llc/schedstats( |$)");
+        assertThat(r.out()).containsPattern("(?m)^FAIL \\[ *[0-9.]+s\\] builtin-bad/tiny-1llc/broken( |$)");
+        assertThat(r.out()).contains("SchedulerDied: kernel_builtin enable line 1 (echo cannot switch it on >&2; "
+                + "exit 3) exited with status 3").contains("cannot switch it on");
+        assertThat(r.code()).isEqualTo(ExitCodes.FAILED);
+        String com2 = Files.readString(events);
+        assertThat(com2).contains("schedstats=1").contains("kernel_builtin disable line 1: echo 0 > "
+                + "/proc/sys/kernel/sched_schedstats");
+    }
+
+    /**
      * SIGINT while two VMs run: exit 130, both reported cancelled, and nothing of the run is left: no process of it
      * (found by an environment marker its QEMUs inherit), no VM folder in /dev/shm, no lock file held.
      */

@@ -11,8 +11,26 @@ import java.util.List;
  * @param args    its arguments (base args, then the profile's flag args, in that order)
  * @param opsName the sched_ext ops name the agent waits for ("" = any)
  * @param flags   the active flag names of the profile (sorted)
+ * @param builtin a scheduler built into the kernel, switched by shell lines in the guest (null otherwise)
  */
-public record SchedulerChoice(String name, Path binary, List<String> args, String opsName, List<String> flags) {
+public record SchedulerChoice(String name, Path binary, List<String> args, String opsName, List<String> flags,
+                              Builtin builtin) {
+
+    /**
+     * A {@code kernel_builtin} scheduler: the agent runs each enable line ({@code sh -c}, with {@code shell}, a
+     * static busybox put into the guest) before the scenario, each disable line after it.
+     */
+    public record Builtin(Path shell, List<String> enable, List<String> disable) {
+        public Builtin {
+            enable = List.copyOf(enable);
+            disable = List.copyOf(disable);
+        }
+    }
+
+    /** Not built into the kernel. */
+    public SchedulerChoice(String name, Path binary, List<String> args, String opsName, List<String> flags) {
+        this(name, binary, args, opsName, flags, null);
+    }
 
     public static final String EEVDF = "eevdf";
 
@@ -34,7 +52,15 @@ public record SchedulerChoice(String name, Path binary, List<String> args, Strin
         return new SchedulerChoice(binary.getFileName().toString(), binary, args, "", List.of());
     }
 
-    /** True when a sched_ext scheduler runs (the monitor checks apply). */
+    /** A scheduler built into the kernel, named {@code name}, switched on and off by shell lines. */
+    public static SchedulerChoice builtin(String name, Path shell, List<String> enable, List<String> disable) {
+        return new SchedulerChoice(name, null, List.of(), "", List.of(), new Builtin(shell, enable, disable));
+    }
+
+    /**
+     * True when a sched_ext scheduler binary runs (the monitor checks apply). A kernel_builtin scheduler is not one:
+     * what its lines switch on is the kernel's business, and the sched_ext checks are not applied to it.
+     */
     public boolean isSchedExt() {
         return binary != null;
     }

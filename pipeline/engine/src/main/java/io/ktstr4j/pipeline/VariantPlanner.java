@@ -172,8 +172,11 @@ public final class VariantPlanner {
             return List.of(SchedulerChoice.eevdf());
         }
         if (s instanceof SchedulerSpec.KernelBuiltin k) {
-            throw new IllegalArgumentException("scheduler: kernel_builtin scheduler '" + k.name()
-                    + "' is not supported by this runner yet; use eevdf or a sched_ext binary");
+            if (!spec.flags().isEmpty()) {
+                throw new IllegalArgumentException("flags: a kernel_builtin scheduler takes no flags (they become "
+                        + "arguments of a sched_ext binary); switch what they would in the enable lines");
+            }
+            return List.of(SchedulerChoice.builtin(k.name(), BuiltinShell.find(), k.enable(), k.disable()));
         }
         SchedulerSpec.Path p = (SchedulerSpec.Path) s;
         Path bin = resolveBinary(p.binary(), kernel, "scheduler.binary");

@@ -275,7 +275,9 @@ public final class VariantRunner {
     private static GuestImage.Contents guestContents(Variant v) {
         SchedulerChoice s = v.scheduler();
         return new GuestImage.Contents(v.plan(), v.memoryMb() * 1024 * 1024 / 2, v.includeFiles(),
-                s.isSchedExt() ? new GuestImage.Scheduler(s.binary(), s.args(), s.opsName()) : null);
+                s.isSchedExt() ? new GuestImage.Scheduler(s.binary(), s.args(), s.opsName()) : null,
+                s.builtin() == null ? null
+                        : new GuestImage.Builtin(s.builtin().shell(), s.builtin().enable(), s.builtin().disable()));
     }
 
     private Flux<EventBody> liveEvents(Vm vm, Variant v, boolean monitorRan, RunRecorder rec, RunSignals signals) {

@@ -41,6 +41,20 @@ class VariantPlannerTest {
     }
 
     @Test
+    void aKernelBuiltinSchedulerRunsItsLinesWithBusyboxInTheGuest() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(Path.of("/bin/busybox")),
+                "busybox-static not installed");
+        Variant v = plan("{\"name\":\"t\",\"scenario\":\"steady\",\"scheduler\":{\"kind\":\"kernel_builtin\","
+                + "\"name\":\"stats-on\",\"enable\":[\"echo 1 > /proc/sys/kernel/sched_schedstats\"],"
+                + "\"disable\":[\"echo 0 > /proc/sys/kernel/sched_schedstats\"]}}").get(0);
+        assertThat(v.key()).isEqualTo("t/tiny-1llc/stats-on");
+        assertThat(v.scheduler().isSchedExt()).as("no sched_ext binary: the sched_ext checks do not apply").isFalse();
+        assertThat(v.scheduler().builtin().shell()).isEqualTo(Path.of("/bin/busybox"));
+        assertThat(v.scheduler().builtin().enable()).containsExactly("echo 1 > /proc/sys/kernel/sched_schedstats");
+        assertThat(v.scheduler().builtin().disable()).containsExactly("echo 0 > /proc/sys/kernel/sched_schedstats");
+    }
+
+    @Test
     void relativeToRunsTheBaselineFirstOnEachTopologyAndJudgesTheOthersAgainstIt() {
         List<Variant> vs = plan("{\"name\":\"t\",\"scenario\":\"steady\",\"relative_to\":{\"scheduler\":"
                 + "\"/bin/true\",\"min_ratio\":{\"total_iterations\":1.3}}}");

@@ -53,6 +53,9 @@ public final class InitramfsBuilder {
     private Path scheduler;
     private List<String> schedulerArgs = List.of();
     private String schedulerOps = "";
+    private Path builtinShell;
+    private List<String> builtinEnable = List.of();
+    private List<String> builtinDisable = List.of();
     private String plan;
     private final Map<String, Path> includes = new LinkedHashMap<>();
     private final Map<String, Boolean> includeMustBeElf = new LinkedHashMap<>();
@@ -125,6 +128,25 @@ public final class InitramfsBuilder {
         return this;
     }
 
+    /**
+     * A scheduler built into the kernel: {@code shell} (a static busybox) as {@code /bin/busybox}, and the lines the
+     * agent runs with it ({@code sh -c LINE}) before the scenario ({@code /sched_enable}) and after it
+     * ({@code /sched_disable}), one per line.
+     */
+    public InitramfsBuilder builtinScheduler(Path shell, List<String> enable, List<String> disable) {
+        this.builtinShell = Objects.requireNonNull(shell, "shell");
+        for (List<String> lines : List.of(enable, disable)) {
+            for (String l : lines) {
+                if (l.isBlank() || l.contains("\n")) {
+                    throw new IllegalArgumentException("kernel_builtin line '" + l + "' is empty or has a newline");
+                }
+            }
+        }
+        this.builtinEnable = List.copyOf(enable);
+        this.builtinDisable = List.copyOf(disable);
+        return this;
+    }
+
     /** The plan text ({@code /plan}); its first line names its kind ({@code ktstr4j-plan trivial|v1}). */
     public InitramfsBuilder plan(String planText) {
         if (!planText.startsWith(AgentPlanWriter.MAGIC)) {
@@ -187,6 +209,11 @@ public final class InitramfsBuilder {
             requireElf(scheduler, "scheduler");
             put(files, origin, "scheduler", Files.readAllBytes(scheduler), scheduler.toString());
             binaries.add(scheduler);
+        }
+        if (builtinShell != null) {
+            requireElf(builtinShell, "kernel_builtin shell");
+            put(files, origin, "bin/busybox", Files.readAllBytes(builtinShell), builtinShell.toString());
+            binaries.add(builtinShell);
         }
         for (var e : includes.entrySet()) {
             Path src = e.getValue();
@@ -273,8 +300,18 @@ public final class InitramfsBuilder {
                 w.file("sched_args", 0644, args.toString().getBytes(StandardCharsets.UTF_8));
                 w.file("sched_ops", 0644, schedulerOps.getBytes(StandardCharsets.UTF_8));
             }
+            if (builtinShell != null) {
+                w.file("sched_enable", 0644, lines(builtinEnable));
+                w.file("sched_disable", 0644, lines(builtinDisable));
+            }
         }
         return out.toByteArray();
+    }
+
+    private static byte[] lines(List<String> lines) {
+        StringBuilder b = new StringBuilder();
+        lines.forEach(l -> b.append(l).append('\n'));
+        return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** zstd frame, then zeros up to a 512-byte boundary so the next archive is aligned. */

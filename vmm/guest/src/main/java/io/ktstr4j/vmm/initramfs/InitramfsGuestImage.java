@@ -30,6 +30,9 @@ public final class InitramfsGuestImage implements GuestImage {
         if (c.scheduler() != null) {
             b.scheduler(c.scheduler().binary(), c.scheduler().args(), c.scheduler().opsName());
         }
+        if (c.builtin() != null) {
+            b.builtinScheduler(c.builtin().shell(), c.builtin().enable(), c.builtin().disable());
+        }
         return b.build().archives();
     }
 }

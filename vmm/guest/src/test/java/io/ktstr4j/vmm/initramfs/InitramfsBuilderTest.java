@@ -90,6 +90,24 @@ class InitramfsBuilderTest {
     }
 
     @Test
+    void aKernelBuiltinSchedulerBringsBusyboxAndItsLinesGoToTheSuffix() throws Exception {
+        Path busybox = Path.of("/bin/busybox");
+        Assumptions.assumeTrue(Files.isRegularFile(busybox), "busybox-static not installed");
+        InitramfsBuilder.Initramfs r = InitramfsBuilder.withCache(tmp).agent(AGENT, "fake-agent")
+                .builtinScheduler(busybox, List.of("echo 1 > /proc/sys/kernel/sched_schedstats", "true"),
+                        List.of("echo 0 > /proc/sys/kernel/sched_schedstats")).plan(PLAN).build();
+        List<String> names = cpioNames(unzstd(Files.readAllBytes(r.archives().get(0)), (int) r.baseCpioBytes()));
+        assertThat(names).contains("init", "bin", "bin/busybox").doesNotContain("scheduler");
+        byte[] suffix = Files.readAllBytes(r.archives().get(1));
+        assertThat(cpioNames(suffix)).containsExactly("plan", "sched_enable", "sched_disable", "TRAILER!!!");
+        assertThat(new String(suffix, StandardCharsets.UTF_8))
+                .contains("echo 1 > /proc/sys/kernel/sched_schedstats\ntrue\n")
+                .contains("echo 0 > /proc/sys/kernel/sched_schedstats\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InitramfsBuilder.withCache(tmp)
+                .builtinScheduler(busybox, List.of("a\nb"), List.of())).hasMessageContaining("'a\nb'");
+    }
+
+    @Test
     void baseIsContentAddressedAndReused() throws Exception {
         Path cache = tmp.resolve("cache");
         var first = InitramfsBuilder.withCache(cache).agent(AGENT, "a").plan(PLAN).build();
