@@ -143,6 +143,31 @@ class GauntletE2ETest {
         }
     }
 
+    /** The gauntlet: four presets x {eevdf, scx_simple, scx_qmap}, two VMs at a time, to the end. */
+    @Test
+    @Tag("full")
+    void fourPresetsTimesThreeSchedulersRunToTheEnd() throws Exception {
+        Path kernel = kernel();
+        Path events = tmp.resolve("events.jsonl");
+        Path junit = tmp.resolve("junit.xml");
+        Result r = cli("run", "steady", "--topology", "tiny-1llc,tiny-2llc,smt-2llc,numa2-4llc", "--scheduler",
+                "eevdf,scx_simple,scx_qmap", "--duration", "2s", "--jobs", "2", "--overcommit", "8", "--kernel",
+                kernel.toString(), "--backend", "qemu", "--results-store", "none", "--no-host-state", "--events",
+                events.toString(), "--junit", junit.toString());
+        for (String preset : List.of("tiny-1llc", "tiny-2llc", "smt-2llc", "numa2-4llc")) {
+            for (String sched : List.of("eevdf", "scx_simple", "scx_qmap")) {
+                assertThat(r.out()).containsPattern("(?m)^(PASS|FAIL|INCONCLUSIVE|SKIP) \\[ *[0-9.]+s\\] steady/"
+                        + preset + "/" + sched + "( |$)");
+            }
+        }
+        assertThat(r.code()).as(r.out() + r.err()).isIn(0, 1);
+        List<RunEvent> evs = events(events);
+        RunFinished f = (RunFinished) evs.get(evs.size() - 1).body();
+        assertThat(f.finished()).isEqualTo(12);
+        assertThat(mostAtOnce(evs)).isEqualTo(2);
+        assertThat(Files.readString(junit)).contains("tests=\"12\"");
+    }
+
     /**
      * kernel_builtin schedulers: their enable lines run in the guest with busybox before the scenario (one turns
      * schedstats on and proves it), their disable lines after; a line that fails is a FAIL whose SchedulerDied reason
