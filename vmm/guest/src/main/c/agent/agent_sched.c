@@ -18,31 +18,12 @@
 
 static int relay_fd = -1;
 
+static void relay_lines(int fd);
+
 static void *relay_main(void *arg) {
     (void) arg;
-    char line[1024];
-    size_t n = 0;
     com2_printf("===SCHED_OUTPUT_START===\n");
-    for (;;) {
-        char c;
-        ssize_t r = read(relay_fd, &c, 1);
-        if (r < 0 && errno == EINTR) {
-            continue;
-        }
-        if (r <= 0) {
-            break;
-        }
-        line[n++] = c;
-        if (c == '\n' || n == sizeof line - 1) {
-            line[n] = 0;
-            com2_printf("%s%s", line, c == '\n' ? "" : "\n");
-            n = 0;
-        }
-    }
-    if (n > 0) {
-        line[n] = 0;
-        com2_printf("%s\n", line);
-    }
+    relay_lines(relay_fd);
     com2_printf("===SCHED_OUTPUT_END===\n");
     close(relay_fd);
     return NULL;
@@ -167,8 +148,8 @@ int sched_start(struct agent *a, const char *bin, const char *args_file, const c
     }
 }
 
-/* Output of one line's shell into COM2, as the scheduler's own output is relayed. */
-static void relay_all(int fd) {
+/* Copies what `fd` gives to COM2 line by line (the scheduler's output, a kernel_builtin line's). */
+static void relay_lines(int fd) {
     char buf[1024];
     size_t n = 0;
     for (;;) {
@@ -235,7 +216,7 @@ int builtin_run(const char *lines_file, const char *what, uint64_t timeout_ms, c
             _exit(127);
         }
         close(p[1]);
-        relay_all(p[0]);
+        relay_lines(p[0]);
         close(p[0]);
         int st = 0;
         pid_t r;

@@ -221,34 +221,28 @@ static int vm_main(void) {
     int code = 0;
     struct stat st;
     int ok = 1;
+    /* the scheduler under test: a sched_ext binary, or a kernel_builtin one's enable lines */
+    int sched = -2;
+    char why[512];
     if (stat("/sched_enable", &st) == 0) {
-        char why[512];
-        if (builtin_run("/sched_enable", "enable", sched_timeout_ms, why, sizeof why) == 0) {
-            stage("SCHED_STARTED");
-        } else {
-            com2_printf("KTSTR4J_SCHED_FAILED %s\n", why);
-            agent_result_fail(a, "SchedulerDied", "%s", why);
-            ok = 0;
-            code = 1;
-        }
-    }
-    if (stat("/scheduler", &st) == 0) {
-        char why[512], expect[64] = "";
+        sched = builtin_run("/sched_enable", "enable", sched_timeout_ms, why, sizeof why);
+    } else if (stat("/scheduler", &st) == 0) {
+        char expect[64] = "";
         read_file("/sched_ops", expect, sizeof expect);
-        if (sched_start(a, "/scheduler", "/sched_args", expect, sched_timeout_ms, why, sizeof why) == 0) {
-            stage("SCHED_STARTED");
-        } else {
-            com2_printf("KTSTR4J_SCHED_FAILED %s\n", why);
-            agent_result_fail(a, "SchedulerDied", "%s", why);
-            ok = 0;
-            code = 1;
-        }
+        sched = sched_start(a, "/scheduler", "/sched_args", expect, sched_timeout_ms, why, sizeof why);
+    }
+    if (sched == 0) {
+        stage("SCHED_STARTED");
+    } else if (sched == -1) {
+        com2_printf("KTSTR4J_SCHED_FAILED %s\n", why);
+        agent_result_fail(a, "SchedulerDied", "%s", why);
+        ok = 0;
+        code = 1;
     }
     if (ok) {
         com2_printf("KTSTR_PAYLOAD_STARTING\n");
         stage("PAYLOAD_STARTING");
         code = run_plan(a->cfg.plan_path, a);
-        char why[512];
         if (stat("/sched_disable", &st) == 0
             && builtin_run("/sched_disable", "disable", sched_timeout_ms, why, sizeof why) != 0) {
             com2_printf("KTSTR4J_SCHED_DISABLE_FAILED %s\n", why);

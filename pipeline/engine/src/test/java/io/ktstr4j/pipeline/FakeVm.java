@@ -124,19 +124,11 @@ public final class FakeVm implements Vm {
 
     /** A backend handing out this VM (or failing like a bad config). */
     public static VmBackend backend(FakeVm vm, RuntimeException failure) {
-        return new VmBackend() {
-            @Override
-            public String name() {
-                return "fake";
+        return backend(() -> {
+            if (failure != null) {
+                throw failure;
             }
-
-            @Override
-            public Vm create(VmConfig config) {
-                if (failure != null) {
-                    throw failure;
-                }
-                return vm;
-            }
-        };
+            return vm;
+        });
     }
 }
