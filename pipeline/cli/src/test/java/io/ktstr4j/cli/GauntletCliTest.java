@@ -220,8 +220,13 @@ class GauntletCliTest extends CliFixture {
 
     /** {@link FakeGauntletMain} in a JVM of its own. */
     Process child(long vmMillis, Path stdout, Path stderr, String... args) throws Exception {
+        return child(vmMillis, 0, stdout, stderr, args);
+    }
+
+    Process child(long vmMillis, long closeMillis, Path stdout, Path stderr, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dfake.vmMillis=" + vmMillis, "-Dfake.lockDir=" + lockDir, "-cp", System.getProperty("java.class.path"),
+                "-Dfake.vmMillis=" + vmMillis, "-Dfake.closeMillis=" + closeMillis, "-Dfake.lockDir=" + lockDir,
+                "-cp", System.getProperty("java.class.path"),
                 FakeGauntletMain.class.getName(), "run", plan.toString(), "--kernel", kernel.toString(),
                 "--results-store", "none", "--no-host-state"));
         cmd.addAll(List.of(args));
@@ -241,7 +246,7 @@ class GauntletCliTest extends CliFixture {
         for (int i = 0; i < 2; i++) {
             Path ev = tmp.resolve("events-" + i + ".jsonl");
             evs.add(ev);
-            ps.add(child(600, tmp.resolve("out-" + i), tmp.resolve("err-" + i), "--topology", "tiny-2llc,tiny-1llc,tiny-2llc",
+            ps.add(child(600, tmp.resolve("out-" + i), tmp.resolve("err-" + i), "--topology", "tiny-2llc,tiny-1llc,smt-2llc",
                     "--host-cpus", "3", "--overcommit", "4", "--events", ev.toString(), "--quiet"));
         }
         int maxHeld = 0;
@@ -295,11 +300,11 @@ class GauntletCliTest extends CliFixture {
         Path ev = tmp.resolve("events.jsonl");
         Path out = tmp.resolve("stdout");
         Path err = tmp.resolve("stderr");
-        Process p = child(120_000, out, err, "--topology", "tiny-2llc,tiny-1llc,tiny-2llc", "--host-cpus", "3",
+        Process p = child(120_000, out, err, "--topology", "tiny-2llc,tiny-1llc,smt-2llc", "--host-cpus", "3",
                 "--overcommit", "4", "--jobs", "2", "--events", ev.toString(), "--watchdog", "300");
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (countCreated(ev) < 2 && System.nanoTime() < deadline) {
+            while (countCreated(ev) < 2 && p.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
             assertThat(countCreated(ev)).as(Files.readString(err)).isEqualTo(2);
@@ -323,6 +328,37 @@ class GauntletCliTest extends CliFixture {
             assertThat(files.filter(x -> !h.of(x).isEmpty())).as("no lock held").isEmpty();
         }
         assertThat(Files.readString(err)).contains("interrupted (SIGINT)");
+    }
+
+    /** A second SIGINT while the first one's cancel waits for VMs that are slow to stop: the CLI exits at once. */
+    @Test
+    @Tag("slow")
+    void aSecondSigintExitsAtOnce() throws Exception {
+        Path ev = tmp.resolve("events.jsonl");
+        Path err = tmp.resolve("stderr");
+        Process p = child(120_000, 60_000, tmp.resolve("stdout"), err, "--topology", "tiny-2llc", "--events",
+                ev.toString(), "--watchdog", "300");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (countCreated(ev) < 1 && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(err).contains("interrupted (SIGINT)") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            Thread.sleep(500);
+            assertThat(p.isAlive()).as("the first SIGINT waits for the VM to stop (60 s here)").isTrue();
+            long t0 = System.nanoTime();
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("the second SIGINT exits at once").isTrue();
+            System.out.println("[gauntlet] second SIGINT to exit: " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(p.exitValue()).isEqualTo(130);
+        assertThat(Files.readString(err)).contains("interrupted again: exiting now");
     }
 
     private static long countCreated(Path ev) throws Exception {

@@ -36,14 +36,23 @@ public final class FakeVm implements Vm {
 
     /** Also writes {@code com2Lines} on COM2 after the console lines (e.g. the agent's fallback message blocks). */
     public FakeVm(int consoleLines, boolean hang, java.util.List<String> com2Lines) {
-        this(consoleLines, hang, com2Lines, 0);
+        this(consoleLines, hang, com2Lines, 0, 0);
     }
 
-    private FakeVm(int consoleLines, boolean hang, java.util.List<String> com2Lines, long lifetimeMs) {
+    private FakeVm(int consoleLines, boolean hang, java.util.List<String> com2Lines, long lifetimeMs, long closeMs) {
         this.consoleLines = consoleLines;
         this.hang = hang;
         this.com2Lines = com2Lines;
         this.lifetimeMs = lifetimeMs;
+        this.closeMs = closeMs;
+    }
+
+    /** How long close() takes (a VM whose teardown hangs). */
+    final long closeMs;
+
+    /** The same VM, whose close() takes {@code ms}. */
+    public FakeVm closing(long ms) {
+        return new FakeVm(consoleLines, hang, com2Lines, lifetimeMs, ms);
     }
 
     /** How long the VM runs after its lines before it exits (or until it is closed). */
@@ -51,7 +60,7 @@ public final class FakeVm implements Vm {
 
     /** The same VM, running {@code ms} before it exits: a gauntlet's VMs overlap in time. */
     public FakeVm lasting(long ms) {
-        return new FakeVm(consoleLines, hang, com2Lines, ms);
+        return new FakeVm(consoleLines, hang, com2Lines, ms, closeMs);
     }
 
     @Override
@@ -105,6 +114,13 @@ public final class FakeVm implements Vm {
     public void close() {
         closeCalls.incrementAndGet();
         closed.set(true);
+        if (closeMs > 0) {
+            try {
+                Thread.sleep(closeMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** A backend handing out a new VM for each run, from {@code vms} (a gauntlet runs several at once). */
