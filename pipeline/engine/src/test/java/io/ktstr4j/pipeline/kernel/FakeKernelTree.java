@@ -12,7 +12,7 @@ import java.util.Map;
  * {@code vmlinux} with a {@code .BTF} section (gcc), so the builder's real steps (make, objcopy) run on it. Also the
  * host tools the builder checks for, as stubs on a PATH of their own.
  */
-final class FakeKernelTree {
+public final class FakeKernelTree {
 
     private FakeKernelTree() {
     }
@@ -23,7 +23,7 @@ final class FakeKernelTree {
      * @param olddefconfig shell commands olddefconfig runs on .config (e.g. a sed dropping an option), or ""
      * @param bzImage      shell commands bzImage runs first (e.g. a sleep to cancel in), or ""
      */
-    static Path create(Path dir, String olddefconfig, String bzImage) throws IOException {
+    public static Path create(Path dir, String olddefconfig, String bzImage) throws IOException {
         Files.createDirectories(dir.resolve("arch/x86"));
         Files.writeString(dir.resolve("arch/x86/Kconfig"), "config X86\n");
         Files.writeString(dir.resolve("Makefile"), String.join("\n",
@@ -50,7 +50,7 @@ final class FakeKernelTree {
     }
 
     /** An environment whose PATH has stubs of the build tools this host lacks, then the real PATH. */
-    static Map<String, String> env(Path stubs) throws IOException {
+    public static Map<String, String> env(Path stubs) throws IOException {
         Files.createDirectories(stubs);
         HostTools real = HostTools.of(System.getenv());
         for (String tool : new String[] {"bison", "flex", "bc", "cpio", "pahole", "xz", "zstd"}) {
@@ -66,7 +66,7 @@ final class FakeKernelTree {
     }
 
     /** A header folder with the kernel's one required header (libelf.h), and none of the schedulers'. */
-    static Path include(Path dir) throws IOException {
+    public static Path include(Path dir) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("libelf.h"), "/* stub */\n");
         return dir;
