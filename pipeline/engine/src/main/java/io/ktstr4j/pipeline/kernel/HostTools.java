@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -28,9 +29,17 @@ public final class HostTools {
             new Tool("cpio", "cpio", false), new Tool("pahole", "dwarves", false),
             new Tool("objcopy", "binutils", false), new Tool("tar", "tar", false), new Tool("xz", "xz-utils", false),
             new Tool("zstd", "zstd", false), new Tool("libelf.h", "libelf-dev", true));
-    static final List<Tool> SCX = List.of(new Tool("clang", "clang", false),
-            new Tool("llvm-strip", "llvm", false), new Tool("ld.lld", "lld", false),
-            new Tool("zstd.h", "libzstd-dev", true), new Tool("zlib.h", "zlib1g-dev", true));
+    /** The schedulers' headers; their LLVM tools are {@link #LLVM}. */
+    static final List<Tool> SCX = List.of(new Tool("zstd.h", "libzstd-dev", true),
+            new Tool("zlib.h", "zlib1g-dev", true));
+    /**
+     * The LLVM tools the sched_ext examples need, at version {@value #MIN_LLVM} or later (their BPF code needs it;
+     * Debian 12's plain {@code clang} is 14, so there they are the versioned packages, as build-kernel.sh installs).
+     */
+    static final List<Tool> LLVM = List.of(new Tool("clang", "clang-16", false),
+            new Tool("llvm-strip", "llvm-16", false), new Tool("ld.lld", "lld-16", false));
+    static final int MIN_LLVM = 16;
+    private static final Pattern LLVM_VERSION = Pattern.compile("(\\d+)\\.\\d+\\.\\d+");
     static final Tool GIT = new Tool("git", "git", false);
 
     private final List<Path> path;
@@ -68,7 +77,46 @@ public final class HostTools {
 
     /** The packages the sched_ext example schedulers need that are missing. */
     public List<String> missingForScx() {
-        return missing(SCX);
+        List<String> out = new ArrayList<>();
+        for (Tool t : LLVM) {
+            if (llvm(t.what()).isEmpty()) {
+                out.add(t.pkg());
+            }
+        }
+        out.addAll(missing(SCX));
+        return out;
+    }
+
+    /**
+     * An LLVM tool of version {@value #MIN_LLVM} or later: the highest {@code name-N} on the path, else the plain
+     * {@code name} when its {@code --version} says it is recent enough.
+     */
+    public Optional<Path> llvm(String name) {
+        Optional<Path> found = find(name);
+        if (found.isEmpty()) {
+            return found;
+        }
+        Matcher suffix = Pattern.compile(Pattern.quote(name) + "-(\\d+)").matcher(found.get().getFileName().toString());
+        if (suffix.matches()) {
+            return Integer.parseInt(suffix.group(1)) >= MIN_LLVM ? found : Optional.empty();
+        }
+        return version(found.get()) >= MIN_LLVM ? found : Optional.empty();
+    }
+
+    /** The major version a tool's {@code --version} prints, or -1. */
+    private static int version(Path tool) {
+        try {
+            Process p = new ProcessBuilder(tool.toString(), "--version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            Matcher m = LLVM_VERSION.matcher(out);
+            return m.find() ? Integer.parseInt(m.group(1)) : -1;
+        } catch (java.io.IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     private List<String> missing(List<Tool> tools) {
@@ -88,17 +136,18 @@ public final class HostTools {
     }
 
     /**
-     * The program {@code name} on the path, or a versioned one ({@code clang-16} for {@code clang}, as Debian installs
-     * them), preferring the plain name, then the highest version.
+     * The program {@code name} on the path: the highest versioned one ({@code clang-16} for {@code clang}, as Debian
+     * installs them beside an older plain one), else the plain name.
      */
     public Optional<Path> find(String name) {
         Pattern versioned = Pattern.compile(Pattern.quote(name) + "-(\\d+)");
         Path best = null;
+        Path plainFound = null;
         int bestVersion = -1;
         for (Path dir : path) {
             Path plain = dir.resolve(name);
-            if (Files.isExecutable(plain) && !Files.isDirectory(plain)) {
-                return Optional.of(plain);
+            if (plainFound == null && Files.isExecutable(plain) && !Files.isDirectory(plain)) {
+                plainFound = plain;
             }
             try (Stream<Path> s = Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
                 for (Path f : s.toList()) {
@@ -112,6 +161,6 @@ public final class HostTools {
                 // an unreadable PATH folder holds nothing we can run
             }
         }
-        return Optional.ofNullable(best);
+        return Optional.ofNullable(best != null ? best : plainFound);
     }
 }

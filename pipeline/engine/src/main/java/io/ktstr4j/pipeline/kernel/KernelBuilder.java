@@ -308,8 +308,8 @@ public final class KernelBuilder {
                     + String.join(", ", missing) + " (" + HostTools.aptLine(missing) + ")");
             return;
         }
-        String clang = tools.find("clang").map(Path::toString).orElse("clang");
-        String strip = tools.find("llvm-strip").map(Path::toString).orElse("llvm-strip");
+        String clang = tools.llvm("clang").map(Path::toString).orElse("clang");
+        String strip = tools.llvm("llvm-strip").map(Path::toString).orElse("llvm-strip");
         try {
             s.run("make tools/sched_ext", tree, List.of("make", "-C", "tools/sched_ext", "-j" + jobs, "CLANG=" + clang,
                     "LLVM_STRIP=" + strip));
