@@ -112,7 +112,8 @@ public class Services {
     /** Standard input when it is a terminal (a confirmation can be asked), else null. */
     public java.io.BufferedReader terminalInput() {
         return System.console() == null ? null
-                : new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.Charset.defaultCharset()));
+                : new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                        java.nio.charset.Charset.defaultCharset()));
     }
 
     /** Resolves {@code --backend} (auto|kvm|qemu) on this host; throws VmConfigException with what is missing. */

@@ -64,7 +64,8 @@ class KernelCliTest extends CliFixture {
         assertThat(kernel("list")).isZero();
         List<String> lines = out().lines().toList();
         assertThat(lines.get(0)).startsWith("KEY").contains("ORIGIN", "VERSION", "SOURCE", "BUILT", "SIZE", "FILES");
-        assertThat(lines.get(1)).startsWith("shipped-a").contains("ktstr4j", "6.12.117", "local " + tmp.resolve("shipped"))
+        assertThat(lines.get(1)).startsWith("shipped-a")
+                .contains("ktstr4j", "6.12.117", "local " + tmp.resolve("shipped"))
                 .endsWith("btf,map");
         assertThat(lines.get(2)).startsWith("half-built").contains("(corrupt: no metadata.json)");
         assertThat(lines.get(3)).startsWith("6.14.2-tarball-x86_64-kc9a8b7c6d").contains("ktstr", "tarball")
@@ -148,7 +149,8 @@ class KernelCliTest extends CliFixture {
         Path image = Path.of(out().strip());
         assertThat(image.getParent().getFileName().toString()).startsWith("local-" + head + "-x86_64-kc");
         assertThat(image).isRegularFile();
-        assertThat(err()).contains("kernel build: log: ").contains("kernel build: done in ").contains("cached as local-");
+        assertThat(err()).contains("kernel build: log: ").contains("kernel build: done in ")
+                .contains("cached as local-");
         out.reset();
         assertThat(kernel("list")).isZero();
         assertThat(out()).contains("local-" + head).contains("6.99.1-fake");

@@ -35,7 +35,8 @@ public final class KernelBuilder {
     static final long SPACE_WANTED = 10L << 30;
     private static final DateTimeFormatter BUILD_ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
-    private static final Pattern MAKEFILE_VAR = Pattern.compile("(?m)^(VERSION|PATCHLEVEL|SUBLEVEL|EXTRAVERSION)\\s*=[ \\t]*(\\S*)");
+    private static final Pattern MAKEFILE_VAR =
+            Pattern.compile("(?m)^(VERSION|PATCHLEVEL|SUBLEVEL|EXTRAVERSION)\\s*=[ \\t]*(\\S*)");
     private static final Pattern SCX_OBJECT = Pattern.compile("(scx_\\w+)\\.o");
 
     private final KernelCache cache;
@@ -164,7 +165,8 @@ public final class KernelBuilder {
         if (source instanceof BuildSource.GitRepo g) {
             return cloneRepo(g, work, s);
         }
-        Path tarball = source instanceof BuildSource.Tarball t ? t.file() : debianTarball((BuildSource.Debian) source, s);
+        Path tarball = source instanceof BuildSource.Tarball t ? t.file()
+                : debianTarball((BuildSource.Debian) source, s);
         if (!Files.isRegularFile(tarball)) {
             throw new KernelException("--tarball " + tarball + ": no such file");
         }

@@ -75,7 +75,8 @@ public final class KernelImporter {
                 Trees.copy(scx, out.resolve("scx"));
             }
             if (Files.exists(l.dir().resolve("vmlinux.zst"))) {
-                notes.add("vmlinux.zst left out (the monitor reads vmlinux.btf and System.map, not a compressed vmlinux)");
+                notes.add("vmlinux.zst left out (the monitor reads vmlinux.btf and System.map, not a compressed "
+                        + "vmlinux)");
             }
             boolean symbols = map != null || vmlinux != null;
             boolean types = Files.isRegularFile(btf) || vmlinux != null;
@@ -108,7 +109,8 @@ public final class KernelImporter {
         if (Files.isRegularFile(p.resolve(KernelResolver.TREE_IMAGE))) {
             return new Layout(p.resolve(KernelResolver.TREE_IMAGE), p, firstFile(p.resolve(".config")), true);
         }
-        throw new KernelException(path + ": no kernel image there (looked for the file itself, " + path + "/bzImage and "
+        throw new KernelException(path + ": no kernel image there (looked for the file itself, " + path
+                + "/bzImage and "
                 + path + "/" + KernelResolver.TREE_IMAGE + ")");
     }
 

@@ -14,7 +14,8 @@ import java.util.Optional;
  *   <li>{@code $KTSTR4J_KERNEL}: a path or a cache key (set but unusable is an error, not a fall-through)</li>
  *   <li>the newest valid entry of ktstr4j's kernel cache, then of ktstr's</li>
  *   <li>the project's shared kernel, {@code ../shared/kernels/6.12.117-scx/bzImage} from the project root</li>
- *   <li>{@code ./linux/arch/x86/boot/bzImage}, then {@code ../linux/arch/x86/boot/bzImage} (a kernel tree built here)</li>
+ *   <li>{@code ./linux/arch/x86/boot/bzImage}, then {@code ../linux/arch/x86/boot/bzImage} (a kernel tree built
+ *       here)</li>
  *   <li>{@code /lib/modules/$(uname -r)/build/arch/x86/boot/bzImage}, then {@code /boot/vmlinuz-$(uname -r)}</li>
  * </ol>
  * A path may name the image or a folder holding it (a cache entry, a folder with {@code bzImage}, a built kernel
@@ -172,7 +173,8 @@ public final class KernelResolver {
     private static ResolvedKernel fromEntry(CacheEntry e, String from) {
         if (!e.valid()) {
             throw new KernelException(from + ": cache entry " + e.key() + " in " + e.dir().getParent() + " is corrupt ("
-                    + e.corrupt() + "); rebuild or re-import it, or remove it with ktstr4j kernel clean --corrupt-only");
+                    + e.corrupt() + "); rebuild or re-import it, or remove it with ktstr4j kernel clean "
+                    + "--corrupt-only");
         }
         return new ResolvedKernel(e.image(), e.key(), from);
     }

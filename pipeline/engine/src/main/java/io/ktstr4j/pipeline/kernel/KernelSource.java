@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Where a cached kernel's source came from: the {@code source} of ktstr's {@code metadata.json}. ktstr serialises it
  * internally tagged, every payload field present (null when unknown): {@code {"type": "tarball"}},
- * {@code {"type": "git", "git_hash": …, "ref": …}}, {@code {"type": "local", "source_tree_path": …, "git_hash": …}}.
+ * {@code {"type": "git", "git_hash": …, "ref": …}},
+ * {@code {"type": "local", "source_tree_path": …, "git_hash": …}}.
  */
 public sealed interface KernelSource {
 

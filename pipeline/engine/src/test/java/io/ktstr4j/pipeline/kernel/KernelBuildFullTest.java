@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real kernel build (11 minutes on 2 idle cores, 24 on a busy host; some 10 GiB of disk): Debian's linux-source tarball through every
- * step into a cache entry whose config has what the harness needs, whose image the KVM backend's parser takes and whose
- * System.map and BTF the monitor loads. Only in the heavy tier ({@code scripts/test.sh --full}); skipped, saying why,
- * without the source package or the build tools.
+ * A real kernel build (11 minutes on 2 idle cores, 24 on a busy host; some 10 GiB of disk): Debian's linux-source
+ * tarball through every step into a cache entry whose config has what the harness needs, whose image the KVM backend's
+ * parser takes and whose System.map and BTF the monitor loads. Only in the heavy tier ({@code scripts/test.sh
+ * --full}); skipped, saying why, without the source package or the build tools.
  */
 @Tag("full")
 class KernelBuildFullTest {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Built kernels into the cache: the shipped one under two keys, a folder of files, a built tree; failures leave nothing. */
+/** Built kernels into the cache: the shipped one under two keys, a folder, a built tree; failures leave nothing. */
 class KernelImporterTest {
 
     /** The kernel shipped beside the project (present in a checkout next to ../shared). */

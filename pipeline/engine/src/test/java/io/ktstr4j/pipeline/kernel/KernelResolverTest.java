@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every step of the default order, in order, each one found only when the ones before it have nothing; and the error. */
+/** Every step of the default order, each found only when the ones before it have nothing; and the error. */
 class KernelResolverTest {
 
     static final String RELEASE = "6.1.0-13-amd64";
