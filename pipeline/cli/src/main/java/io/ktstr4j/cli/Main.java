@@ -6,14 +6,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
 /**
- * The ktstr4j command line: {@code run}, {@code list}, {@code show-thresholds}, {@code stats}, {@code host-state} and
- * {@code kafka}.
+ * The ktstr4j command line: {@code run}, {@code list}, {@code show-thresholds}, {@code stats}, {@code host-state},
+ * {@code kernel} and {@code kafka}.
  */
 @Command(name = "ktstr4j", mixinStandardHelpOptions = true, version = "ktstr4j " + Main.VERSION,
         description = "Test harness for Linux process schedulers: boots a kernel in a VM per test variant, runs a "
                 + "scenario, judges the scheduler.",
         subcommands = {RunCommand.class, ListCommand.class, LocksCommand.class, ShowThresholdsCommand.class,
-                StatsCommand.class, HostStateCommand.class, CommandLine.HelpCommand.class})
+                StatsCommand.class, HostStateCommand.class, KernelCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** The ktstr4j version (the {@code --version} line, and {@code run.started}'s {@code version}). */
     public static final String VERSION = "0.1.0";
@@ -25,7 +25,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (run, list, "
-                + "show-thresholds, stats, host-state, kafka)");
+                + "show-thresholds, stats, host-state, kernel, kafka)");
     }
 
     public static void main(String[] args) {
@@ -120,7 +120,7 @@ public final class Main implements Runnable {
             if (cls == HostStateDiffWatchCommand.class) {
                 return cls.cast(new HostStateDiffWatchCommand(services));
             }
-            if (StatsSubcommand.class.isAssignableFrom(cls)) {
+            if (StatsSubcommand.class.isAssignableFrom(cls) || KernelSubcommand.class.isAssignableFrom(cls)) {
                 return cls.cast(cls.getDeclaredConstructor(Services.class).newInstance(services));
             }
             return fallback.create(cls);

@@ -11,6 +11,7 @@ import io.ktstr4j.pipeline.Variant;
 import io.ktstr4j.pipeline.VariantPlanner;
 import io.ktstr4j.pipeline.host.HostContextReader;
 import io.ktstr4j.pipeline.gauntlet.BudgetSelection;
+import io.ktstr4j.pipeline.kernel.ResolvedKernel;
 import io.ktstr4j.pipeline.gauntlet.CpuBudget;
 import io.ktstr4j.pipeline.gauntlet.Execution;
 import io.ktstr4j.pipeline.gauntlet.GauntletEvent;
@@ -66,11 +67,15 @@ final class RunCommand implements Callable<Integer> {
             description = "Spec file (.json/.yaml/.yml), raw agent plan (.plan) or canned scenario name.")
     List<String> specs;
 
-    @Option(names = "--kernel", paramLabel = "PATH",
-            description = "Kernel image; repeat it to run the gauntlet on each kernel (variant keys then end in "
-                    + "/{kernel}). Default: the spec's kernel, else $KTSTR4J_KERNEL, else "
-                    + "../shared/kernels/6.12.117-scx/bzImage relative to the project root.")
-    List<Path> kernels = new ArrayList<>();
+    @Option(names = "--kernel", paramLabel = "PATH|KEY",
+            description = "Kernel image, a folder holding one, or a kernel cache key ('ktstr4j kernel list'); repeat "
+                    + "it to run the gauntlet on each kernel (variant keys then end in /{kernel}). Default: the spec's "
+                    + "kernel, else the default kernel (docs/kernels.md: $KTSTR4J_KERNEL, the kernel caches, "
+                    + "../shared/kernels/6.12.117-scx/bzImage from the project root, ./linux, ../linux, /boot).")
+    List<String> kernels = new ArrayList<>();
+
+    /** {@link #kernels}, resolved and checked (by {@link #checkOptions}). */
+    private List<ResolvedKernel> resolvedKernels = List.of();
 
     @Option(names = "--topology", paramLabel = "NAME|LABEL", split = ",",
             description = "Preset name (tiny-2llc), label (1n2l2c1t) or 'gauntlet'; comma-separated for several. "
@@ -197,10 +202,12 @@ final class RunCommand implements Callable<Integer> {
         List<Variant> variants = new ArrayList<>();
         Map<Path, Boolean> checkedKernels = new java.util.HashMap<>();
         Map<List<Path>, Path> projectDirs = new java.util.HashMap<>();
-        Map<Path, String> labels = KernelLabels.of(kernels);
+        Map<Path, String> labels = KernelLabels.of(resolvedKernels);
+        List<Path> kernelImages = resolvedKernels.stream().map(ResolvedKernel::image).toList();
         for (String s : specs) {
             TestSpec spec = resolver.resolve(s);
-            List<Path> specKernels = kernels.isEmpty() ? List.of(kernelFor(s, spec, checkedKernels)) : kernels;
+            List<Path> specKernels = kernelImages.isEmpty() ? List.of(kernelFor(s, spec, checkedKernels))
+                    : kernelImages;
             Path specFile = SpecResolver.specFile(s);
             List<String> scheds = schedulers.isEmpty() ? java.util.Collections.singletonList(null) : schedulers;
             for (Path k : specKernels) {
@@ -500,14 +507,23 @@ final class RunCommand implements Callable<Integer> {
         if (eventsFile != null && Files.isDirectory(eventsFile)) {
             throw new CommandLine.ParameterException(cl, "--events: " + eventsFile + " is a directory, not a file");
         }
-        for (Path kernel : kernels) {
-            String why = KernelFile.problem(kernel);
+        List<ResolvedKernel> resolved = new ArrayList<>();
+        for (String k : kernels) {
+            ResolvedKernel r;
+            try {
+                r = services.kernelResolver().resolve(k, "--kernel");
+            } catch (io.ktstr4j.pipeline.kernel.KernelException e) {
+                throw new CommandLine.ParameterException(cl, e.getMessage());
+            }
+            String why = KernelFile.problem(r.image());
             if (why != null) {
                 throw new CommandLine.ParameterException(cl, "--kernel: " + why);
             }
+            resolved.add(r);
         }
+        resolvedKernels = resolved;
         try {
-            KernelLabels.of(kernels);
+            KernelLabels.of(resolvedKernels);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
@@ -521,12 +537,12 @@ final class RunCommand implements Callable<Integer> {
         Path k;
         String from;
         if (spec.kernel() != null) {
-            k = Path.of(spec.kernel());
+            k = services.kernelResolver().resolve(spec.kernel(), specArg + ": kernel").image();
             from = specArg + ": kernel: ";
         } else {
-            k = Defaults.kernel().orElseThrow(() -> new CommandLine.ParameterException(new CommandLine(this),
-                    "no kernel: pass --kernel PATH or set $" + Defaults.KERNEL_ENV));
-            from = "default kernel ($" + Defaults.KERNEL_ENV + " or the project's shared kernel): ";
+            ResolvedKernel d = services.kernelResolver().resolveDefault(); // nothing found: every place it looked
+            k = d.image();
+            from = "default kernel (" + d.from() + "): ";
         }
         if (checked.putIfAbsent(k, true) == null) {
             String why = KernelFile.problem(k);

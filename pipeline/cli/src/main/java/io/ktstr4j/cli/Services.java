@@ -100,6 +100,40 @@ public class Services {
         return io.ktstr4j.pipeline.gauntlet.HostCpuLocks.lockDir();
     }
 
+    /**
+     * The environment the CLI reads for its folders ({@code $KTSTR4J_CACHE_DIR}, {@code $KTSTR_CACHE_DIR},
+     * {@code $HOME}, {@code $KTSTR4J_KERNEL}, {@code PATH}); tests pass one of temp folders.
+     */
+    public java.util.Map<String, String> env() {
+        return System.getenv();
+    }
+
+    /** ktstr4j's kernel cache and ktstr's, as {@link #env()} places them. */
+    public io.ktstr4j.pipeline.kernel.KernelCache kernelCache() {
+        return io.ktstr4j.pipeline.kernel.KernelCache.fromEnv(env());
+    }
+
+    /** Turns {@code --kernel} (a path or a cache key), or nothing, into an image: the project's one order. */
+    public io.ktstr4j.pipeline.kernel.KernelResolver kernelResolver() {
+        return new io.ktstr4j.pipeline.kernel.KernelResolver(kernelCache(), env(),
+                io.ktstr4j.pipeline.Defaults.projectRoot(), java.nio.file.Path.of(""), java.nio.file.Path.of("/"),
+                System.getProperty("os.version"));
+    }
+
+    /** {@code kernel build}'s builder, reporting progress lines to {@code progress}. */
+    public io.ktstr4j.pipeline.kernel.KernelBuilder kernelBuilder(java.util.function.Consumer<String> progress) {
+        return new io.ktstr4j.pipeline.kernel.KernelBuilder(kernelCache(), env(),
+                io.ktstr4j.pipeline.kernel.HostTools.of(env()), java.nio.file.Path.of("/usr/src"), progress,
+                java.time.Duration.ofSeconds(10));
+    }
+
+    /** Standard input when it is a terminal (a confirmation can be asked), else null. */
+    public java.io.BufferedReader terminalInput() {
+        return System.console() == null ? null
+                : new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                        java.nio.charset.Charset.defaultCharset()));
+    }
+
     /** Resolves {@code --backend} (auto|kvm|qemu) on this host; throws VmConfigException with what is missing. */
     public RunnerChoice runner(String backendRequest, boolean verbose) {
         Backends.Selection sel = Backends.select(backendRequest);

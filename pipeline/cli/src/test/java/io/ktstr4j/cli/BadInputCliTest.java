@@ -101,7 +101,8 @@ class BadInputCliTest extends CliFixture {
                 Arguments.of("aarch64 ELF", (KernelMaker) p -> Files.write(p, elfHeader(183)),
                         ": ELF machine 183 is not x86_64 (62)"),
                 Arguments.of("folder", (KernelMaker) Files::createDirectories,
-                        " is a directory, not a kernel image"));
+                        " is a folder without a kernel image (looked for metadata.json's image, bzImage, "
+                                + "arch/x86/boot/bzImage)"));
     }
 
     interface KernelMaker {
@@ -115,7 +116,7 @@ class BadInputCliTest extends CliFixture {
         Files.createDirectories(k.getParent());
         maker.make(k);
         String e = refused("run", plan.toString(), "--kernel", k.toString());
-        assertThat(e).contains("--kernel: " + k).contains(expected);
+        assertThat(e).containsPattern("--kernel:? " + java.util.regex.Pattern.quote(k.toString())).contains(expected);
     }
 
     @Test
@@ -134,7 +135,8 @@ class BadInputCliTest extends CliFixture {
         Path spec = Files.writeString(dir.resolve("k.json"), "{\"name\": \"k\", \"scenario\": \"steady\", "
                 + "\"kernel\": \"kernels/bzImage\"}");
         String e = refused("run", spec.toString());
-        assertThat(e).contains(spec + ": kernel: " + dir.resolve("kernels/bzImage") + " does not exist");
+        assertThat(e).contains(spec + ": kernel " + dir.resolve("kernels/bzImage") + ": no such file ("
+                + dir.resolve("kernels/bzImage") + ")");
         err.reset();
         fakeKernel(Files.createDirectories(dir.resolve("kernels")).resolve("bzImage"));
         assertThat(Main.execute(services(99_000, null), "run", spec.toString(), "--quiet")).isZero();

@@ -26,6 +26,9 @@ abstract class CliFixture {
     /** Where runs store their results by default: nowhere, unless a test says otherwise. */
     io.ktstr4j.stats.store.StoreLocation storeLocation = new io.ktstr4j.stats.store.StoreLocation.None();
 
+    /** What the user types at {@code kernel clean}'s prompt; null: standard input is not a terminal. */
+    String terminalAnswer;
+
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -89,12 +92,53 @@ abstract class CliFixture {
             }
 
             @Override
+            public java.util.Map<String, String> env() {
+                return kernelEnv(); // tests never read or write the user's kernel caches
+            }
+
+            @Override
+            public io.ktstr4j.pipeline.kernel.KernelBuilder kernelBuilder(java.util.function.Consumer<String> p) {
+                try {
+                    return new io.ktstr4j.pipeline.kernel.KernelBuilder(kernelCache(), env(),
+                            io.ktstr4j.pipeline.kernel.HostTools.of(env(),
+                                    io.ktstr4j.pipeline.kernel.FakeKernelTree.include(tmp.resolve("include"))),
+                            tmp.resolve("usr-src"), p, java.time.Duration.ofMillis(100));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public java.io.BufferedReader terminalInput() {
+                return terminalAnswer == null ? null
+                        : new java.io.BufferedReader(new java.io.StringReader(terminalAnswer + "\n"));
+            }
+
+            @Override
             public RunnerChoice runner(String backendRequest, boolean verbose) {
                 GuestLink.Factory ch = VariantRunnerTest.guest(VariantRunnerTest.healthy(secondWorkerWork));
                 return new RunnerChoice(new VariantRunner(FakeVm.backend(new FakeVm(3, false), backendFailure),
                         v -> List.of(), ch, MonitorSource.NONE, null, 1024, verbose), "fake", "test");
             }
         };
+    }
+
+    /**
+     * The environment the CLI sees: kernel caches in the temp folder ({@code cache/kernels} and {@code ktstr-cache}),
+     * and a PATH with stubs of the kernel build's tools this host lacks.
+     */
+    java.util.Map<String, String> kernelEnv() {
+        try {
+            java.util.Map<String, String> env = new java.util.HashMap<>(
+                    io.ktstr4j.pipeline.kernel.FakeKernelTree.env(tmp.resolve("stubs")));
+            env.put("KTSTR4J_CACHE_DIR", tmp.resolve("cache").toString());
+            env.put("KTSTR_CACHE_DIR", tmp.resolve("ktstr-cache").toString());
+            env.put("HOME", tmp.resolve("home").toString());
+            env.remove("KTSTR4J_KERNEL");
+            return env;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The fixture /proc tree the CLI's host-state captures read: two processes, one of them busy. */

@@ -150,7 +150,8 @@ class CliTest extends CliFixture {
         err.reset();
         assertThat(Main.execute(services(1, null), "run", plan.toString(), "--kernel", "/nope/bzImage"))
                 .isEqualTo(2);
-        assertThat(err()).contains("--kernel: /nope/bzImage does not exist");
+        assertThat(err()).contains("--kernel /nope/bzImage: no such file (/nope/bzImage); ktstr4j kernel list shows "
+                + "the cached kernels");
         err.reset();
         assertThat(Main.execute(services(1, null), "run", plan.toString(), "--duration", "soon")).isEqualTo(2);
         assertThat(err()).contains("'soon' is not a duration");

@@ -1,15 +1,15 @@
 package io.ktstr4j.pipeline;
 
-import java.nio.file.Files;
+import io.ktstr4j.pipeline.kernel.KernelResolver;
+import io.ktstr4j.pipeline.kernel.ResolvedKernel;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /** Where the CLI looks for things when the user does not say. */
 public final class Defaults {
 
-    public static final String KERNEL_ENV = "KTSTR4J_KERNEL";
+    public static final String KERNEL_ENV = KernelResolver.KERNEL_ENV;
     public static final String ROOT_ENV = "KTSTR4J_ROOT";
-    static final String SHARED_KERNEL = "../shared/kernels/6.12.117-scx/bzImage";
 
     private Defaults() {
     }
@@ -27,13 +27,17 @@ public final class Defaults {
         return Path.of("").toAbsolutePath();
     }
 
-    /** $KTSTR4J_KERNEL, else the shared 6.12 sched_ext kernel next to the project, when present. */
+    /** This machine's kernel resolver, with the project root above (the one resolution order of the project). */
+    public static KernelResolver kernelResolver() {
+        return KernelResolver.system(projectRoot());
+    }
+
+    /**
+     * The default kernel image in {@link KernelResolver}'s order ($KTSTR4J_KERNEL, the kernel caches, the project's
+     * shared kernel, ./linux, ../linux, /lib/modules, /boot), when any place has one. A $KTSTR4J_KERNEL that names
+     * nothing usable throws {@link io.ktstr4j.pipeline.kernel.KernelException}.
+     */
     public static Optional<Path> kernel() {
-        String env = System.getenv(KERNEL_ENV);
-        if (env != null && !env.isBlank()) {
-            return Optional.of(Path.of(env));
-        }
-        Path shared = projectRoot().resolve(SHARED_KERNEL).normalize();
-        return Files.isRegularFile(shared) ? Optional.of(shared) : Optional.empty();
+        return kernelResolver().findDefault().map(ResolvedKernel::image);
     }
 }

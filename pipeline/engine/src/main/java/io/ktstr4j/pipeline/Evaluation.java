@@ -9,6 +9,7 @@ import io.ktstr4j.pipeline.checks.RunFacts;
 import io.ktstr4j.pipeline.checks.TimelineBuilder;
 import io.ktstr4j.pipeline.checks.VerdictMerger;
 import io.ktstr4j.pipeline.checks.WorkerChecks;
+import io.ktstr4j.pipeline.kernel.KernelInfo;
 import io.ktstr4j.pipeline.scenario.CpusetResolver;
 import io.ktstr4j.schemas.event.FailureReport;
 import io.ktstr4j.schemas.event.MonitorSample;

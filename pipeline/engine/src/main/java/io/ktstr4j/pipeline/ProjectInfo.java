@@ -1,5 +1,6 @@
 package io.ktstr4j.pipeline;
 
+import io.ktstr4j.pipeline.kernel.Git;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -14,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The commits of what a run tested, as the sidecar records them: the project under test ({@code project_commit}) and
  * the scheduler binary ({@code scheduler_commit}). Best effort and cached per path for the life of the process (a
- * gauntlet asks once per variant); null when unknown. The kernel's are {@link KernelInfo}'s.
+ * gauntlet asks once per variant); null when unknown. The kernel's are {@link io.ktstr4j.pipeline.kernel.KernelInfo}'s.
  */
 public final class ProjectInfo {
 

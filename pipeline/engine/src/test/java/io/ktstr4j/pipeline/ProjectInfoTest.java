@@ -1,9 +1,10 @@
 package io.ktstr4j.pipeline;
 
-import static io.ktstr4j.pipeline.GitFixture.git;
-import static io.ktstr4j.pipeline.GitFixture.repo;
+import static io.ktstr4j.pipeline.kernel.GitFixture.git;
+import static io.ktstr4j.pipeline.kernel.GitFixture.repo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ktstr4j.pipeline.kernel.GitFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.ktstr4j.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ktstr4j.pipeline.host.HostContextReader;
+import io.ktstr4j.pipeline.kernel.GitFixture;
 import io.ktstr4j.schemas.event.RunEvent;
 import io.ktstr4j.schemas.event.RunSidecar;
 import io.ktstr4j.schemas.sidecar.HostContext;

@@ -1,12 +1,9 @@
-package io.ktstr4j.pipeline;
+package io.ktstr4j.pipeline.kernel;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.ktstr4j.schemas.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -26,16 +23,6 @@ public final class KernelInfo {
     private static final Map<Path, Info> INFO = new ConcurrentHashMap<>();
 
     private record Info(String version, String commit) {
-    }
-
-    /**
-     * The parts of ktstr's cache {@code metadata.json} that name the kernel; any may be null.
-     *
-     * @param version        {@code version}
-     * @param gitHash        {@code source.git_hash} (a {@code git} or {@code local} source)
-     * @param sourceTreePath {@code source.source_tree_path} (a {@code local} source)
-     */
-    record CacheMetadata(String version, String gitHash, Path sourceTreePath) {
     }
 
     private KernelInfo() {
@@ -61,7 +48,7 @@ public final class KernelInfo {
     }
 
     private static Info info(Path kernel) {
-        return INFO.computeIfAbsent(ProjectInfo.key(kernel), KernelInfo::read);
+        return INFO.computeIfAbsent(kernel.toAbsolutePath().normalize(), KernelInfo::read);
     }
 
     private static Info read(Path image) {
@@ -69,14 +56,14 @@ public final class KernelInfo {
         if (dir == null) {
             return new Info(null, null);
         }
-        CacheMetadata meta = metadata(dir);
+        KernelMetadata meta = KernelMetadata.readOrNull(dir);
         // the source tree matters for the version without a metadata version, and for the commit without metadata
         Path tree = meta == null || meta.version() == null ? sourceTree(image) : null;
         return new Info(readVersion(dir, meta, tree), readCommit(meta, tree));
     }
 
     /** The version, in the order of {@link #version}. */
-    private static String readVersion(Path dir, CacheMetadata meta, Path tree) {
+    private static String readVersion(Path dir, KernelMetadata meta, Path tree) {
         if (meta != null && meta.version() != null) {
             return meta.version();
         }
@@ -102,11 +89,13 @@ public final class KernelInfo {
         return (h.length() > 7 && h.matches("[0-9a-fA-F]+") ? h.substring(0, 7) : h) + (dirty ? "-dirty" : "");
     }
 
-    private static String readCommit(CacheMetadata meta, Path tree) {
+    private static String readCommit(KernelMetadata meta, Path tree) {
         if (meta != null) {
-            Path source = meta.sourceTreePath();
+            Path source = meta.source() instanceof KernelSource.Local l ? l.sourceTreePath() : null;
             String live = source != null && isTopLevel(source) ? Git.describe(source) : null;
-            return live != null ? live : shortHash(meta.gitHash());
+            String recorded = meta.source() instanceof KernelSource.GitClone g ? g.gitHash()
+                    : meta.source() instanceof KernelSource.Local l ? l.gitHash() : null;
+            return live != null ? live : shortHash(recorded);
         }
         return tree == null ? null : Git.describe(tree);
     }
@@ -129,7 +118,8 @@ public final class KernelInfo {
         return boot != null && Files.isRegularFile(boot.resolve("Makefile")) && isTopLevel(boot) ? boot : null;
     }
 
-    private static boolean isTopLevel(Path dir) {
+    /** {@code dir} is the top of a git work tree (not a folder somewhere inside one). */
+    static boolean isTopLevel(Path dir) {
         if (!Files.exists(dir.resolve(".git"))) {
             return false; // cheap refusal before asking git
         }
@@ -141,41 +131,8 @@ public final class KernelInfo {
         }
     }
 
-    /**
-     * ktstr's cache {@code metadata.json} in {@code dir}, read leniently: the {@code source} may be internally tagged
-     * ({@code {"type": "git", "git_hash": …}}, what ktstr writes today), externally tagged ({@code {"Git": {…}}}) or
-     * a bare variant name ({@code "Tarball"}); unknown fields are ignored. Null when there is none or it is not JSON.
-     */
-    static CacheMetadata metadata(Path dir) {
-        Path file = dir.resolve("metadata.json");
-        if (!Files.isRegularFile(file)) {
-            return null;
-        }
-        JsonNode root;
-        try {
-            root = Json.readTree(Files.readString(file, StandardCharsets.UTF_8), file.toString());
-        } catch (IOException | RuntimeException e) {
-            return null; // a broken cache entry: fall back to the other sources
-        }
-        if (!root.isObject()) {
-            return null;
-        }
-        JsonNode source = root.path("source");
-        JsonNode payload = source;
-        if (source.isObject() && !source.has("type") && source.size() == 1) {
-            Iterator<Map.Entry<String, JsonNode>> only = source.fields();
-            payload = only.next().getValue(); // {"Git": {...}}: the variant's fields are inside
-        }
-        String tree = text(payload.path("source_tree_path"));
-        return new CacheMetadata(text(root.path("version")), text(payload.path("git_hash")),
-                tree == null ? null : Path.of(tree));
-    }
-
-    private static String text(JsonNode n) {
-        return n.isTextual() && !n.asText().isBlank() ? n.asText().strip() : null;
-    }
-
-    private static String configVersion(Path config) {
+    /** The release in a kernel {@code config} file's header ({@code # Linux/x86 6.12.117 Kernel Configuration}). */
+    static String configVersion(Path config) {
         if (!Files.isRegularFile(config)) {
             return null;
         }

@@ -1,4 +1,4 @@
-package io.ktstr4j.pipeline;
+package io.ktstr4j.pipeline.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,17 +12,17 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /** Real git repositories in a test's temp folder (the tests are skipped where git is not installed). */
-final class GitFixture {
+public final class GitFixture {
 
     private GitFixture() {
     }
 
-    static void assumeGit() {
+    public static void assumeGit() {
         Assumptions.assumeTrue(Git.run(Path.of("").toAbsolutePath(), "--version") != null, "git is not installed");
     }
 
     /** Runs git in {@code dir} with a fixed identity; fails the test when git fails. */
-    static String git(Path dir, String... args) {
+    public static String git(Path dir, String... args) {
         List<String> cmd = new ArrayList<>(List.of("git", "-C", dir.toString(), "-c", "user.name=t",
                 "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"));
         cmd.addAll(List.of(args));
@@ -40,7 +40,7 @@ final class GitFixture {
     }
 
     /** A new repository at {@code dir} with one commit of {@code files} (name, content pairs); returns HEAD. */
-    static String repo(Path dir, String... files) throws IOException {
+    public static String repo(Path dir, String... files) throws IOException {
         Files.createDirectories(dir);
         git(dir, "init", "-q");
         for (int i = 0; i < files.length; i += 2) {

@@ -1,4 +1,4 @@
-package io.ktstr4j.pipeline;
+package io.ktstr4j.pipeline.kernel;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,10 +10,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The few questions the sidecar asks {@code git} about a folder, through the {@code git} command with a timeout. Best
- * effort: git missing, a folder outside any repository, an unborn HEAD or a slow repository all answer null.
+ * The few questions ktstr4j asks {@code git} about a folder (the sidecar's commits, a kernel source tree's state),
+ * through the {@code git} command with a timeout. Best effort: git missing, a folder outside any repository, an unborn
+ * HEAD or a slow repository all answer null.
  */
-final class Git {
+public final class Git {
 
     /** A kernel tree's first {@code git status} can take seconds; a hung one must not hold a run. */
     static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -22,7 +23,7 @@ final class Git {
     }
 
     /** The top folder of the work tree holding {@code dir}, or null. */
-    static Path topLevel(Path dir) {
+    public static Path topLevel(Path dir) {
         String out = run(dir, "rev-parse", "--show-toplevel");
         return out == null || out.isBlank() ? null : Path.of(out.strip());
     }
@@ -32,7 +33,7 @@ final class Git {
      * {@code -dirty} appended when tracked files differ from HEAD (staged or not; untracked files and submodules do
      * not count, as in ktstr). Null outside git or without a HEAD commit.
      */
-    static String describe(Path dir) {
+    public static String describe(Path dir) {
         String head = run(dir, "rev-parse", "--verify", "--quiet", "HEAD^{commit}");
         if (head == null || !head.strip().matches("[0-9a-f]{40,64}")) {
             return null;
@@ -43,7 +44,7 @@ final class Git {
     }
 
     /** git's standard output, or null when git is absent, fails or times out. */
-    static String run(Path dir, String... args) {
+    public static String run(Path dir, String... args) {
         if (dir == null || !Files.isDirectory(dir)) {
             return null;
         }

@@ -1,6 +1,6 @@
-package io.ktstr4j.pipeline;
+package io.ktstr4j.pipeline.kernel;
 
-import static io.ktstr4j.pipeline.GitFixture.repo;
+import static io.ktstr4j.pipeline.kernel.GitFixture.repo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
