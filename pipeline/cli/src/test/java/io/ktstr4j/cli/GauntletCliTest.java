@@ -218,6 +218,26 @@ class GauntletCliTest extends CliFixture {
         assertThat(err()).contains("'--budget': '0s' must be longer than 0");
     }
 
+    @Test
+    void oneImageUnderTwoCacheKeysIsTwoKernelsOfTheGauntlet() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("built"));
+        CliFixture.fakeKernel(dir.resolve("bzImage"));
+        for (String key : List.of("base", "tuned")) {
+            assertThat(Main.execute(services(99_000, null), "kernel", "import", dir.toString(), "--key", key))
+                    .as(err()).isZero();
+        }
+        out.reset();
+        int code = Main.execute(services(99_000, null), "run", plan.toString(), "--kernel", "base", "--kernel", "tuned",
+                "--topology", "tiny-1llc", "--host-cpus", "64", "--quiet", "--json");
+        assertThat(code).as(err()).isZero();
+        assertThat(out().lines().map(l -> Json.readTree(l, "stdout").get("variant").asText()))
+                .containsExactlyInAnyOrder("steady/tiny-1llc/eevdf/base", "steady/tiny-1llc/eevdf/tuned");
+        err.reset();
+        assertThat(Main.execute(services(99_000, null), "run", plan.toString(), "--kernel", "nokey"))
+                .isEqualTo(ExitCodes.USAGE_OR_INFRA);
+        assertThat(err()).contains("--kernel nokey: ");
+    }
+
     /** {@link FakeGauntletMain} in a JVM of its own. */
     Process child(long vmMillis, Path stdout, Path stderr, String... args) throws Exception {
         return child(vmMillis, 0, stdout, stderr, args);

@@ -56,10 +56,21 @@ class GauntletE2ETest {
     }
 
     static Result cli(String... args) {
+        return cli(null, args);
+    }
+
+    /** The CLI; with {@code env}, that environment (a kernel cache of the test's own) instead of the process's. */
+    static Result cli(Map<String, String> env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.execute(new Services(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)), args);
+        Services services = new Services(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            @Override
+            public Map<String, String> env() {
+                return env == null ? super.env() : env;
+            }
+        };
+        int code = Main.execute(services, args);
         Result r = new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         System.out.println("[gauntlet-e2e] ktstr4j " + String.join(" ", args) + " -> exit " + code + "\n" + r.out()
                 + r.err());
@@ -141,6 +152,37 @@ class GauntletE2ETest {
                 assertThat(results).anyMatch(x -> x.startsWith(k + " "));
             }
         }
+    }
+
+    /**
+     * Two kernels in one gauntlet: the shipped kernel imported into a kernel cache under two keys; each variant
+     * boots its key's image, finds scx_simple in its entry's scx/ and the monitor its System.map and BTF there.
+     */
+    @Test
+    void theShippedKernelUnderTwoCacheKeysIsTwoKernelsOfOneGauntlet() throws Exception {
+        Path kernel = kernel();
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.put("KTSTR4J_CACHE_DIR", tmp.resolve("cache").toString());
+        env.put("KTSTR_CACHE_DIR", tmp.resolve("ktstr-cache").toString());
+        env.remove("KTSTR4J_KERNEL");
+        for (String key : List.of("scx-a", "scx-b")) {
+            Result imp = cli(env, "kernel", "import", kernel.getParent().toString(), "--key", key);
+            assertThat(imp.code()).as(imp.err()).isZero();
+        }
+        Path events = tmp.resolve("events.jsonl");
+        Result r = cli(env, "run", "steady", "--topology", "tiny-1llc", "--scheduler", "scx_simple", "--kernel",
+                "scx-a", "--kernel", "scx-b", "--duration", "1s", "--jobs", "2", "--overcommit", "8", "--backend",
+                "qemu", "--results-store", "none", "--no-host-state", "--events", events.toString());
+        assertThat(r.code()).as(r.out() + r.err()).isIn(0, 1);
+        for (String key : List.of("scx-a", "scx-b")) {
+            assertThat(r.out()).containsPattern("(?m)^(PASS|FAIL|INCONCLUSIVE) \\[ *[0-9.]+s\\] steady/tiny-1llc/"
+                    + "scx_simple/" + key + "( |$)");
+        }
+        assertThat(r.err()).doesNotContain("monitor off");
+        io.ktstr4j.schemas.event.RunStarted started = (io.ktstr4j.schemas.event.RunStarted) events(events).get(0)
+                .body();
+        assertThat(started.kernels()).containsExactly(tmp.resolve("cache/kernels/scx-a/bzImage").toString(),
+                tmp.resolve("cache/kernels/scx-b/bzImage").toString());
     }
 
     /** The gauntlet: four presets x {eevdf, scx_simple, scx_qmap}, two VMs at a time, to the end. */
