@@ -4,7 +4,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# --kernel-build: also what `ktstr4j kernel build --debian` needs (Debian's kernel source, the build tools, LLVM 16
+# for the example sched_ext schedulers); scripts/test.sh --full asks for it, its kernel build test needs them.
+kernel_build=
+[ "${1:-}" = --kernel-build ] && kernel_build=1
+
 need=()
+if [ -n "$kernel_build" ]; then
+  ls /usr/src/linux-source-6.12.tar.* >/dev/null 2>&1 || need+=(linux-source-6.12)
+  for t in bison flex bc cpio; do command -v $t >/dev/null || need+=($t); done
+  command -v pahole >/dev/null || need+=(dwarves)
+  [ -f /usr/include/libelf.h ] || need+=(libelf-dev)
+  [ -f /usr/include/zstd.h ] || need+=(libzstd-dev)
+  [ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
+  command -v clang-16 >/dev/null || need+=(clang-16 llvm-16 lld-16)
+fi
 command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
 [ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' || need+=(busybox-static)
 command -v gcc >/dev/null || need+=(gcc)

@@ -5,7 +5,7 @@
 # VMM's tests inside the rig ("rig"). Extra arguments go to Maven (e.g. -DexcludedGroups=e2e,rig,kafka,slow for the fast set).
 #   scripts/test.sh [--full] [MAVEN_ARG...]
 # --full also runs the heavy tier, the tests tagged "full" (long fuzzing, many-cycle leak tests, long outages, kernel
-# builds), which every other run leaves out: Maven with -Pfull (the root pom appends "full" to excludedGroups otherwise),
+# builds: setup.sh --kernel-build installs what a kernel build needs), which every other run leaves out: Maven with -Pfull (the root pom appends "full" to excludedGroups otherwise),
 # the rig stage with run-rig-tests.sh --full.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,7 @@ for a in "$@"; do
   if [ "$a" = --full ]; then full=1; else args+=("$a"); fi
 done
 
-scripts/setup.sh
+scripts/setup.sh ${full:+--kernel-build}
 
 echo "ktstr4j test: unit, e2e (QEMU/TCG) and kafka tests${full:+, with the full tier}" >&2
 mvn -B -ntp verify -DexcludedGroups=rig ${full:+-Pfull} ${args[@]+"${args[@]}"}
