@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -174,24 +175,95 @@ static void relay_lines(int fd) {
     }
 }
 
+/* Relays `fd` to COM2 until the shell `pid` has exited and the pipe has nothing more to give right now (a background
+ * child of the line may keep it open), or `deadline_ms` passes (agent_now_ms clock). Returns 1 when the deadline
+ * passed; *status gets the shell's wait status once it exited. */
+static int relay_until(int fd, pid_t pid, uint64_t deadline_ms, int *status, int *exited) {
+    char buf[1024];
+    size_t n = 0;
+    int late = 0;
+    *exited = 0;
+    for (;;) {
+        if (!*exited) {
+            pid_t r = waitpid(pid, status, WNOHANG);
+            if (r == pid) {
+                *exited = 1;
+            }
+        }
+        uint64_t now = agent_now_ms();
+        if (!*exited && now >= deadline_ms) {
+            late = 1;
+            break;
+        }
+        struct pollfd pfd = {fd, POLLIN, 0};
+        int wait = *exited ? 0 : (int) (deadline_ms - now > 100 ? 100 : deadline_ms - now);
+        int pr = poll(&pfd, 1, wait);
+        if (pr < 0 && errno == EINTR) {
+            continue;
+        }
+        if (pr == 0) {
+            if (*exited) {
+                break; /* the shell is gone and nothing is waiting: done */
+            }
+            continue;
+        }
+        char c;
+        ssize_t r = pr < 0 ? -1 : read(fd, &c, 1);
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r <= 0) {
+            if (!*exited) {
+                continue; /* EOF before the shell was reaped: loop until waitpid says so (or the deadline) */
+            }
+            break;
+        }
+        buf[n++] = c;
+        if (c == '\n' || n == sizeof buf - 1) {
+            buf[n] = 0;
+            com2_printf("%s%s", buf, c == '\n' ? "" : "\n");
+            n = 0;
+        }
+    }
+    if (n > 0) {
+        buf[n] = 0;
+        com2_printf("%s\n", buf);
+    }
+    return late;
+}
+
 int builtin_run(const char *lines_file, const char *what, uint64_t timeout_ms, char *why, size_t whylen) {
     static char store[16384];
     int fd = open(lines_file, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        return 0; /* nothing to run */
+        snprintf(why, whylen, "kernel_builtin %s lines: cannot open %s: %s", what, lines_file, strerror(errno));
+        return -1;
     }
-    ssize_t n = read(fd, store, sizeof store - 1);
+    size_t have = 0;
+    for (;;) {
+        ssize_t n = read(fd, store + have, sizeof store - 1 - have);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            break;
+        }
+        have += (size_t) n;
+        if (have == sizeof store - 1) {
+            close(fd);
+            snprintf(why, whylen, "kernel_builtin %s lines: %s is larger than %zu bytes", what, lines_file,
+                     sizeof store - 1);
+            return -1;
+        }
+    }
     close(fd);
-    store[n > 0 ? n : 0] = 0;
+    store[have] = 0;
     int number = 0;
     char *save = NULL;
     com2_printf("===SCHED_OUTPUT_START===\n");
     int rc = 0;
     for (char *line = strtok_r(store, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         number++;
-        if (!*line) {
-            continue;
-        }
         com2_printf("kernel_builtin %s line %d: %s\n", what, number, line);
         int p[2];
         if (pipe2(p, O_CLOEXEC) < 0) {
@@ -208,25 +280,41 @@ int builtin_run(const char *lines_file, const char *what, uint64_t timeout_ms, c
             break;
         }
         if (pid == 0) {
+            setpgid(0, 0); /* its own group: a line's children are killed with it on a timeout */
             dup2(p[1], 1);
             dup2(p[1], 2);
-            alarm((unsigned) ((timeout_ms + 999) / 1000)); /* a line that hangs is killed, not waited for */
             execl("/bin/busybox", "sh", "-c", line, (char *) NULL);
             dprintf(2, "exec /bin/busybox: %s\n", strerror(errno));
             _exit(127);
         }
+        setpgid(pid, pid);
         close(p[1]);
-        relay_lines(p[0]);
+        /* a line gets timeout_ms; one that outlives it is killed with its group; a background child it started and
+         * that still holds the pipe once the shell exited is left running (the line asked for it) */
+        int st = 0, exited = 0;
+        int late = relay_until(p[0], pid, agent_now_ms() + timeout_ms, &st, &exited);
         close(p[0]);
-        int st = 0;
-        pid_t r;
-        do {
-            r = waitpid(pid, &st, 0);
-        } while (r < 0 && errno == EINTR);
-        int code = r < 0 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : -1;
+        if (late) {
+            kill(-pid, SIGKILL);
+        }
+        if (!exited) {
+            pid_t r;
+            do {
+                r = waitpid(pid, &st, 0);
+            } while (r < 0 && errno == EINTR);
+            if (r < 0) {
+                st = -1;
+            }
+        }
+        int code = st < 0 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : -1;
+        if (late) {
+            snprintf(why, whylen, "kernel_builtin %s line %d (%s) did not finish within %llu ms (killed, with what "
+                     "it started)", what, number, line, (unsigned long long) timeout_ms);
+            rc = -1;
+            break;
+        }
         if (code != 0) {
-            snprintf(why, whylen, "kernel_builtin %s line %d (%s) exited with status %d%s", what, number, line, code,
-                     code == 128 + SIGALRM ? " (killed after its timeout)" : "");
+            snprintf(why, whylen, "kernel_builtin %s line %d (%s) exited with status %d", what, number, line, code);
             rc = -1;
             break;
         }

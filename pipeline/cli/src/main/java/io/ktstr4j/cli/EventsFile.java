@@ -23,8 +23,15 @@ final class EventsFile implements AutoCloseable {
 
     /** The file to append to; without one, writing does nothing. */
     static EventsFile open(Path file) throws IOException {
-        return new EventsFile(file == null ? null
-                : Files.newBufferedWriter(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
+        if (file == null) {
+            return new EventsFile(null);
+        }
+        try {
+            return new EventsFile(Files.newBufferedWriter(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
+        } catch (IOException e) {
+            throw new IOException("--events: cannot open " + file + " (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ")", e);
+        }
     }
 
     synchronized void write(RunEvent e) {

@@ -24,7 +24,7 @@ final class GauntletProgress implements AutoCloseable {
     private final Mode mode;
     private final PrintStream out;
     private final PrintStream err;
-    private final int total;
+    private int total;
     private final Object lock = new Object();
     private ProgressBar bar;
     private BarLine line;
@@ -99,6 +99,17 @@ final class GauntletProgress implements AutoCloseable {
                 finishedWallMs += wallMs;
                 finishedRuns++;
             }
+        }
+        refresh();
+    }
+
+    /** An execution that will not run after all (cancelled before it started): it leaves the total. */
+    void dropped() {
+        synchronized (lock) {
+            total = Math.max(done + running, total - 1);
+        }
+        if (bar != null) {
+            bar.maxHint(total);
         }
         refresh();
     }

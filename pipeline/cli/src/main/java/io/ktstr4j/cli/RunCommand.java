@@ -55,7 +55,7 @@ import reactor.core.publisher.Flux;
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run test specs or canned scenarios, one VM per variant ({test}/{preset}/{profile}).",
         footer = {"", "Exit codes: 0 all passed or skipped, 1 a variant failed or was inconclusive, "
-                + "2 usage or infrastructure error."})
+                + "2 usage or infrastructure error, 130/143 interrupted by SIGINT/SIGTERM (docs/gauntlet.md)."})
 final class RunCommand implements Callable<Integer> {
 
     /** The smallest guest RAM a run accepts, as for a spec's {@code memory_mb}. */
@@ -217,6 +217,10 @@ final class RunCommand implements Callable<Integer> {
                             k, List.of());
                     for (Variant v : plan(planner, s, spec, o)) {
                         Variant named = labels.size() > 1 ? v.withKernelLabel(labels.get(k)) : v;
+                        if (named.relation() instanceof io.ktstr4j.pipeline.VariantRelation.Baseline
+                                && variants.stream().anyMatch(x -> x.key().equals(named.key()))) {
+                            continue; // one baseline per topology and kernel, whatever the schedulers judged against it
+                        }
                         variants.add(named.withProjectDir(projectDirFor(specFile, v, projectDirs)));
                     }
                 }
@@ -226,7 +230,7 @@ final class RunCommand implements Callable<Integer> {
         if (budget != null) {
             CpuBudget cpus = cpuBudget();
             BudgetSelection.Plan plan = BudgetSelection.select(variants, budget, parallelism(cpus, variants),
-                    store.pastDurations());
+                    store.pastDurations(), trials);
             (dryRun ? stdout : err).println((dryRun ? "" : "  ") + plan.summary());
             variants = plan.variants();
         }
@@ -273,7 +277,12 @@ final class RunCommand implements Callable<Integer> {
                 @Override
                 public boolean awaitReleased(Duration timeout) {
                     try {
-                        return choice.runner().awaitClosed(timeout);
+                        boolean closed = choice.runner().awaitClosed(timeout);
+                        if (!closed) {
+                            err.println("ktstr4j run: warning: a VM was still being torn down " + timeout.toSeconds()
+                                    + " s after the gauntlet ended; its host CPUs are released now");
+                        }
+                        return closed;
                     } catch (InterruptedException x) {
                         Thread.currentThread().interrupt();
                         return false;
@@ -309,12 +318,12 @@ final class RunCommand implements Callable<Integer> {
                     } else if (ge instanceof GauntletEvent.Cancelled c) {
                         cancelled.add(c.execution().streamKey());
                         view.ended(false, 0, false);
-                        view.result(line(Outcome.ERROR, c.elapsedMs() / 1000.0, c.execution().streamKey()));
-                        view.result("      " + c.reason());
+                        unfinished(c.execution().streamKey(), "ERROR", c.elapsedMs(), "Cancelled", c.reason());
                     } else if (ge instanceof GauntletEvent.NotStarted n) {
                         notRun.add(n.execution().streamKey());
+                        view.dropped();
                         if (!interrupts.interrupted()) {
-                            view.result("NOT RUN " + n.execution().streamKey() + ": " + n.reason());
+                            unfinished(n.execution().streamKey(), "NOT RUN", -1, "NotRun", n.reason());
                         }
                     }
                 }
@@ -322,14 +331,20 @@ final class RunCommand implements Callable<Integer> {
                 failure = t;
                 executor.cancel("Cancelled: the run failed: " + Main.message(t));
                 // What ends after the failure is only counted: run.finished says what got a verdict and what did not.
-                while (events.hasNext()) {
-                    GauntletEvent ge = events.next();
-                    if (ge instanceof GauntletEvent.Finished f && f.retry() == null) {
-                        outcomes.add(f.summary().verdict().outcome());
-                    } else if (ge instanceof GauntletEvent.Cancelled c) {
-                        cancelled.add(c.execution().streamKey());
-                    } else if (ge instanceof GauntletEvent.NotStarted n) {
-                        notRun.add(n.execution().streamKey());
+                try {
+                    while (events.hasNext()) {
+                        GauntletEvent ge = events.next();
+                        if (ge instanceof GauntletEvent.Finished f && f.retry() == null) {
+                            outcomes.add(f.summary().verdict().outcome());
+                        } else if (ge instanceof GauntletEvent.Cancelled c) {
+                            cancelled.add(c.execution().streamKey());
+                        } else if (ge instanceof GauntletEvent.NotStarted n) {
+                            notRun.add(n.execution().streamKey());
+                        }
+                    }
+                } catch (RuntimeException again) {
+                    if (again != t && again.getCause() != t) {
+                        t.addSuppressed(again); // the gauntlet's own error, when it was not that already
                     }
                 }
                 throw t;
@@ -407,11 +422,43 @@ final class RunCommand implements Callable<Integer> {
     /** An attempt that failed for infrastructure and runs again: shown, never hidden. */
     private void retrying(GauntletEvent.Finished f) {
         RunSummary s = f.summary();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("variant", s.streamKey());
+            m.put("outcome", s.verdict().outcome().name());
+            m.put("retrying", f.retry().streamKey());
+            m.put("attempt", f.execution().attempt());
+            m.put("duration_s", Math.round(s.timings().wallMs() / 10.0) / 100.0);
+            m.put("reasons", s.verdict().reasons().stream().map(r -> Map.of("kind", r.kind().jsonName(), "message",
+                    r.message())).toList());
+            view.result(Json.write(m));
+            return;
+        }
         view.result(String.format(Locale.ROOT, "RETRY [%5.2fs] %s (attempt %d failed for infrastructure; "
                         + "retrying, --retries %d)", s.timings().wallMs() / 1000.0, s.streamKey(),
                 f.execution().attempt(), retries));
         for (Reason r : s.verdict().reasons()) {
             view.result(reasonLine(r));
+        }
+    }
+
+    /**
+     * A run without a verdict: cancelled while it ran ({@code ERROR [ 6.20s] key} and the reason) or never started
+     * ({@code NOT RUN key: why}); with {@code --json} one object like a result's.
+     */
+    private void unfinished(String key, String outcome, long elapsedMs, String kind, String why) {
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("variant", key);
+            m.put("outcome", outcome.equals("NOT RUN") ? "NOT_RUN" : outcome);
+            m.put("duration_s", elapsedMs < 0 ? null : Math.round(elapsedMs / 10.0) / 100.0);
+            m.put("reasons", List.of(Map.of("kind", kind, "message", why)));
+            view.result(Json.write(m));
+        } else if (elapsedMs < 0) {
+            view.result(outcome + " " + key + ": " + why);
+        } else {
+            view.result(line(Outcome.valueOf(outcome), elapsedMs / 1000.0, key));
+            view.result("      " + why);
         }
     }
 

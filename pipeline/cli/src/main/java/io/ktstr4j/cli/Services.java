@@ -95,7 +95,7 @@ public class Services {
         return io.ktstr4j.pipeline.gauntlet.HostCpuLocks.onHost(lockDir(), budget.hostCpus());
     }
 
-    /** Where the host's CPU and LLC lock files are: {@code $TMPDIR}, else {@code /tmp}, as ktstr has them. */
+    /** Where the host's CPU and LLC lock files are: {@code $KTSTR_LOCK_DIR}, else {@code $TMPDIR}, else {@code /tmp}. */
     public java.nio.file.Path lockDir() {
         return io.ktstr4j.pipeline.gauntlet.HostCpuLocks.lockDir();
     }

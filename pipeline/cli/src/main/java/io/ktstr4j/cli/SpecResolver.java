@@ -62,8 +62,9 @@ public final class SpecResolver {
     /**
      * The spec with its host paths made absolute against the spec file's folder (not the working directory), so a
      * spec means the same files wherever {@code ktstr4j} is started: {@code config_file}, {@code extra_include_files},
-     * {@code kernel}, and a path scheduler's {@code binary} (a bare name stays bare, for the {@code <kernel dir>/scx/}
-     * lookup, unless a file of that name is beside the spec). Files the spec names must exist.
+     * {@code kernel} (a bare name stays bare, a kernel cache key, unless a file of that name is beside the spec), and
+     * a path scheduler's {@code binary} (a bare name stays bare, for the {@code <kernel dir>/scx/} lookup, unless a
+     * file of that name is beside the spec). Files the spec names must exist.
      */
     static TestSpec besideTheSpec(Path specFile, TestSpec s) {
         Path dir = specFile.toAbsolutePath().normalize().getParent();
@@ -77,7 +78,10 @@ public final class SpecResolver {
         }
         b.extraIncludeFiles(includes);
         if (s.kernel() != null) {
-            b.kernel(dir.resolve(s.kernel()).normalize().toString());
+            Path k = dir.resolve(s.kernel()).normalize();
+            if (s.kernel().contains("/") || Files.exists(k)) { // a bare name that is no file beside the spec: a cache key
+                b.kernel(k.toString());
+            }
         }
         if (s.scheduler() instanceof SchedulerSpec.Path sp) {
             Path bin = dir.resolve(sp.binary()).normalize();

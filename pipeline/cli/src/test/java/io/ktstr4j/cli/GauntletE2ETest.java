@@ -212,7 +212,8 @@ class GauntletE2ETest {
 
     /**
      * kernel_builtin schedulers: their enable lines run in the guest with busybox before the scenario (one turns
-     * schedstats on and proves it), their disable lines after; a line that fails is a FAIL whose SchedulerDied reason
+     * schedstats on and proves it, one leaves a background process holding the output pipe: not waited for), their
+     * disable lines after; a line that fails is a FAIL whose SchedulerDied reason
      * carries the line's own output.
      */
     @Test
@@ -223,7 +224,8 @@ class GauntletE2ETest {
                 {"name": "builtin-ok", "scenario": "steady", "duration_ms": 1000,
                  "scheduler": {"kind": "kernel_builtin", "name": "schedstats",
                                "enable": ["echo 1 > /proc/sys/kernel/sched_schedstats",
-                                          "echo schedstats=$(cat /proc/sys/kernel/sched_schedstats)"],
+                                          "echo schedstats=$(cat /proc/sys/kernel/sched_schedstats)",
+                                          "sleep 600 &"],
                                "disable": ["echo 0 > /proc/sys/kernel/sched_schedstats"]}}
                 """);
         Path bad = Files.writeString(tmp.resolve("builtin-bad.json"), """

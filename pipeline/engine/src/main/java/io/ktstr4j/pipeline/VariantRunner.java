@@ -156,7 +156,9 @@ public final class VariantRunner {
             // Stamped where the recorder observes them, not where the consumer takes them: an event that waited in the
             // buffer keeps the time it happened (the monitor's clock and SCENARIO_START agree with the timestamps).
             Flux<Envelope.Observed> live = Flux.usingWhen(
-                            Mono.fromCallable(() -> createVm(v)).subscribeOn(Schedulers.boundedElastic()),
+                            Mono.fromCallable(() -> createVm(v)).subscribeOn(Schedulers.boundedElastic())
+                                    // cancelled while the VM was being made: the VM that comes too late is closed
+                                    .doOnDiscard(Vm.class, vm -> close(vm, rec).subscribe()),
                             vm -> liveEvents(vm, v, monitorRan, rec, signals),
                             vm -> close(vm, rec),
                             (vm, err) -> close(vm, rec),

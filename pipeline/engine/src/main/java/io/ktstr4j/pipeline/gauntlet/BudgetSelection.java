@@ -39,12 +39,12 @@ public final class BudgetSelection {
      * @param covered     coverage items reached
      * @param coverable   coverage items of the whole plan
      */
-    public record Plan(List<Pick> picked, List<Variant> left, long budgetMs, int parallelism, int covered,
+    public record Plan(List<Pick> picked, List<Variant> left, long budgetMs, int parallelism, int trials, int covered,
                        int coverable) {
 
-        /** Wall time expected: the picked estimates spread over the VMs that run side by side. */
+        /** Wall time expected: the picked estimates, times the trials, spread over the VMs that run side by side. */
         public long estimatedMs() {
-            return picked.stream().mapToLong(Pick::estimateMs).sum() / parallelism;
+            return picked.stream().mapToLong(Pick::estimateMs).sum() * trials / parallelism;
         }
 
         public List<Variant> variants() {
@@ -54,11 +54,11 @@ public final class BudgetSelection {
         /** {@code budget 20m: 12 of 40 variants, ~19m12s estimated (6 from past runs), 23 of 25 ... covered}. */
         public String summary() {
             long past = picked.stream().filter(Pick::fromPast).count();
-            return String.format(Locale.ROOT, "budget %s: %d of %d variants, ~%s estimated at %d side by side "
+            return String.format(Locale.ROOT, "budget %s: %d of %d variants%s, ~%s estimated at %d side by side "
                             + "(%d from past results, %d from preset size); %d of %d tests, presets, topology traits, "
                             + "schedulers, flags and kernels covered", human(budgetMs), picked.size(),
-                    picked.size() + left.size(), human(estimatedMs()), parallelism, past, picked.size() - past, covered,
-                    coverable);
+                    picked.size() + left.size(), trials > 1 ? " x " + trials + " trials" : "", human(estimatedMs()),
+                    parallelism, past, picked.size() - past, covered, coverable);
         }
     }
 
@@ -67,11 +67,18 @@ public final class BudgetSelection {
 
     /** Picks from {@code variants} (plan order) what fits {@code budget} at {@code parallelism} VMs at once. */
     public static Plan select(List<Variant> variants, Duration budget, int parallelism, Map<String, List<Long>> past) {
+        return select(variants, budget, parallelism, past, 1);
+    }
+
+    /** The same when each picked variant runs {@code trials} times. */
+    public static Plan select(List<Variant> variants, Duration budget, int parallelism, Map<String, List<Long>> past,
+                              int trials) {
         if (budget.isNegative() || budget.isZero()) {
             throw new IllegalArgumentException("--budget: " + budget + " must be positive");
         }
         int par = Math.max(1, parallelism);
-        long room = budget.toMillis() * par;
+        int n = Math.max(1, trials);
+        long room = budget.toMillis() * par / n; // every pick runs n times
         Map<String, Variant> byKey = new HashMap<>();
         variants.forEach(v -> byKey.put(v.key(), v));
         Map<Variant, Pick> picks = new HashMap<>();
@@ -136,7 +143,7 @@ public final class BudgetSelection {
                 left.add(v);
             }
         }
-        return new Plan(picked, left, budget.toMillis(), par, covered.size(), coverable.size());
+        return new Plan(picked, left, budget.toMillis(), par, n, covered.size(), coverable.size());
     }
 
     /** The variant, and its baseline when it is judged against one not chosen yet. */
@@ -152,9 +159,12 @@ public final class BudgetSelection {
         return u;
     }
 
-    /** What a variant covers. */
+    /** What a variant covers: nothing when it is skipped (it runs nothing). */
     static Set<String> features(Variant v) {
         Set<String> f = new LinkedHashSet<>();
+        if (v.skipReason() != null) {
+            return f;
+        }
         Topology t = v.topology();
         f.add("test:" + v.testName());
         f.add("preset:" + v.preset());

@@ -77,6 +77,8 @@ public final class GauntletExecutor {
     private String cancelReason;
     private boolean pollPending;
     private boolean completing;
+    /** A task of the gauntlet's thread threw: the flow ends with it. */
+    private Throwable failure;
 
     public GauntletExecutor(CpuBudget budget, HostReservation host, Launcher launcher, int retries) {
         this.budget = Objects.requireNonNull(budget, "budget");
@@ -111,54 +113,100 @@ public final class GauntletExecutor {
             }
         }
         return out.asFlux()
-                .doOnSubscribe(s -> loop.schedule(() -> {
+                .doOnSubscribe(s -> onLoop(() -> {
                     queue.addAll(planned);
+                    if (cancelReason != null) { // cancelled before it started: nothing of it runs
+                        notStartedAll(cancelReason);
+                    }
                     pump();
                 }))
                 .doOnCancel(() -> cancel("the gauntlet's reader went away"));
     }
 
-    /** Stops the gauntlet: running VMs are stopped, queued executions never start. Idempotent; any thread. */
-    public void cancel(String reason) {
-        loop.schedule(() -> {
-            if (cancelReason != null) {
-                return;
-            }
-            cancelReason = reason;
-            for (Running r : List.copyOf(running)) {
-                if (r.summary.get() != null) {
-                    continue; // its verdict is in: it ends on its own in a moment
+    /**
+     * Runs {@code task} on the gauntlet's thread. A task that throws (a lock file that cannot be opened, a bug) does
+     * not stall the gauntlet: it is cancelled, and the flow ends with that error once its VMs are released.
+     */
+    private void onLoop(Runnable task) {
+        if (loop.isDisposed()) {
+            return; // the gauntlet is over
+        }
+        try {
+            loop.schedule(() -> {
+                try {
+                    task.run();
+                } catch (Throwable t) {
+                    if (failure == null) {
+                        failure = t;
+                    }
+                    stop("Cancelled: the gauntlet failed: " + (t.getMessage() != null ? t.getMessage() : t));
                 }
-                r.subscription.dispose();
-                remove(r);
-                out.emitNext(new GauntletEvent.Cancelled(r.execution, reason,
-                        (System.nanoTime() - r.startNanos) / 1_000_000), Sinks.EmitFailureHandler.FAIL_FAST);
-            }
-            for (Queued q : queue) {
-                out.emitNext(new GauntletEvent.NotStarted(q.execution, reason), Sinks.EmitFailureHandler.FAIL_FAST);
-            }
-            queue.clear();
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // disposed meanwhile: the gauntlet ended
+        }
+    }
+
+    /**
+     * Stops the gauntlet: running VMs are stopped, queued executions never start. Idempotent; any thread; after the
+     * gauntlet ended it does nothing.
+     */
+    public void cancel(String reason) {
+        onLoop(() -> stop(reason));
+    }
+
+    private void stop(String reason) {
+        if (cancelReason != null) {
             maybeComplete();
-        });
+            return;
+        }
+        cancelReason = reason;
+        for (Running r : List.copyOf(running)) {
+            if (r.summary.get() != null) {
+                continue; // its verdict is in: it ends on its own in a moment
+            }
+            r.subscription.dispose();
+            // the host CPUs stay held until its VM is torn down (awaitReleased): nothing new starts anyway
+            remove(r, false);
+            RunSummary late = r.summary.get();
+            if (late != null) { // the verdict came in while it was being stopped: it finished
+                out.emitNext(new GauntletEvent.Finished(r.execution, late, r.peak.get(), null),
+                        Sinks.EmitFailureHandler.FAIL_FAST);
+                continue;
+            }
+            lost(r.execution);
+            out.emitNext(new GauntletEvent.Cancelled(r.execution, reason,
+                    (System.nanoTime() - r.startNanos) / 1_000_000), Sinks.EmitFailureHandler.FAIL_FAST);
+        }
+        notStartedAll(reason);
+        maybeComplete();
+    }
+
+    private void notStartedAll(String reason) {
+        for (Queued q : queue) {
+            out.emitNext(new GauntletEvent.NotStarted(q.execution, reason), Sinks.EmitFailureHandler.FAIL_FAST);
+        }
+        queue.clear();
     }
 
     /** Starts what fits, in plan order; called whenever something changed. */
     private void pump() {
         if (cancelReason != null) {
+            maybeComplete(); // what was still running when it was cancelled may have been the last
             return;
         }
         Queued blocker = null;
         for (int i = 0; i < queue.size(); i++) {
             Queued q = queue.get(i);
             Execution e = q.execution;
-            String lostBaseline = baselineLost(e.variant());
+            String lostBaseline = baselineLost(e);
             if (lostBaseline != null) {
                 queue.remove(i--);
                 out.emitNext(new GauntletEvent.NotStarted(e, "its baseline " + lostBaseline + " has no result"),
                         Sinks.EmitFailureHandler.FAIL_FAST);
                 continue;
             }
-            if (!baselineReady(e.variant())) {
+            if (!baselineReady(e)) {
                 continue;
             }
             int cost = cost(e);
@@ -204,15 +252,15 @@ public final class GauntletExecutor {
             run = Flux.error(x);
         }
         r.subscription = run.subscribe(x -> { },
-                err -> loop.schedule(() -> ended(r, err)),
-                () -> loop.schedule(() -> ended(r, null)));
+                err -> onLoop(() -> ended(r, err)),
+                () -> onLoop(() -> ended(r, null)));
     }
 
     private void ended(Running r, Throwable error) {
         if (!running.contains(r)) {
             return; // cancelled and reported already
         }
-        remove(r);
+        remove(r, cancelReason == null);
         Execution e = r.execution;
         RunSummary s = r.summary.get();
         if (s == null) {
@@ -226,7 +274,7 @@ public final class GauntletExecutor {
                 retry = e.retry(firstReason(s));
                 queue.add(0, new Queued(retry));
             } else if (e.variant().relation() instanceof VariantRelation.Baseline) {
-                baselinesDone.add(e.variant().key());
+                baselinesDone.add(baselineId(e.variant().key(), e.trial()));
             }
             out.emitNext(new GauntletEvent.Finished(e, s, r.peak.get(), retry), Sinks.EmitFailureHandler.FAIL_FAST);
         }
@@ -244,28 +292,40 @@ public final class GauntletExecutor {
         return rs.isEmpty() ? "ERROR" : rs.get(0).message();
     }
 
-    private void remove(Running r) {
+    /** It ended: its vCPUs are free; {@code shrink}: so are the host CPUs it no longer needs. */
+    private void remove(Running r, boolean shrink) {
         running.remove(r);
         if (r.cost > 0) {
             runningVms--;
             usedVcpus -= r.cost;
-            host.shrink(runningVms == 0 ? 0 : budget.cpusFor(usedVcpus));
+            if (shrink) {
+                host.shrink(runningVms == 0 ? 0 : budget.cpusFor(usedVcpus));
+            }
         }
     }
 
     private void lost(Execution e) {
         if (e.variant().relation() instanceof VariantRelation.Baseline) {
-            baselinesLost.add(e.variant().key());
+            baselinesLost.add(baselineId(e.variant().key(), e.trial()));
         }
     }
 
-    private boolean baselineReady(Variant v) {
-        return !(v.relation() instanceof VariantRelation.JudgedAgainst j) || baselinesDone.contains(j.baselineKey());
+    /** A baseline's result per trial: trial 2 of a judged variant waits for trial 2 of its baseline. */
+    private static String baselineId(String key, int trial) {
+        return key + "#" + trial;
     }
 
-    private String baselineLost(Variant v) {
-        return v.relation() instanceof VariantRelation.JudgedAgainst j && baselinesLost.contains(j.baselineKey())
-                && !baselinesDone.contains(j.baselineKey()) ? j.baselineKey() : null;
+    private boolean baselineReady(Execution e) {
+        return !(e.variant().relation() instanceof VariantRelation.JudgedAgainst j)
+                || baselinesDone.contains(baselineId(j.baselineKey(), e.trial()));
+    }
+
+    private String baselineLost(Execution e) {
+        if (!(e.variant().relation() instanceof VariantRelation.JudgedAgainst j)) {
+            return null;
+        }
+        String id = baselineId(j.baselineKey(), e.trial());
+        return baselinesLost.contains(id) && !baselinesDone.contains(id) ? j.baselineKey() : null;
     }
 
     /** vCPUs an execution occupies: a skipped variant boots nothing. */
@@ -276,10 +336,10 @@ public final class GauntletExecutor {
     private void pollLater() {
         if (!pollPending) {
             pollPending = true;
-            loop.schedule(() -> {
+            loop.schedule(() -> onLoop(() -> {
                 pollPending = false;
                 pump();
-            }, LOCK_POLL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }), LOCK_POLL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
 
@@ -288,16 +348,24 @@ public final class GauntletExecutor {
             return;
         }
         completing = true;
-        host.close();
-        // Tearing VMs down blocks: on a thread made for it, then the flow ends on the gauntlet's thread.
+        // Tearing VMs down blocks: on a thread made for it; the host CPUs are let go once the VMs are gone, then the
+        // flow ends on the gauntlet's thread.
         Mono.fromCallable(() -> launcher.awaitReleased(RELEASE_TIMEOUT))
                 .subscribeOn(Schedulers.boundedElastic())
-                .subscribe(ok -> { }, err -> loop.schedule(this::finish), () -> loop.schedule(this::finish));
+                .subscribe(ok -> { }, err -> onLoop(this::finish), () -> onLoop(this::finish));
     }
 
     private void finish() {
-        out.emitComplete(Sinks.EmitFailureHandler.FAIL_FAST);
-        loop.dispose();
+        try {
+            host.close();
+        } finally {
+            if (failure != null) {
+                out.emitError(failure, Sinks.EmitFailureHandler.FAIL_FAST);
+            } else {
+                out.emitComplete(Sinks.EmitFailureHandler.FAIL_FAST);
+            }
+            loop.dispose();
+        }
     }
 
     private static final class Queued {

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Host CPUs held with {@code flock(2)} on ktstr's lock files, so that gauntlets of ktstr4j and ktstr on one host never
- * give their VMs the same CPUs: {@code LOCK_EX} on {@code <tmp>/ktstr-cpu-<N>.lock} per CPU held, and
+ * give their VMs the same CPUs: {@code LOCK_EX} on {@code <lock dir>/ktstr-cpu-<N>.lock} per CPU held, and
  * {@code LOCK_SH} on {@code <tmp>/ktstr-llc-<L>.lock} of each held CPU's last-level cache (a ktstr run in performance
  * mode takes that one exclusively: the CPUs of its LLC are then not taken here). Java's {@code FileChannel.lock} takes
  * fcntl locks, which do not exclude flocks: these are real flocks, through JNA. A lock dies with its process, so a
@@ -61,10 +61,18 @@ public final class HostCpuLocks implements HostReservation {
         return new HostCpuLocks(dir, cpus, HostLlcs.read(Path.of("/sys/devices/system/cpu"), cpus));
     }
 
-    /** Where ktstr keeps its locks: {@code $TMPDIR}, else {@code /tmp} (Rust's {@code std::env::temp_dir}). */
+    /**
+     * Where the locks are: {@code $KTSTR_LOCK_DIR} when set (ktstr's own override, so both tools follow it), else
+     * {@code $TMPDIR}, else {@code /tmp} (Rust's {@code std::env::temp_dir}).
+     */
     public static Path lockDir() {
-        String t = System.getenv("TMPDIR");
-        return Path.of(t == null || t.isBlank() ? "/tmp" : t);
+        for (String var : List.of("KTSTR_LOCK_DIR", "TMPDIR")) {
+            String t = System.getenv(var);
+            if (t != null && !t.isBlank()) {
+                return Path.of(t);
+            }
+        }
+        return Path.of("/tmp");
     }
 
     public static Path cpuLock(Path dir, int cpu) {
@@ -119,7 +127,13 @@ public final class HostCpuLocks implements HostReservation {
         int llc = llcOf.getOrDefault(cpu, 0);
         int[] l = llcs.get(llc);
         if (l == null) {
-            int lfd = lock(llcLock(dir, llc), LibC.LOCK_SH);
+            int lfd;
+            try {
+                lfd = lock(llcLock(dir, llc), LibC.LOCK_SH);
+            } catch (RuntimeException e) {
+                close(fd);
+                throw e;
+            }
             if (lfd < 0) {
                 close(fd); // its LLC is reserved whole by someone (ktstr's performance mode)
                 return;
@@ -148,13 +162,21 @@ public final class HostCpuLocks implements HostReservation {
     /** An fd holding {@code op} on the file (created world-readable if missing), or -1 when someone else holds it. */
     private static int lock(Path file, int op) {
         int fd;
+        // Read-only is enough for flock and works on a lock file another user created. O_CREAT only when it is
+        // missing: with fs.protected_regular (systemd's default) O_CREAT on another user's file in /tmp is EACCES.
+        int flags = LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC;
         try {
-            // read-only is enough for flock, and works on a lock file another user created
-            fd = LibC.INSTANCE.open(file.toString(), LibC.O_RDONLY | LibC.O_CREAT | LibC.O_NOFOLLOW | LibC.O_CLOEXEC,
-                    0666);
+            try {
+                fd = LibC.INSTANCE.open(file.toString(), flags);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != LibC.ENOENT) {
+                    throw e;
+                }
+                fd = LibC.INSTANCE.open(file.toString(), flags | LibC.O_CREAT, 0666);
+            }
         } catch (LastErrorException e) {
             throw new IllegalStateException("cannot open the lock file " + file + ": errno " + e.getErrorCode()
-                    + " (set $TMPDIR to a folder you can write)", e);
+                    + " (set $KTSTR_LOCK_DIR to a folder every user of the host can write, the same for ktstr)", e);
         }
         try {
             LibC.INSTANCE.flock(fd, op | LibC.LOCK_NB);

@@ -74,6 +74,20 @@ class BudgetSelectionTest {
     }
 
     @Test
+    void trialsMultiplyWhatEachPickCostsAndASkippedVariantCoversNothing() {
+        // 40 s holds three 13 s variants once, but only one of them three times
+        BudgetSelection.Plan p = BudgetSelection.select(six(), Duration.ofSeconds(40), 1, Map.of(), 3);
+        assertThat(p.picked()).hasSize(1);
+        assertThat(p.estimatedMs()).isEqualTo(39_000);
+        assertThat(p.summary()).contains("1 of 6 variants x 3 trials");
+        Variant skipped = v("tiny-1llc", SchedulerChoice.eevdf());
+        skipped = new Variant(skipped.testName(), "odd-3llc", TopologyPresets.get("odd-3llc"), skipped.scheduler(),
+                skipped.kernel(), null, skipped.duration(), skipped.memoryMb(), skipped.watchdog(),
+                skipped.thresholds(), List.of(), List.of(), "CpuSpin", "does not fit", 0);
+        assertThat(BudgetSelection.features(skipped)).isEmpty();
+    }
+
+    @Test
     void aBudgetTooSmallForAnythingPicksNothingAndANonPositiveOneIsRefused() {
         assertThat(BudgetSelection.select(six(), Duration.ofSeconds(5), 1, Map.of()).picked()).isEmpty();
         assertThatThrownBy(() -> BudgetSelection.select(six(), Duration.ZERO, 1, Map.of()))

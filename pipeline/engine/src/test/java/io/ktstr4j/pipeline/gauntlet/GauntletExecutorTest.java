@@ -289,6 +289,78 @@ class GauntletExecutorTest {
     }
 
     @Test
+    void aCancelWhileARunHasItsVerdictButHasNotEndedStillEndsTheGauntlet() {
+        Sinks.Empty<Void> tail = Sinks.empty();
+        AtomicInteger verdicts = new AtomicInteger();
+        GauntletExecutor.Launcher l = (e, f, onDone) -> Flux.defer(() -> {
+            onDone.accept(summary(e, Outcome.PASS, 100));
+            verdicts.incrementAndGet();
+            return tail.asMono().flux(); // its tail (publishing the result) still runs
+        });
+        GauntletExecutor ex = new GauntletExecutor(new CpuBudget(64, Integer.MAX_VALUE, 1.0), null, l, 0);
+        reactor.core.publisher.Mono<List<GauntletEvent>> all = ex.run(List.of(tiny(0), tiny(1)), 1).collectList()
+                .cache();
+        all.subscribe();
+        await(() -> verdicts.get() == 2);
+        ex.cancel("Ctrl-C");
+        sleep(50);
+        tail.tryEmitEmpty();
+        List<GauntletEvent> events = all.block(Duration.ofSeconds(10));
+        assertThat(events.stream().filter(e -> e instanceof GauntletEvent.Finished)).hasSize(2);
+        ex.cancel("again, after the end"); // nothing left to cancel: no error
+    }
+
+    @Test
+    void aCancelBeforeTheGauntletStartsReportsEverythingNotStarted() {
+        Recorder rec = new Recorder(e -> Outcome.PASS, false);
+        GauntletExecutor ex = new GauntletExecutor(new CpuBudget(64, Integer.MAX_VALUE, 1.0), null, rec, 0);
+        Flux<GauntletEvent> flow = ex.run(List.of(tiny(0), tiny(1)), 1);
+        ex.cancel("Ctrl-C");
+        List<GauntletEvent> events = flow.collectList().block(Duration.ofSeconds(10));
+        assertThat(events).hasSize(2).allMatch(e -> e instanceof GauntletEvent.NotStarted);
+        assertThat(rec.started).isEmpty();
+    }
+
+    @Test
+    void aHostReservationThatThrowsEndsTheGauntletWithItsErrorInsteadOfStallingIt() {
+        Recorder rec = new Recorder(e -> Outcome.PASS, true);
+        AtomicInteger calls = new AtomicInteger();
+        HostReservation broken = new HostReservation() {
+            @Override
+            public boolean reserve(int cpus) {
+                if (calls.incrementAndGet() > 1) {
+                    throw new IllegalStateException("cannot open the lock file /tmp/ktstr-cpu-2.lock: errno 13");
+                }
+                return true;
+            }
+
+            @Override
+            public void shrink(int cpus) {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        GauntletExecutor ex = new GauntletExecutor(new CpuBudget(64, Integer.MAX_VALUE, 1.0), broken, rec, 0);
+        List<GauntletEvent> events = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> error = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.CountDownLatch end = new java.util.concurrent.CountDownLatch(1);
+        ex.run(List.of(tiny(0), tiny(1), tiny(2)), 1).subscribe(events::add, t -> {
+            error.set(t);
+            end.countDown();
+        }, end::countDown);
+        try {
+            assertThat(end.await(10, TimeUnit.SECONDS)).as("the gauntlet ends").isTrue();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(error.get()).hasMessageContaining("errno 13");
+        assertThat(events.stream().filter(e -> e instanceof GauntletEvent.Cancelled)).hasSize(1);
+        assertThat(events.stream().filter(e -> e instanceof GauntletEvent.NotStarted)).hasSize(2);
+    }
+
+    @Test
     void hostLocksHeldByAnotherProcessMakeTheGauntletWait() {
         List<Variant> vs = List.of(tiny(0), tiny(1));
         Recorder rec = new Recorder(e -> Outcome.PASS, false);

@@ -42,6 +42,9 @@ public final class InitramfsBuilder {
 
     /** Where the Maven build packages the static agent. */
     public static final String AGENT_RESOURCE = "agent/ktstr4j-agent";
+    /** The most a kernel_builtin scheduler's enable (or disable) lines may take: the agent's buffer, less one. */
+    static final int MAX_BUILTIN_BYTES = 16383;
+
     /** Bump when the archive layout changes so old cache entries are not reused. */
     static final int LAYOUT_VERSION = 1;
 
@@ -140,6 +143,12 @@ public final class InitramfsBuilder {
                 if (l.isBlank() || l.contains("\n")) {
                     throw new IllegalArgumentException("kernel_builtin line '" + l + "' is empty or has a newline");
                 }
+            }
+        }
+        for (var e : java.util.Map.of("enable", enable, "disable", disable).entrySet()) {
+            if (lines(e.getValue()).length > MAX_BUILTIN_BYTES) {
+                throw new IllegalArgumentException("scheduler." + e.getKey() + ": the kernel_builtin lines take more "
+                        + "than " + MAX_BUILTIN_BYTES + " bytes (the guest agent reads that much)");
             }
         }
         this.builtinEnable = List.copyOf(enable);
