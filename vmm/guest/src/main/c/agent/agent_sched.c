@@ -149,10 +149,32 @@ int sched_start(struct agent *a, const char *bin, const char *args_file, const c
     }
 }
 
-/* Copies what `fd` gives to COM2 line by line (the scheduler's output, a kernel_builtin line's). */
-static void relay_lines(int fd) {
+/* A line being gathered for COM2: whole lines go out, an overlong one in pieces. */
+struct com2_line {
     char buf[1024];
-    size_t n = 0;
+    size_t n;
+};
+
+static void com2_line_put(struct com2_line *l, char c) {
+    l->buf[l->n++] = c;
+    if (c == '\n' || l->n == sizeof l->buf - 1) {
+        l->buf[l->n] = 0;
+        com2_printf("%s%s", l->buf, c == '\n' ? "" : "\n");
+        l->n = 0;
+    }
+}
+
+static void com2_line_end(struct com2_line *l) {
+    if (l->n > 0) {
+        l->buf[l->n] = 0;
+        com2_printf("%s\n", l->buf);
+        l->n = 0;
+    }
+}
+
+/* Copies what `fd` gives to COM2 line by line until it ends (the scheduler's output). */
+static void relay_lines(int fd) {
+    struct com2_line l = {.n = 0};
     for (;;) {
         char c;
         ssize_t r = read(fd, &c, 1);
@@ -162,25 +184,16 @@ static void relay_lines(int fd) {
         if (r <= 0) {
             break;
         }
-        buf[n++] = c;
-        if (c == '\n' || n == sizeof buf - 1) {
-            buf[n] = 0;
-            com2_printf("%s%s", buf, c == '\n' ? "" : "\n");
-            n = 0;
-        }
+        com2_line_put(&l, c);
     }
-    if (n > 0) {
-        buf[n] = 0;
-        com2_printf("%s\n", buf);
-    }
+    com2_line_end(&l);
 }
 
 /* Relays `fd` to COM2 until the shell `pid` has exited and the pipe has nothing more to give right now (a background
  * child of the line may keep it open), or `deadline_ms` passes (agent_now_ms clock). Returns 1 when the deadline
  * passed; *status gets the shell's wait status once it exited. */
 static int relay_until(int fd, pid_t pid, uint64_t deadline_ms, int *status, int *exited) {
-    char buf[1024];
-    size_t n = 0;
+    struct com2_line l = {.n = 0};
     int late = 0;
     *exited = 0;
     for (;;) {
@@ -218,17 +231,9 @@ static int relay_until(int fd, pid_t pid, uint64_t deadline_ms, int *status, int
             }
             break;
         }
-        buf[n++] = c;
-        if (c == '\n' || n == sizeof buf - 1) {
-            buf[n] = 0;
-            com2_printf("%s%s", buf, c == '\n' ? "" : "\n");
-            n = 0;
-        }
+        com2_line_put(&l, c);
     }
-    if (n > 0) {
-        buf[n] = 0;
-        com2_printf("%s\n", buf);
-    }
+    com2_line_end(&l);
     return late;
 }
 

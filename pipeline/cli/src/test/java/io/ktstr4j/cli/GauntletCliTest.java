@@ -320,6 +320,7 @@ class GauntletCliTest extends CliFixture {
         Path ev = tmp.resolve("events.jsonl");
         Path out = tmp.resolve("stdout");
         Path err = tmp.resolve("stderr");
+        ChildSignals sig;
         Process p = child(120_000, out, err, "--topology", "tiny-2llc,tiny-1llc,smt-2llc", "--host-cpus", "3",
                 "--overcommit", "4", "--jobs", "2", "--events", ev.toString(), "--watchdog", "300");
         try {
@@ -328,15 +329,17 @@ class GauntletCliTest extends CliFixture {
                 Thread.sleep(50);
             }
             assertThat(countCreated(ev)).as(Files.readString(err)).isEqualTo(2);
-            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("ends after SIGINT: " + Files.readString(err)).isTrue();
+            sig = ChildSignals.interruptFor(p);
+            sig.send(p);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("ends after " + sig.label() + ": " + Files.readString(err))
+                    .isTrue();
         } finally {
             p.destroyForcibly();
         }
-        assertThat(p.exitValue()).isEqualTo(130);
+        assertThat(p.exitValue()).isEqualTo(sig.exitCode());
         List<String> lines = Files.readAllLines(out);
         assertThat(lines.stream().filter(l -> l.startsWith("ERROR"))).hasSize(2);
-        assertThat(lines.stream().filter(l -> l.contains("Cancelled: interrupted by SIGINT"))).hasSize(2);
+        assertThat(lines.stream().filter(l -> l.contains("Cancelled: interrupted by " + sig.label()))).hasSize(2);
         List<RunEvent> all = events(ev);
         RunFinished f = (RunFinished) all.get(all.size() - 1).body();
         assertThat(f.cancelled()).containsExactlyInAnyOrder("steady/tiny-2llc/eevdf", "steady/tiny-1llc/eevdf");
@@ -347,15 +350,19 @@ class GauntletCliTest extends CliFixture {
         try (var files = Files.list(lockDir)) {
             assertThat(files.filter(x -> !h.of(x).isEmpty())).as("no lock held").isEmpty();
         }
-        assertThat(Files.readString(err)).contains("interrupted (SIGINT)");
+        assertThat(Files.readString(err)).contains("interrupted (" + sig.label() + ")");
     }
 
-    /** A second SIGINT while the first one's cancel waits for VMs that are slow to stop: the CLI exits at once. */
+    /**
+     * A second SIGINT while the first one's cancel waits for VMs that are slow to stop: the CLI exits at once (SIGTERM
+     * where the child cannot get SIGINT, {@link ChildSignals}).
+     */
     @Test
     @Tag("slow")
     void aSecondSigintExitsAtOnce() throws Exception {
         Path ev = tmp.resolve("events.jsonl");
         Path err = tmp.resolve("stderr");
+        ChildSignals sig;
         Process p = child(120_000, 60_000, tmp.resolve("stdout"), err, "--topology", "tiny-2llc", "--events",
                 ev.toString(), "--watchdog", "300");
         try {
@@ -363,21 +370,23 @@ class GauntletCliTest extends CliFixture {
             while (countCreated(ev) < 1 && p.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            sig = ChildSignals.interruptFor(p);
+            sig.send(p);
             deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!Files.readString(err).contains("interrupted (SIGINT)") && System.nanoTime() < deadline) {
+            while (!Files.readString(err).contains("interrupted (" + sig.label() + ")")
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
             Thread.sleep(500);
             assertThat(p.isAlive()).as("the first SIGINT waits for the VM to stop (60 s here)").isTrue();
             long t0 = System.nanoTime();
-            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
-            assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("the second SIGINT exits at once").isTrue();
-            System.out.println("[gauntlet] second SIGINT to exit: " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            sig.send(p);
+            assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("the second signal exits at once").isTrue();
+            System.out.println("[gauntlet] second " + sig.label() + " to exit: " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         } finally {
             p.destroyForcibly();
         }
-        assertThat(p.exitValue()).isEqualTo(130);
+        assertThat(p.exitValue()).isEqualTo(sig.exitCode());
         assertThat(Files.readString(err)).contains("interrupted again: exiting now");
     }
 

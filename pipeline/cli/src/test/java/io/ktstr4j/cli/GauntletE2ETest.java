@@ -265,6 +265,7 @@ class GauntletE2ETest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(tmp.resolve("out").toFile())
                 .redirectError(tmp.resolve("err").toFile());
         pb.environment().put("KTSTR4J_TEST_MARKER", marker);
+        ChildSignals sig;
         Process p = pb.start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -273,15 +274,16 @@ class GauntletE2ETest {
             }
             assertThat(scenarios(events)).as(Files.readString(tmp.resolve("err"))).isEqualTo(2);
             assertThat(marked(marker)).as("QEMUs of the run are alive").isGreaterThanOrEqualTo(2);
-            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("ends after SIGINT").isTrue();
+            sig = ChildSignals.interruptFor(p);
+            sig.send(p);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("ends after " + sig.label()).isTrue();
         } finally {
             p.destroyForcibly();
         }
         String out = Files.readString(tmp.resolve("out"));
-        System.out.println("[gauntlet-e2e] SIGINT: " + out + Files.readString(tmp.resolve("err")));
-        assertThat(p.exitValue()).isEqualTo(130);
-        assertThat(out.lines().filter(l -> l.contains("Cancelled: interrupted by SIGINT"))).hasSize(2);
+        System.out.println("[gauntlet-e2e] " + sig.label() + ": " + out + Files.readString(tmp.resolve("err")));
+        assertThat(p.exitValue()).isEqualTo(sig.exitCode());
+        assertThat(out.lines().filter(l -> l.contains("Cancelled: interrupted by " + sig.label()))).hasSize(2);
         List<RunEvent> evs = events(events);
         RunFinished f = (RunFinished) evs.get(evs.size() - 1).body();
         assertThat(f.cancelled()).hasSize(2);
