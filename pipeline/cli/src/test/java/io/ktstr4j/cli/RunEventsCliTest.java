@@ -69,14 +69,19 @@ class RunEventsCliTest extends CliFixture {
         List<RunEvent> ev = events(file);
         assertThat(ev.get(0).body()).isInstanceOf(RunStarted.class);
         RunFinished finished = (RunFinished) ev.get(ev.size() - 1).body();
-        // The first variant got its verdict before its sidecar failed; the second was stopped, or never started
-        // (the gauntlet starts it as soon as the first VM is gone, while the first result is being written).
-        assertThat(finished.outcomes()).isEqualTo(Map.of(Outcome.PASS, 1));
+        // The first variant got its verdict before its sidecar failed. The gauntlet starts the second as soon as the
+        // first VM is gone, while the first result is being written: the failure then stops it, or finds it not
+        // started yet, or (a fake VM is quick) finished with its verdict. Each is counted once, in its place.
+        assertThat(finished.outcomes().get(Outcome.PASS)).isBetween(1, 2);
         List<String> unfinished = new java.util.ArrayList<>(finished.cancelled());
         unfinished.addAll(finished.notRun());
-        assertThat(unfinished).containsExactly(KEYS.get(1));
+        assertThat(finished.finished() + unfinished.size()).isEqualTo(2);
+        if (!unfinished.isEmpty()) {
+            assertThat(unfinished).containsExactly(KEYS.get(1));
+            assertThat(ev.stream().filter(e -> KEYS.get(1).equals(e.variantKey())).map(e -> e.body().getClass()))
+                    .as("no verdict for the stopped one")
+                    .doesNotContain((Class) io.ktstr4j.schemas.event.RunVerdict.class);
+        }
         assertThat(finished.error()).isNotBlank();
-        assertThat(ev.stream().filter(e -> KEYS.get(1).equals(e.variantKey())).map(e -> e.body().getClass()))
-                .as("no verdict for the stopped one").doesNotContain((Class) io.ktstr4j.schemas.event.RunVerdict.class);
     }
 }
