@@ -74,8 +74,12 @@ final class RunCommand implements Callable<Integer> {
                     + "../shared/kernels/6.12.117-scx/bzImage from the project root, ./linux, ../linux, /boot).")
     List<String> kernels = new ArrayList<>();
 
-    /** {@link #kernels}, resolved and checked (by {@link #checkOptions}). */
+    /** {@link #kernels}, resolved and checked (by {@link #checkOptions}), and their names in the variant keys. */
     private List<ResolvedKernel> resolvedKernels = List.of();
+    private Map<Path, String> kernelLabels = Map.of();
+
+    /** The CPU budget of {@code --host-cpus}, {@code --jobs} and {@code --overcommit} (by {@link #checkOptions}). */
+    private CpuBudget cpus;
 
     @Option(names = "--topology", paramLabel = "NAME|LABEL", split = ",",
             description = "Preset name (tiny-2llc), label (1n2l2c1t) or 'gauntlet'; comma-separated for several. "
@@ -202,7 +206,6 @@ final class RunCommand implements Callable<Integer> {
         List<Variant> variants = new ArrayList<>();
         Map<Path, Boolean> checkedKernels = new java.util.HashMap<>();
         Map<List<Path>, Path> projectDirs = new java.util.HashMap<>();
-        Map<Path, String> labels = KernelLabels.of(resolvedKernels);
         List<Path> kernelImages = resolvedKernels.stream().map(ResolvedKernel::image).toList();
         for (String s : specs) {
             TestSpec spec = resolver.resolve(s);
@@ -216,7 +219,7 @@ final class RunCommand implements Callable<Integer> {
                             duration, memoryMb, watchdog, debugThresholds ? ThresholdMode.DEBUG : ThresholdMode.RELEASE,
                             k, List.of());
                     for (Variant v : plan(planner, s, spec, o)) {
-                        Variant named = labels.size() > 1 ? v.withKernelLabel(labels.get(k)) : v;
+                        Variant named = kernelLabels.size() > 1 ? v.withKernelLabel(kernelLabels.get(k)) : v;
                         if (named.relation() instanceof io.ktstr4j.pipeline.VariantRelation.Baseline
                                 && variants.stream().anyMatch(x -> x.key().equals(named.key()))) {
                             continue; // one baseline per topology and kernel, whatever the schedulers judged against it
@@ -228,9 +231,8 @@ final class RunCommand implements Callable<Integer> {
         }
         duplicateKeys(variants);
         if (budget != null) {
-            CpuBudget cpus = cpuBudget();
-            BudgetSelection.Plan plan = BudgetSelection.select(variants, budget, parallelism(cpus, variants),
-                    store.pastDurations(), trials);
+            BudgetSelection.Plan plan = BudgetSelection.select(variants, budget,
+                    BudgetSelection.sideBySide(cpus, variants), store.pastDurations(), trials);
             (dryRun ? stdout : err).println((dryRun ? "" : "  ") + plan.summary());
             variants = plan.variants();
         }
@@ -240,9 +242,8 @@ final class RunCommand implements Callable<Integer> {
         }
         Services.RunnerChoice choice = services.runner(backend, verbose);
         progress(err, "backend " + choice.backend() + ": " + choice.reason());
-        CpuBudget budget = cpuBudget();
         progress(err, "gauntlet: " + variants.size() * trials + " runs (" + variants.size() + " variants"
-                + (trials > 1 ? " x " + trials + " trials" : "") + "); " + budget.describe()
+                + (trials > 1 ? " x " + trials + " trials" : "") + "); " + cpus.describe()
                 + (choice.runner().softwareEmulated() ? "; under TCG every vCPU is emulated by a host thread" : ""));
         // One command is one run: every variant's events carry this id, and the run's own events (run.started,
         // run.finished) carry it with no variant key.
@@ -257,11 +258,8 @@ final class RunCommand implements Callable<Integer> {
             if (hostState != null) {
                 hostState.before();
             }
-            List<Outcome> outcomes = new ArrayList<>();
-            List<RunSummary> finishedVariants = new ArrayList<>();
+            RunTally tally = new RunTally();
             java.time.Instant startedAt = java.time.Instant.now();
-            List<String> cancelled = new ArrayList<>();
-            List<String> notRun = new ArrayList<>();
             Throwable failure = null;
             GauntletExecutor.Launcher launcher = new GauntletExecutor.Launcher() {
                 @Override
@@ -289,8 +287,7 @@ final class RunCommand implements Callable<Integer> {
                     }
                 }
             };
-            GauntletExecutor executor = new GauntletExecutor(budget, services.hostReservation(budget), launcher,
-                    retries);
+            GauntletExecutor executor = new GauntletExecutor(cpus, services.hostReservation(cpus), launcher, retries);
             view = new GauntletProgress(GauntletProgress.mode(quiet, services.terminal()), stdout, err,
                     variants.size() * trials);
             RunInterrupts interrupts = RunInterrupts.install(executor::cancel, err);
@@ -298,6 +295,7 @@ final class RunCommand implements Callable<Integer> {
             try {
                 while (events.hasNext()) {
                     GauntletEvent ge = events.next();
+                    tally.count(ge);
                     if (ge instanceof GauntletEvent.Started st) {
                         view.started();
                         started(st, choice);
@@ -306,8 +304,6 @@ final class RunCommand implements Callable<Integer> {
                         retrying(f);
                     } else if (ge instanceof GauntletEvent.Finished f) {
                         RunSummary s = f.summary();
-                        outcomes.add(s.verdict().outcome());
-                        finishedVariants.add(s);
                         SidecarResult result = refs == null ? s.sidecar()
                                 : s.sidecar().toBuilder().hostState(refs).build();
                         Path sidecar = out == null ? null : SidecarFiles.write(out, result);
@@ -316,11 +312,9 @@ final class RunCommand implements Callable<Integer> {
                                 s.timings().wallMs(), false);
                         report(s, sidecar, choice.runner().softwareEmulated());
                     } else if (ge instanceof GauntletEvent.Cancelled c) {
-                        cancelled.add(c.execution().streamKey());
                         view.ended(false, 0, false);
                         unfinished(c.execution().streamKey(), "ERROR", c.elapsedMs(), "Cancelled", c.reason());
                     } else if (ge instanceof GauntletEvent.NotStarted n) {
-                        notRun.add(n.execution().streamKey());
                         view.dropped();
                         if (!interrupts.interrupted()) {
                             unfinished(n.execution().streamKey(), "NOT RUN", -1, "NotRun", n.reason());
@@ -333,14 +327,7 @@ final class RunCommand implements Callable<Integer> {
                 // What ends after the failure is only counted: run.finished says what got a verdict and what did not.
                 try {
                     while (events.hasNext()) {
-                        GauntletEvent ge = events.next();
-                        if (ge instanceof GauntletEvent.Finished f && f.retry() == null) {
-                            outcomes.add(f.summary().verdict().outcome());
-                        } else if (ge instanceof GauntletEvent.Cancelled c) {
-                            cancelled.add(c.execution().streamKey());
-                        } else if (ge instanceof GauntletEvent.NotStarted n) {
-                            notRun.add(n.execution().streamKey());
-                        }
+                        tally.count(events.next());
                     }
                 } catch (RuntimeException again) {
                     if (again != t && again.getCause() != t) {
@@ -354,12 +341,12 @@ final class RunCommand implements Callable<Integer> {
                 if (hostState != null) {
                     hostState.after();
                 }
-                RunFinished finished = runFinished(outcomes, cancelled, notRun, runStart, failure);
+                RunFinished finished = runFinished(tally, runStart, failure);
                 try {
                     emitRunEvent(ev, pub, runEnvelope.wrap(finished));
                     if (junit != null) {
-                        JunitReport.write(junit, runId, HostContextReader.hostName(), startedAt, finishedVariants,
-                                cancelled);
+                        JunitReport.write(junit, runId, HostContextReader.hostName(), startedAt, tally.finished,
+                                tally.cancelled);
                     }
                 } catch (RuntimeException | java.io.IOException x) {
                     if (failure == null) {
@@ -369,28 +356,14 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
             if (interrupts.interrupted()) {
-                progress(err, "interrupted: " + finishedVariants.size() + " finished, " + cancelled.size()
-                        + " cancelled, " + notRun.size() + " not run");
+                progress(err, "interrupted: " + tally.finished.size() + " finished, " + tally.cancelled.size()
+                        + " cancelled, " + tally.notRun.size() + " not run");
                 pub.finishInterrupted();
                 return interrupts.exitCode();
             }
             pub.finish();
-            if (!cancelled.isEmpty() || !notRun.isEmpty()) {
-                outcomes.add(Outcome.ERROR); // a variant without a verdict is not a pass
-            }
-            return ExitCodes.of(outcomes);
+            return tally.exitCode();
         }
-    }
-
-    /** VMs expected side by side: what the CPU budget holds of the plan's typical (median) variant, at most --jobs. */
-    static int parallelism(CpuBudget cpus, List<Variant> variants) {
-        int[] sizes = variants.stream().filter(v -> v.skipReason() == null).mapToInt(v -> v.topology().totalCpus())
-                .sorted().toArray();
-        if (sizes.length == 0) {
-            return 1;
-        }
-        int median = sizes[sizes.length / 2];
-        return Math.max(1, Math.min(cpus.jobs(), cpus.vcpuCapacity() / median));
     }
 
     /** The CPU budget of the options: {@code --host-cpus} (default: this process's CPUs), {@code --jobs}, {@code --overcommit}. */
@@ -429,8 +402,7 @@ final class RunCommand implements Callable<Integer> {
             m.put("retrying", f.retry().streamKey());
             m.put("attempt", f.execution().attempt());
             m.put("duration_s", Math.round(s.timings().wallMs() / 10.0) / 100.0);
-            m.put("reasons", s.verdict().reasons().stream().map(r -> Map.of("kind", r.kind().jsonName(), "message",
-                    r.message())).toList());
+            m.put("reasons", reasonsJson(s.verdict().reasons()));
             view.result(Json.write(m));
             return;
         }
@@ -521,7 +493,7 @@ final class RunCommand implements Callable<Integer> {
         if (retries < 0) {
             throw new CommandLine.ParameterException(cl, "--retries: " + retries + " must not be negative");
         }
-        cpuBudget(); // --jobs, --host-cpus, --overcommit
+        cpus = cpuBudget(); // --jobs, --host-cpus, --overcommit
         if (memoryMb != null && memoryMb < MIN_MEMORY_MB) {
             throw new CommandLine.ParameterException(cl, "--memory-mb: " + memoryMb + " MiB is below the minimum of "
                     + MIN_MEMORY_MB + " MiB (a test spec's memory_mb has the same floor)");
@@ -570,7 +542,7 @@ final class RunCommand implements Callable<Integer> {
         }
         resolvedKernels = resolved;
         try {
-            KernelLabels.of(resolvedKernels);
+            kernelLabels = KernelLabels.of(resolvedKernels);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
@@ -616,13 +588,12 @@ final class RunCommand implements Callable<Integer> {
                 backendName, Main.VERSION);
     }
 
-    private static RunFinished runFinished(List<Outcome> outcomes, List<String> cancelled, List<String> notRun,
-                                           long startNanos, Throwable failure) {
+    private static RunFinished runFinished(RunTally tally, long startNanos, Throwable failure) {
         Map<Outcome, Integer> counts = new java.util.EnumMap<>(Outcome.class);
-        outcomes.forEach(o -> counts.merge(o, 1, Integer::sum));
+        tally.outcomes().forEach(o -> counts.merge(o, 1, Integer::sum));
         String error = failure == null ? null
                 : failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
-        return new RunFinished(counts, cancelled, notRun,
+        return new RunFinished(counts, tally.cancelled, tally.notRun,
                 Math.max(0, (System.nanoTime() - startNanos) / 1_000_000), error);
     }
 
@@ -690,11 +661,7 @@ final class RunCommand implements Callable<Integer> {
             m.put("variant", s.streamKey());
             m.put("outcome", s.verdict().outcome().name());
             m.put("duration_s", Math.round(secs * 100) / 100.0);
-            List<Map<String, String>> reasons = new ArrayList<>();
-            for (Reason r : s.verdict().reasons()) {
-                reasons.add(Map.of("kind", r.kind().jsonName(), "message", r.message()));
-            }
-            m.put("reasons", reasons);
+            m.put("reasons", reasonsJson(s.verdict().reasons()));
             m.put("run_id", s.runId());
             m.put("sidecar", sidecar == null ? null : sidecar.toString());
             Map<String, Object> t = new LinkedHashMap<>();
@@ -733,6 +700,11 @@ final class RunCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "  (overcommitted: %d vCPUs ran at once on %d host CPU%s%s)",
                 x.concurrentVcpus(), x.hostCpus(), x.hostCpus() == 1 ? "" : "s",
                 emulated ? ", each emulated under TCG" : "");
+    }
+
+    /** Reasons as {@code --json} prints them: {@code [{kind, message}]}, the kind spelled as in the sidecar. */
+    static List<Map<String, String>> reasonsJson(List<Reason> reasons) {
+        return reasons.stream().map(r -> Map.of("kind", r.kind().jsonName(), "message", r.message())).toList();
     }
 
     /** {@code       Stuck: …}: a reason under its result line; a reason of several lines stays indented under it. */

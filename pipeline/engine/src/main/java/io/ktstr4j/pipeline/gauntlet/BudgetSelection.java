@@ -65,6 +65,17 @@ public final class BudgetSelection {
     private BudgetSelection() {
     }
 
+    /** VMs expected side by side: what the CPU budget holds of the plan's typical (median) variant, at most --jobs. */
+    public static int sideBySide(CpuBudget cpus, List<Variant> variants) {
+        int[] sizes = variants.stream().filter(v -> v.skipReason() == null).mapToInt(v -> v.topology().totalCpus())
+                .sorted().toArray();
+        if (sizes.length == 0) {
+            return 1;
+        }
+        int median = sizes[sizes.length / 2];
+        return Math.max(1, Math.min(cpus.jobs(), cpus.vcpuCapacity() / median));
+    }
+
     /** Picks from {@code variants} (plan order) what fits {@code budget} at {@code parallelism} VMs at once. */
     public static Plan select(List<Variant> variants, Duration budget, int parallelism, Map<String, List<Long>> past) {
         return select(variants, budget, parallelism, past, 1);
