@@ -112,14 +112,11 @@ public final class GauntletExecutor {
                 planned.add(new Queued(Execution.first(v, t, trials)));
             }
         }
+        // Queued now, on the gauntlet's thread, so a cancel that comes before the subscriber finds them (and reports
+        // them not started, buffered for the subscriber); they start once someone reads the flow.
+        onLoop(() -> queue.addAll(planned));
         return out.asFlux()
-                .doOnSubscribe(s -> onLoop(() -> {
-                    queue.addAll(planned);
-                    if (cancelReason != null) { // cancelled before it started: nothing of it runs
-                        notStartedAll(cancelReason);
-                    }
-                    pump();
-                }))
+                .doOnSubscribe(s -> onLoop(this::pump))
                 .doOnCancel(() -> cancel("the gauntlet's reader went away"));
     }
 
