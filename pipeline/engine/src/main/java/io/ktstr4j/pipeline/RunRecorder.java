@@ -435,7 +435,11 @@ public final class RunRecorder {
         return tScenarioStart < 0 || tVmCreated < 0 ? 0 : (tScenarioStart - tVmCreated) / 1_000_000;
     }
 
-    /** Scenario length: the guest's own SCENARIO_END elapsed time, else host-observed. */
+    /**
+     * Scenario length: the guest's own SCENARIO_END elapsed time, else host-observed. The guest's clock is the exact
+     * one: the host sees SCENARIO_START and SCENARIO_END only when it drains the ring (every
+     * {@code RingReader.DEFAULT_PERIOD}, and at the VM's exit), so host-observed times are late by a varying amount.
+     */
     public synchronized long scenarioMs() {
         if (scenarioElapsedMs >= 0) {
             return scenarioElapsedMs;
@@ -455,7 +459,7 @@ public final class RunRecorder {
         long vm0 = vmZero();
         long prepare = (vm0 - tStart) / 1_000_000;
         long boot = tInit >= 0 ? (tInit - vm0) / 1_000_000 : -1;
-        long scen = tScenarioStart >= 0 && tScenarioEnd >= 0 ? (tScenarioEnd - tScenarioStart) / 1_000_000 : -1;
+        long scen = scenarioStarted ? scenarioMs() : -1;
         long teardownFrom = tScenarioEnd >= 0 ? tScenarioEnd : tResult;
         long closedAt = tClosed >= 0 ? tClosed : tExit;
         long teardown = teardownFrom >= 0 && closedAt >= teardownFrom ? (closedAt - teardownFrom) / 1_000_000 : -1;

@@ -5,7 +5,8 @@ package io.ktstr4j.pipeline;
  *
  * @param prepareMs    initramfs build and VM creation before boot
  * @param bootToInitMs VM start to the guest's first init stage
- * @param scenarioMs   SCENARIO_START to SCENARIO_END as the host saw them
+ * @param scenarioMs   SCENARIO_START to SCENARIO_END on the guest's clock (as the host saw them when the guest did
+ *                     not report its elapsed time)
  * @param teardownMs   scenario end to the VM being closed
  * @param evaluationMs VM closed to the verdict/result being ready
  * @param wallMs       the whole variant

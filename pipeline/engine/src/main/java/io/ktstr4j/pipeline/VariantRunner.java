@@ -41,7 +41,8 @@ import reactor.core.scheduler.Schedulers;
  * {@code ktstr4j run} command, shared by its variants), the variant key, a sequence number from 0 and a timestamp.
  *
  * <ul>
- *   <li>Cancelling the subscription closes the VM (Flux.usingWhen) and releases everything.</li>
+ *   <li>Cancelling the subscription closes the VM (Flux.usingWhen) and releases everything. A VM that ended by
+ *       itself is released in the background once its events are in ({@link #awaitClosed} waits for it).</li>
  *   <li>Errors (bad config, backend failure) become an ERROR verdict at the end of the stream, not an error signal.</li>
  *   <li>The live part is requested unbounded from the VM and buffered up to {@code bufferSize} events and
  *       {@link #MAX_BUFFER_BYTES} ({@link EventWeight}); a slow subscriber makes the oldest buffered events drop
@@ -160,7 +161,7 @@ public final class VariantRunner {
                                     // cancelled while the VM was being made: the VM that comes too late is closed
                                     .doOnDiscard(Vm.class, vm -> close(vm, rec).subscribe()),
                             vm -> liveEvents(vm, v, monitorRan, rec, signals),
-                            vm -> close(vm, rec),
+                            vm -> closeEnded(vm, rec),
                             (vm, err) -> close(vm, rec),
                             vm -> close(vm, rec))
                     .doOnNext(e -> {
@@ -332,19 +333,48 @@ public final class VariantRunner {
         return new DumpRequested(why);
     }
 
+    /**
+     * The VM ended by itself and its events are all in: what is left is handing guest RAM back (the unmap frees every
+     * page the guest touched, ~20 ms for a tiny guest), which the verdict does not need. It goes on in the background,
+     * counted in {@link #openVms}, so {@link #awaitClosed} (a gauntlet's end, a cancel) still waits for it.
+     */
+    private Mono<Void> closeEnded(Vm vm, RunRecorder rec) {
+        return Mono.fromRunnable(() -> {
+            countDropped(vm, rec); // final: the VM's events completed
+            rec.closed();
+            try {
+                Schedulers.boundedElastic().schedule(() -> release(vm));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                release(vm); // the scheduler is shut down (the JVM is exiting): release here
+            }
+        });
+    }
+
+    /** Stops the VM if it still runs and releases it; blocks until then (on a thread of boundedElastic). */
     private Mono<Void> close(Vm vm, RunRecorder rec) {
         return Mono.<Void>fromRunnable(() -> {
             try {
-                vm.close();
-                // the VM's own bounded buffer (never full here: this runner requests unbounded); counted as run.dropped
-                long lost = vm.droppedEvents();
-                if (lost > 0) {
-                    rec.dropped(lost);
-                }
+                release(vm);
+                countDropped(vm, rec);
             } finally {
                 rec.closed();
-                closed(vm);
             }
         }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private void release(Vm vm) {
+        try {
+            vm.close();
+        } finally {
+            closed(vm);
+        }
+    }
+
+    private static void countDropped(Vm vm, RunRecorder rec) {
+        // the VM's own bounded buffer (never full here: this runner requests unbounded); counted as run.dropped
+        long lost = vm.droppedEvents();
+        if (lost > 0) {
+            rec.dropped(lost);
+        }
     }
 }

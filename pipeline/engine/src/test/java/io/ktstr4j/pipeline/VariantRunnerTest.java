@@ -72,12 +72,13 @@ public class VariantRunnerTest {
     }
 
     @Test
-    void healthyRunEndsWithPassVerdictResultAndVmExitInOrderWithConsecutiveSeqs() {
+    void healthyRunEndsWithPassVerdictResultAndVmExitInOrderWithConsecutiveSeqs() throws Exception {
         FakeVm vm = new FakeVm(5, false);
         AtomicReference<RunSummary> summary = new AtomicReference<>();
-        List<RunEvent> events = runner(vm, null, guest(healthy(99_000)), 1024)
-                .run(variant(SchedulerChoice.eevdf()), summary::set)
+        VariantRunner runner = runner(vm, null, guest(healthy(99_000)), 1024);
+        List<RunEvent> events = runner.run(variant(SchedulerChoice.eevdf()), summary::set)
                 .collectList().block(Duration.ofSeconds(10));
+        assertThat(runner.awaitClosed(Duration.ofSeconds(5))).isTrue();
         assertThat(events).isNotEmpty();
         for (int i = 0; i < events.size(); i++) {
             assertThat(events.get(i).seq()).isEqualTo(i);
@@ -106,6 +107,23 @@ public class VariantRunnerTest {
         assertThat(vm.closeCalls.get()).isGreaterThanOrEqualTo(1);
         assertThat(summary.get().verdict().outcome()).isEqualTo(Outcome.PASS);
         assertThat(summary.get().timings().wallMs()).isGreaterThanOrEqualTo(0);
+    }
+
+    /**
+     * A VM that ended by itself is released after its verdict, not before: the unmap of guest RAM is not on the
+     * variant's path, and awaitClosed (what a gauntlet's end waits on) still waits for it.
+     */
+    @Test
+    void aVmThatEndedIsReleasedAfterItsVerdictAndAwaitClosedWaitsForIt() throws Exception {
+        FakeVm vm = new FakeVm(2, false).closing(1500);
+        VariantRunner runner = runner(vm, null, guest(healthy(99_000)), 1024);
+        List<RunEvent> events = runner.run(variant(SchedulerChoice.eevdf())).collectList()
+                .block(Duration.ofSeconds(10));
+        assertThat(events).anyMatch(e -> e.body() instanceof RunVerdict);
+        // close() takes 1.5 s: had the run waited for it, the VM would be closed by now
+        assertThat(runner.awaitClosed(Duration.ofMillis(50))).as("the run waited for the release").isFalse();
+        assertThat(runner.awaitClosed(Duration.ofSeconds(5))).isTrue();
+        assertThat(vm.closeCalls.get()).isEqualTo(1);
     }
 
     /** A KTSTR_EXIT code beyond int on COM2 is a guest protocol problem named in the verdict, not an ERROR. */

@@ -30,7 +30,8 @@ import java.util.TreeSet;
  *   <li>the <b>base</b>: the agent as {@code /init}, the scheduler binary as {@code /scheduler}, user include files
  *       under {@code /include-files/}, and the shared libraries any dynamically linked binary among them needs (read
  *       from the ELF by {@link ElfDeps}). It is zstd-compressed and content-addressed: stored once under the cache
- *       directory as {@code base-<sha256 of the cpio>.cpio.zst} and reused by every test with the same content;</li>
+ *       directory as {@code base-<sha256 of the cpio>.cpio.zst} and reused by every test with the same content
+ *       (within a process, a build from unchanged input files skips reading and hashing them: {@link BaseMemo});</li>
  *   <li>the per-test <b>suffix</b> (a few hundred bytes, uncompressed): {@code /plan}, {@code /sched_args} (one
  *       argument per line) and {@code /sched_ops} (the sched_ext ops name the agent waits for).</li>
  * </ol>
@@ -209,6 +210,21 @@ public final class InitramfsBuilder {
         if (plan == null) {
             throw new IllegalStateException("initramfs: no plan given (call plan(...))");
         }
+        byte[] suffix = suffixArchive();
+        List<Object> inputs = java.util.Arrays.asList(LAYOUT_VERSION, cacheDir,
+                agent == null ? "packaged" : java.nio.ByteBuffer.wrap(agent), scheduler, builtinShell,
+                new ArrayList<>(includes.entrySet()), new ArrayList<>(includeMustBeElf.entrySet()), libraryPaths);
+        BaseMemo.Entry seen = BaseMemo.find(inputs);
+        if (seen != null) {
+            Path base = cacheDir.resolve("base-" + seen.key() + ".cpio.zst");
+            long compressed = Files.isRegularFile(base) ? Files.size(base) : 0;
+            if (compressed > 0 && compressed + seen.cpioBytes() + 2L * suffix.length <= memoryBudgetBytes) {
+                return new Initramfs(List.of(base, writeSuffix(suffix)), seen.key(), true, seen.cpioBytes(),
+                        compressed, suffix.length);
+            }
+            // the archive is gone, or the budget is exceeded: the full build below remakes it or names the files
+        }
+        BaseMemo.Reads reads = new BaseMemo.Reads();
         byte[] init = agent != null ? agent : packagedAgent();
         TreeMap<String, byte[]> files = new TreeMap<>();        // guest path -> content
         Map<String, String> origin = new LinkedHashMap<>();     // guest path -> where it came from (for errors)
@@ -216,12 +232,12 @@ public final class InitramfsBuilder {
         List<Path> binaries = new ArrayList<>();
         if (scheduler != null) {
             requireElf(scheduler, "scheduler");
-            put(files, origin, "scheduler", Files.readAllBytes(scheduler), scheduler.toString());
+            put(files, origin, "scheduler", reads.read(scheduler), scheduler.toString());
             binaries.add(scheduler);
         }
         if (builtinShell != null) {
             requireElf(builtinShell, "kernel_builtin shell");
-            put(files, origin, "bin/busybox", Files.readAllBytes(builtinShell), builtinShell.toString());
+            put(files, origin, "bin/busybox", reads.read(builtinShell), builtinShell.toString());
             binaries.add(builtinShell);
         }
         for (var e : includes.entrySet()) {
@@ -234,12 +250,12 @@ public final class InitramfsBuilder {
                 requireElf(src, "include binary /" + e.getKey());
                 binaries.add(src);
             }
-            put(files, origin, e.getKey(), Files.readAllBytes(src), src.toString());
+            put(files, origin, e.getKey(), reads.read(src), src.toString());
         }
         for (Path bin : binaries) {
             for (ElfDeps.Dependency d : ElfDeps.closure(bin, libraryPaths)) {
                 String guest = CpioWriter.normalize(d.guestPath());
-                byte[] content = Files.readAllBytes(d.hostFile());
+                byte[] content = reads.read(d.hostFile());
                 byte[] prior = files.get(guest);
                 if (prior != null && !java.util.Arrays.equals(prior, content)) {
                     throw new IllegalArgumentException("initramfs name clash: /" + guest + " from " + d.hostFile()
@@ -253,7 +269,6 @@ public final class InitramfsBuilder {
 
         byte[] baseCpio = baseArchive(files);
         String key = sha256(baseCpio);
-        byte[] suffix = suffixArchive();
         checkBudget(files, origin, baseCpio.length, suffix.length);
 
         Files.createDirectories(cacheDir);
@@ -266,13 +281,20 @@ public final class InitramfsBuilder {
         if (compressed + baseCpio.length + 2L * suffix.length > memoryBudgetBytes) {
             checkBudgetFail(files, origin, compressed + baseCpio.length + 2L * suffix.length);
         }
+        BaseMemo.remember(inputs, new BaseMemo.Entry(key, baseCpio.length, reads.stamps()));
+        return new Initramfs(List.of(base, writeSuffix(suffix)), key, cached, baseCpio.length, compressed,
+                suffix.length);
+    }
+
+    /** The per-test suffix, named by its content hash (written once). */
+    private Path writeSuffix(byte[] suffix) throws IOException {
         Path dir = suffixDir != null ? suffixDir : cacheDir;
         Files.createDirectories(dir);
         Path suffixFile = dir.resolve("suffix-" + sha256(suffix).substring(0, 32) + ".cpio");
         if (!Files.isRegularFile(suffixFile)) {
             writeAtomically(suffixFile, suffix);
         }
-        return new Initramfs(List.of(base, suffixFile), key, cached, baseCpio.length, compressed, suffix.length);
+        return suffixFile;
     }
 
     /** The uncompressed base cpio: fixed directories, then the files in path order (so the bytes are reproducible). */

@@ -124,6 +124,38 @@ class InitramfsBuilderTest {
         assertThat(third.baseFromCache()).isFalse();
     }
 
+    /** A build from unchanged inputs reuses the last base without reading them; a changed input or a lost archive does not. */
+    @Test
+    void aRepeatedBuildIsRememberedUntilAnInputChangesOrItsArchiveGoes() throws Exception {
+        Path cache = tmp.resolve("cache");
+        Path data = tmp.resolve("data.txt");
+        Files.writeString(data, "one");
+        var first = InitramfsBuilder.withCache(cache).agent(AGENT, "a").plan(PLAN).includeFile("data", data).build();
+        var again = InitramfsBuilder.withCache(cache).agent(AGENT, "a").plan(PLAN + "sleep_ms 1\n")
+                .includeFile("data", data).build();
+        assertThat(again.baseKey()).isEqualTo(first.baseKey());
+        assertThat(again.baseFromCache()).isTrue();
+        assertThat(again.archives().get(0)).isEqualTo(first.archives().get(0));
+        assertThat(again.baseCpioBytes()).isEqualTo(first.baseCpioBytes());
+        assertThat(again.archives().get(1)).isNotEqualTo(first.archives().get(1));
+
+        Files.writeString(data, "two, longer"); // same path: only its content says the base must change
+        var changed = InitramfsBuilder.withCache(cache).agent(AGENT, "a").plan(PLAN).includeFile("data", data).build();
+        assertThat(changed.baseKey()).isNotEqualTo(first.baseKey());
+        assertThat(changed.baseFromCache()).isFalse();
+
+        Files.delete(changed.archives().get(0));
+        var remade = InitramfsBuilder.withCache(cache).agent(AGENT, "a").plan(PLAN).includeFile("data", data).build();
+        assertThat(remade.baseKey()).isEqualTo(changed.baseKey());
+        assertThat(remade.baseFromCache()).isFalse();
+        assertThat(remade.archives().get(0)).isRegularFile();
+
+        // a remembered base over a smaller budget is refused as a fresh one is, naming the files
+        assertThatThrownBy(() -> InitramfsBuilder.withCache(cache).agent(AGENT, "a").plan(PLAN)
+                .includeFile("data", data).memoryBudgetBytes(64).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/include-files/data from " + data);
+    }
+
     @Test
     void dynamicIncludeBinaryBringsItsLibraries() throws Exception {
         Assumptions.assumeTrue(Files.isRegularFile(Path.of("/bin/ls")), "/bin/ls not present");
