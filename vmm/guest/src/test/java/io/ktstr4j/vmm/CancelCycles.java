@@ -42,8 +42,6 @@ public final class CancelCycles {
         /** just after the guest announced its power-off (a random 0-50 ms later; it may end first) */
         SHUTDOWN;
 
-        /** Points reached within the first seconds of a boot: what a CI run can afford under TCG. */
-        public static final List<Point> EARLY = List.of(BEFORE_CREATED, BOOT, FREEZE_AT_BOOT);
         public static final List<Point> ALL = List.of(values());
     }
 
@@ -74,7 +72,7 @@ public final class CancelCycles {
 
     /**
      * Runs {@code cycles} cycles (after one warm-up cycle that is not counted, so class loading and lazily opened
-     * files are in the baseline) cancelling at points drawn from {@code points} with {@code seed}.
+     * files are in the baseline) cancelling at each of {@code points} once, then at points drawn with {@code seed}.
      *
      * @param vms       creates a fresh VM (not yet subscribed)
      * @param reachTime longest a cycle waits for its point (a boot under TCG or in the rig is slow)
@@ -90,8 +88,11 @@ public final class CancelCycles {
         Map<Point, Integer> counts = new EnumMap<>(Point.class);
         List<String> log = new ArrayList<>();
         long t0 = System.nanoTime();
+        // every point once (in a seeded order) before the draws, so even a short run reaches each of them
+        List<Point> first = new ArrayList<>(points);
+        java.util.Collections.shuffle(first, rnd);
         for (int i = 0; i < cycles; i++) {
-            Point p = points.get(rnd.nextInt(points.size()));
+            Point p = i < first.size() ? first.get(i) : points.get(rnd.nextInt(points.size()));
             counts.merge(p, 1, Integer::sum);
             cycle(vms, p, rnd, reachTime, log);
         }
