@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import io.ktstr4j.schemas.sidecar.RunExecution;
@@ -156,10 +157,25 @@ public final class VariantRunner {
 
             // Stamped where the recorder observes them, not where the consumer takes them: an event that waited in the
             // buffer keeps the time it happened (the monitor's clock and SCENARIO_START agree with the timestamps).
+            // Cancelled while the VM was being made: the VM that comes too late is closed by whichever side comes
+            // second (the cancel or the creation), not left to the operators' discard hooks, which a cancel racing a
+            // subscribeOn task can miss (a full-tier cancel cycle left a VM open that way).
+            AtomicReference<Object> made = new AtomicReference<>();
             Flux<Envelope.Observed> live = Flux.usingWhen(
-                            Mono.fromCallable(() -> createVm(v)).subscribeOn(Schedulers.boundedElastic())
-                                    // cancelled while the VM was being made: the VM that comes too late is closed
-                                    .doOnDiscard(Vm.class, vm -> close(vm, rec).subscribe()),
+                            Mono.fromCallable(() -> {
+                                        Vm vm = createVm(v);
+                                        if (!made.compareAndSet(null, vm)) {
+                                            close(vm, rec).subscribe();
+                                            throw new java.util.concurrent.CancellationException("run cancelled");
+                                        }
+                                        return vm;
+                                    }).subscribeOn(Schedulers.boundedElastic())
+                                    .doOnNext(vm -> made.set(HANDED_OVER)) // from here usingWhen closes it
+                                    .doOnCancel(() -> {
+                                        if (made.getAndSet(CANCELLED) instanceof Vm vm) {
+                                            close(vm, rec).subscribe(); // idempotent if usingWhen closes it too
+                                        }
+                                    }),
                             vm -> liveEvents(vm, v, monitorRan, rec, signals),
                             vm -> closeEnded(vm, rec),
                             (vm, err) -> close(vm, rec),
@@ -338,6 +354,10 @@ public final class VariantRunner {
      * page the guest touched, ~20 ms for a tiny guest), which the verdict does not need. It goes on in the background,
      * counted in {@link #openVms}, so {@link #awaitClosed} (a gauntlet's end, a cancel) still waits for it.
      */
+    /** Marks a run whose VM creation was cancelled, and one whose VM usingWhen took (and so closes). */
+    private static final Object CANCELLED = new Object();
+    private static final Object HANDED_OVER = new Object();
+
     private Mono<Void> closeEnded(Vm vm, RunRecorder rec) {
         return Mono.fromRunnable(() -> {
             countDropped(vm, rec); // final: the VM's events completed

@@ -126,6 +126,29 @@ public class VariantRunnerTest {
         assertThat(vm.closeCalls.get()).isEqualTo(1);
     }
 
+    /** A run cancelled while its VM is being created closes that VM once it exists: nothing is left open. */
+    @Test
+    void aCancelWhileTheVmIsBeingCreatedClosesItOnceItExists() throws Exception {
+        FakeVm vm = new FakeVm(1, true);
+        java.util.concurrent.CountDownLatch creating = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch proceed = new java.util.concurrent.CountDownLatch(1);
+        VariantRunner runner = new VariantRunner(FakeVm.backend(() -> {
+            creating.countDown();
+            try {
+                proceed.await(); // an interrupt (the cancel of subscribeOn's task) does not stop the creation
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return vm;
+        }), x -> List.of(), GuestLink.Factory.NONE, MonitorSource.NONE, null, 64, false);
+        reactor.core.Disposable d = runner.run(variant(SchedulerChoice.eevdf())).subscribe(e -> { }, e -> { });
+        assertThat(creating.await(5, TimeUnit.SECONDS)).isTrue();
+        d.dispose();
+        proceed.countDown();
+        assertThat(runner.awaitClosed(Duration.ofSeconds(5))).as("the late VM was closed").isTrue();
+        assertThat(vm.closeCalls.get()).isGreaterThanOrEqualTo(1);
+    }
+
     /** A KTSTR_EXIT code beyond int on COM2 is a guest protocol problem named in the verdict, not an ERROR. */
     @Test
     void anOutOfRangeExitMarkerIsNamedAsAGuestProtocolProblem() {
