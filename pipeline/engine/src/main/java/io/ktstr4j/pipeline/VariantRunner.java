@@ -72,6 +72,8 @@ public final class VariantRunner {
     private final boolean verbose;
     /** The VMs created and not closed yet (a gauntlet runs several at once). */
     private final java.util.Set<Vm> openVms = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** VMs being created (guarded by openVms): a cancelled run's VM may still be on its way, and is closed after. */
+    private int creating;
 
     public VariantRunner(VmBackend backend, GuestImage image, GuestLink.Factory links, MonitorSource monitor,
                          Clock clock, int bufferSize, boolean verbose) {
@@ -255,24 +257,34 @@ public final class VariantRunner {
         if (v.kernel() == null) {
             throw new IllegalArgumentException("kernel: no kernel image given (use --kernel or $KTSTR4J_KERNEL)");
         }
-        List<Path> archives = image.build(guestContents(v));
-        VmConfig cfg = new VmConfig(v.kernel(), archives, v.topology(), v.memoryMb(), v.kargs(),
-                VmConfig.DEFAULT_SHM_BYTES, v.watchdog(), verbose);
-        Vm vm = backend.create(cfg);
         synchronized (openVms) {
-            openVms.add(vm);
+            creating++;
         }
-        return vm;
+        try {
+            List<Path> archives = image.build(guestContents(v));
+            VmConfig cfg = new VmConfig(v.kernel(), archives, v.topology(), v.memoryMb(), v.kargs(),
+                    VmConfig.DEFAULT_SHM_BYTES, v.watchdog(), verbose);
+            Vm vm = backend.create(cfg);
+            synchronized (openVms) {
+                openVms.add(vm);
+            }
+            return vm;
+        } finally {
+            synchronized (openVms) {
+                creating--;
+                openVms.notifyAll();
+            }
+        }
     }
 
     /**
      * Waits until every VM this runner created is closed (a cancelled run closes its VM on a thread of its own, after
-     * the cancel returns), at most {@code timeout}; false when some is still open.
+     * the cancel returns) and none is being created, at most {@code timeout}; false when some is still open.
      */
     public boolean awaitClosed(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (openVms) {
-            while (!openVms.isEmpty()) {
+            while (!openVms.isEmpty() || creating > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
